@@ -1,0 +1,67 @@
+"""Settings read from the environment, with the documented defaults (docs/contracts.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the assistant cannot run with; the message names the variable."""
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a port number, got {raw!r}") from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"{name} must be between 1 and 65535, got {port}")
+    return port
+
+
+def default_database_url() -> str:
+    """The embedded default: a SQLite file under the git-ignored var/ directory."""
+    return f"sqlite:///{VAR_DIR / 'app.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processes need to find each other and their storage."""
+
+    rasa_port: int = 5005
+    action_port: int = 5055
+    web_port: int = 8000
+    host: str = "127.0.0.1"
+    database_url: str = field(default_factory=default_database_url)
+    rasa_auth_token: str = ""
+    rasa_url: str = "http://127.0.0.1:5005"
+    public_rasa_url: str = "http://localhost:5005"
+    cookie_secure: bool = True
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from `env` (default: the process environment)."""
+        env = os.environ if env is None else env
+        rasa_port = _port(env, "RASA_PORT", 5005)
+        host = env.get("BIND_HOST", "127.0.0.1").strip() or "127.0.0.1"
+        return cls(
+            rasa_port=rasa_port,
+            action_port=_port(env, "ACTION_PORT", 5055),
+            web_port=_port(env, "WEB_PORT", 8000),
+            host=host,
+            database_url=env.get("DATABASE_URL", "").strip() or default_database_url(),
+            rasa_auth_token=env.get("RASA_AUTH_TOKEN", "").strip(),
+            rasa_url=env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}",
+            public_rasa_url=env.get("PUBLIC_RASA_URL", "").strip()
+            or f"http://localhost:{rasa_port}",
+            cookie_secure=env.get("COOKIE_SECURE", "1").strip().lower() not in {"0", "false", "no"},
+        )

@@ -1,0 +1,94 @@
+"""Train the Rasa model only when its inputs changed.
+
+The model is named after a fingerprint of everything training reads (config, domain, training data,
+content, custom components, the Rasa version), so `models/<fingerprint>.tar.gz` existing means the model
+is current. `python -m bot.training path` prints that path; `python -m bot.training train` trains if needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable
+
+from bot.config import PROJECT_ROOT
+
+MODELS_DIR = PROJECT_ROOT / "models"
+# What training reads. data/generated/ is derived from content/, which is hashed instead.
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "content", "components")
+SKIPPED_PARTS = {"generated", "__pycache__"}
+
+
+def training_files(root: Path = PROJECT_ROOT) -> list[Path]:
+    """Every file that influences the trained model, in a stable order."""
+    files: list[Path] = []
+    for name in TRAINING_INPUTS:
+        path = root / name
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not SKIPPED_PARTS.intersection(p.relative_to(root).parts)
+            )
+    return files
+
+
+def fingerprint(files: Iterable[Path], root: Path = PROJECT_ROOT, salt: str = "") -> str:
+    """A short hash of the files' paths and bytes (and `salt`, e.g. the Rasa version)."""
+    digest = hashlib.sha256(salt.encode())
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path(root: Path = PROJECT_ROOT) -> Path:
+    """Where the model for the current inputs is (or will be) stored."""
+    salt = f"rasa=={metadata.version('rasa')}"
+    return root / "models" / f"{fingerprint(training_files(root), root, salt)}.tar.gz"
+
+
+def train(root: Path = PROJECT_ROOT) -> Path:
+    """Render content, then train unless the model for these inputs already exists."""
+    from bot.content import render_all
+
+    render_all()
+    target = model_path(root)
+    if target.exists():
+        print(f"model is up to date: {target.relative_to(root)}")
+        return target
+    print(f"training {target.relative_to(root)} (inputs changed or no model yet)", flush=True)
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        "--out", str(target.parent),
+    ]
+    subprocess.run(command, cwd=root, check=True)  # noqa: S603 (fixed argv, no shell)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`path` prints the current model path; `train` trains if needed and prints it."""
+    parser = argparse.ArgumentParser(prog="python -m bot.training")
+    parser.add_argument("command", choices=["path", "train"])
+    args = parser.parse_args(argv)
+    if args.command == "path":
+        print(model_path().relative_to(PROJECT_ROOT))
+        return 0
+    try:
+        path = train()
+    except subprocess.CalledProcessError as exc:
+        print(f"training failed (exit {exc.returncode})", file=sys.stderr)
+        return 1
+    print(path.relative_to(PROJECT_ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
