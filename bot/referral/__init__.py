@@ -1,0 +1,1 @@
+"""Referral: the program directory, matching, contacts, staff hours, handoff routing."""
