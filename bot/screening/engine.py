@@ -148,8 +148,6 @@ class Rule:
     source: str
 
 
-CSSRS = "C-SSRS Screener (Columbia Lighthouse Project)"
-
 RISK_RULES: tuple[RiskRule, ...] = (
     RiskRule(
         "R1",
@@ -161,21 +159,21 @@ RISK_RULES: tuple[RiskRule, ...] = (
             )
         ),
         "high",
-        f"{CSSRS}: Q4, Q5, Q6 within 3 months",
+        "cssrs (Q4, Q5; Q6 in the past 3 months)",
     ),
     RiskRule(
         "R2",
         AnyOf((Is("suicide_method", (True,)), Is("suicide_behavior", ("over_3_months_ago",)))),
         "moderate",
-        f"{CSSRS}: Q3, Q6 over 3 months ago",
+        "cssrs (Q3; Q6 over 3 months ago)",
     ),
     RiskRule(
         "R3",
         AnyOf((Is("wish_dead", (True,)), Is("suicidal_thoughts", (True,)))),
         "low",
-        f"{CSSRS}: Q1, Q2",
+        "cssrs (Q1, Q2)",
     ),
-    RiskRule("R4", Otherwise(), "none", CSSRS),
+    RiskRule("R4", Otherwise(), "none", "cssrs (all answers no)"),
 )
 
 LEVEL_RULES: tuple[Rule, ...] = (
@@ -186,7 +184,7 @@ LEVEL_RULES: tuple[Rule, ...] = (
         None,
         "You told me about thoughts of suicide with intent or a plan, recent suicidal behaviour, "
         "or thoughts of seriously harming someone. That needs help right now, before any program.",
-        f"{CSSRS}; seed-000 (not in acute crisis, no immediate danger to self or others)",
+        "cssrs (high risk); seed-000 (IOP needs no acute crisis, no immediate danger to self or others)",
     ),
     Rule(
         "L2",
@@ -195,7 +193,8 @@ LEVEL_RULES: tuple[Rule, ...] = (
         "needs_detox_first",
         "You described withdrawal that can be dangerous (seizures, DTs, or feeling sick without "
         "the substance). That usually needs medically supervised detox before an IOP.",
-        "ASAM dimension 1; seed-002; seed-003 (detox must be completed before IOP)",
+        "asam-criteria (dimension 1); seed-002 (medically supervised withdrawal); "
+        "seed-003 (detox before IOP)",
     ),
     Rule(
         "L3",
@@ -204,7 +203,8 @@ LEVEL_RULES: tuple[Rule, ...] = (
         None,
         "You said you may need medical monitoring around the clock, which an outpatient "
         "program cannot provide.",
-        "ASAM dimension 2, level 4; seed-001 (no 24-hour medical monitoring); seed-003",
+        "asam-criteria (dimension 2; levels 3-4); seed-001 (24-hour medical monitoring); "
+        "seed-003 (24/7 supervision)",
     ),
     Rule(
         "L4",
@@ -213,7 +213,7 @@ LEVEL_RULES: tuple[Rule, ...] = (
         "no_safe_home",
         "You said you do not have a safe place to go home to. An IOP sends you home after each "
         "session, so a setting with a place to stay usually comes first.",
-        "ASAM dimension 6, level 3.x; seed-000; seed-001; seed-002; seed-003",
+        "asam-criteria (dimension 6; level 3); seed-000, seed-001, seed-002, seed-003 (safe, stable home)",
     ),
     Rule(
         "L5",
@@ -222,7 +222,7 @@ LEVEL_RULES: tuple[Rule, ...] = (
         None,
         "You said you cannot manage basic daily tasks right now. A partial hospitalization "
         "program gives nearly daily structure while you still sleep at home.",
-        "ASAM dimension 3, level 2.5; seed-000; seed-001",
+        "asam-criteria (dimension 3; level 2.5); seed-001 (PHP for near-daily monitoring)",
     ),
     Rule(
         "L6",
@@ -231,7 +231,7 @@ LEVEL_RULES: tuple[Rule, ...] = (
         None,
         "You said your symptoms get in the way of work, school or relationships. That is when "
         "more than weekly therapy often helps.",
-        "ASAM dimension 3, level 2.1; seed-000; seed-001",
+        "asam-criteria (dimension 3; level 2.1); seed-000, seed-001 (impairment in daily functioning)",
     ),
     Rule(
         "L7",
@@ -240,7 +240,7 @@ LEVEL_RULES: tuple[Rule, ...] = (
         "step_down",
         "You are stepping down from inpatient, residential or partial hospitalization care. An "
         "IOP is a common bridge back to daily life.",
-        "seed-000; seed-001; seed-002; seed-003 (step-down)",
+        "seed-000, seed-001, seed-002, seed-003 (step-down)",
     ),
     Rule(
         "L8",
@@ -249,7 +249,7 @@ LEVEL_RULES: tuple[Rule, ...] = (
         "step_up",
         "Weekly therapy is not helping enough and your symptoms affect your daily life. Stepping "
         "up to an IOP is a common next step.",
-        "seed-000; seed-001; seed-003 (step-up)",
+        "seed-000, seed-001, seed-003 (step-up when weekly therapy is not enough)",
     ),
     Rule(
         "L9",
@@ -258,7 +258,7 @@ LEVEL_RULES: tuple[Rule, ...] = (
         None,
         "You mentioned thinking about how you might end your life, or an attempt some time "
         "ago. More frequent support and a clinician's review are recommended.",
-        f"{CSSRS}: moderate risk; seed-001 (safety concerns)",
+        "cssrs (moderate risk); seed-001 (safety concerns call for more support)",
     ),
     Rule(
         "L10",
@@ -267,7 +267,7 @@ LEVEL_RULES: tuple[Rule, ...] = (
         "substance_use",
         "You use alcohol or drugs regularly and it affects your daily life a little. Many IOPs "
         "treat substance use and mental health together.",
-        "ASAM level 2.1; seed-001 (co-occurring conditions); seed-003",
+        "asam-criteria (level 2.1); seed-001, seed-003 (substance use and co-occurring conditions)",
     ),
     Rule(
         "L11",
@@ -275,7 +275,7 @@ LEVEL_RULES: tuple[Rule, ...] = (
         "outpatient",
         None,
         "From your answers, weekly outpatient support may be enough for now.",
-        "ASAM level 1; seed-000; seed-001",
+        "asam-criteria (level 1); seed-000, seed-001 (stable, functioning well)",
     ),
 )
 
@@ -287,7 +287,7 @@ FLAG_RULES: tuple[Rule, ...] = (
         "schedule_barrier",
         "You said attending 3 to 5 days a week would be hard. Ask programs about evening, "
         "weekend or virtual schedules.",
-        "seed-000; seed-001; seed-002 (commute and missed sessions)",
+        "seed-001 (managing the schedule); seed-002 (commute and missed sessions)",
     ),
     Rule(
         "F2",
@@ -296,7 +296,7 @@ FLAG_RULES: tuple[Rule, ...] = (
         "virtual_only",
         "You can only attend online. Many programs offer virtual IOP; you need a private space, "
         "a stable connection and a device with camera and microphone.",
-        "seed-001; seed-003 (virtual IOP)",
+        "seed-001, seed-003 (virtual IOP)",
     ),
     Rule(
         "F3",
@@ -305,7 +305,7 @@ FLAG_RULES: tuple[Rule, ...] = (
         "group_hesitant",
         "You would rather not do groups. Most IOP time is group therapy, so mention this at the "
         "assessment; you can start by listening.",
-        "seed-000; seed-001 (groups)",
+        "seed-000, seed-001 (group therapy is most of IOP)",
     ),
 )
 

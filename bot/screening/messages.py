@@ -1,0 +1,92 @@
+"""The screening result as a message: plain words, reasons, hours, disclaimer and next steps."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from bot.screening.engine import Level, ScreeningResult, Value
+
+DISCLAIMER = "This is not a diagnosis. A clinician makes the final decision."
+
+LEVEL_NAMES: dict[Level, str] = {
+    "emergency": "urgent help right now",
+    "inpatient_residential": "inpatient or residential care",
+    "php": "a partial hospitalization program (PHP)",
+    "iop": "an intensive outpatient program (IOP)",
+    "outpatient": "weekly outpatient therapy",
+}
+
+LEVEL_TIME: dict[Level, str] = {
+    "emergency": "Please reach out now: call or text 988 (Suicide & Crisis Lifeline), or call 911 "
+    "if you are in immediate danger.",
+    "inpatient_residential": "You stay at a hospital or treatment facility with care around the "
+    "clock, 24 hours a day.",
+    "php": "Usually 5 to 6 days a week for about 4 to 8 hours a day (20 or more hours a week), and "
+    "you sleep at home.",
+    "iop": "At least 9 hours a week for adults, commonly 9 to 15, over 3 to 5 days in sessions of "
+    "2 to 4 hours, while you live at home.",
+    "outpatient": "Usually 1 or 2 sessions a week with a therapist or counselor.",
+}
+
+WITHDRAWAL_NOTE = (
+    "If you have dangerous withdrawal symptoms right now, such as a seizure or severe confusion, call 911."
+)
+THERAPIST_NOTE = (
+    "Weekly therapy does not feel like it is helping. Talk about it with your therapist: they can "
+    "help you decide whether you need more support."
+)
+NEXT_STEPS = (
+    "Next steps: I can help you find a program, ask someone to call you back, or connect you with "
+    "a person. If things get worse, you can call or text 988 at any time."
+)
+EMERGENCY_NEXT = "When you are safe, I can help you look at programs. You can also talk to a person."
+
+Button = tuple[str, str]
+BUTTONS: tuple[Button, ...] = (
+    ("Find a program", "/find_program"),
+    ("Request a callback", "/request_callback"),
+    ("Talk to a person", "/human_handoff"),
+)
+EMERGENCY_BUTTONS: tuple[Button, ...] = (("Talk to a person", "/human_handoff"),)
+
+
+def _declined_note(count: int) -> str:
+    questions = "a question" if count == 1 else f"{count} questions"
+    return (
+        f"You chose not to answer {questions}, so I used the more careful answer. A clinician "
+        "will ask you about it."
+    )
+
+
+def result_message(
+    result: ScreeningResult,
+    answers: Mapping[str, Value] | None = None,
+    declined: Sequence[str] = (),
+) -> str:
+    """The whole result message; for an emergency the crisis resources come first."""
+    answers = answers or {}
+    emergency = result.level == "emergency"
+    parts: list[str] = []
+    if emergency:
+        parts.append(f"Your safety comes first. {LEVEL_TIME['emergency']}")
+    else:
+        parts.append(
+            f"Based on your answers, the level of care that may fit best is {LEVEL_NAMES[result.level]}."
+        )
+    parts.append("Why:\n" + "\n".join(f"- {reason}" for reason in result.reasons))
+    if not emergency:
+        parts.append(f"What it means: {LEVEL_TIME[result.level]}")
+    if "needs_detox_first" in result.flags:
+        parts.append(WITHDRAWAL_NOTE)
+    if result.level == "outpatient" and answers.get("current_care") == "weekly_not_helping":
+        parts.append(THERAPIST_NOTE)
+    if declined:
+        parts.append(_declined_note(len(declined)))
+    parts.append(DISCLAIMER)
+    parts.append(EMERGENCY_NEXT if emergency else NEXT_STEPS)
+    return "\n\n".join(parts)
+
+
+def result_buttons(result: ScreeningResult) -> tuple[Button, ...]:
+    """Buttons (title, payload) under the result: only "talk to a person" for an emergency."""
+    return EMERGENCY_BUTTONS if result.level == "emergency" else BUTTONS
