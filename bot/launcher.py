@@ -61,14 +61,16 @@ def credentials_config(path: Path, env: dict[str, str]) -> dict[str, Any]:
     return effective_credentials(template, env)
 
 
-def write_runtime_config(settings: Settings, env: dict[str, str]) -> tuple[Path, Path]:
-    """Write var/endpoints.yml and var/credentials.yml for this run."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    endpoints = VAR_DIR / "endpoints.yml"
+def write_runtime_config(
+    settings: Settings, env: dict[str, str], out_dir: Path = VAR_DIR
+) -> tuple[Path, Path]:
+    """Write endpoints.yml and credentials.yml for this run into `out_dir` (default var/)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    endpoints = out_dir / "endpoints.yml"
     endpoints.write_text(
         yaml.safe_dump(endpoints_config(env, settings.database_url, settings.action_port))
     )
-    credentials = VAR_DIR / "credentials.yml"
+    credentials = out_dir / "credentials.yml"
     credentials.write_text(
         yaml.safe_dump(credentials_config(PROJECT_ROOT / "credentials.yml", env))
     )

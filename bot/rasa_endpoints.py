@@ -6,6 +6,7 @@ lock store and `RABBITMQ_URL` the Pika event broker, so several Rasa instances c
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
 
@@ -20,7 +21,9 @@ def tracker_store_config(database_url: str) -> dict[str, Any]:
     scheme = parts.scheme.split("+", 1)[0]
     if scheme == "sqlite":
         # The tracker store keeps its own file beside the app's, so each can be reset on its own.
-        return {"type": "SQL", "dialect": "sqlite", "db": str(VAR_DIR / "rasa.db")}
+        app_db = database_url.split(":///", 1)[1] if ":///" in database_url else ""
+        folder = Path(app_db).parent if app_db else VAR_DIR
+        return {"type": "SQL", "dialect": "sqlite", "db": str(folder / "rasa.db")}
     if scheme in {"postgresql", "postgres"}:
         return {
             "type": "SQL",

@@ -15,6 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
+import yaml
+
 from bot.config import PROJECT_ROOT
 
 MODELS_DIR = PROJECT_ROOT / "models"
@@ -48,6 +50,27 @@ def fingerprint(files: Iterable[Path], root: Path = PROJECT_ROOT, salt: str = ""
     return digest.hexdigest()[:16]
 
 
+class TrainingInputError(ValueError):
+    """A training input cannot be read; the message names the file and line."""
+
+
+def check_yaml(files: Iterable[Path], root: Path = PROJECT_ROOT) -> None:
+    """Parse every YAML input, so a typo gives one clear error instead of a Rasa traceback."""
+    for path in files:
+        if path.suffix not in {".yml", ".yaml"}:
+            continue
+        try:
+            yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+            raise TrainingInputError(
+                f"{path.relative_to(root)} is not valid YAML ({where}): {exc.problem}"
+            ) from None
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise TrainingInputError(f"{path.relative_to(root)} cannot be read: {exc}") from None
+
+
 def model_path(root: Path = PROJECT_ROOT) -> Path:
     """Where the model for the current inputs is (or will be) stored."""
     salt = f"rasa=={metadata.version('rasa')}"
@@ -58,6 +81,7 @@ def train(root: Path = PROJECT_ROOT) -> Path:
     """Render content, then train unless the model for these inputs already exists."""
     from bot.content import render_all
 
+    check_yaml(training_files(root), root)
     render_all()
     target = model_path(root)
     if target.exists():
@@ -83,8 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         path = train()
+    except TrainingInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except subprocess.CalledProcessError as exc:
-        print(f"training failed (exit {exc.returncode})", file=sys.stderr)
+        print(f"training failed (exit {exc.returncode}); Rasa's message is above", file=sys.stderr)
         return 1
     print(path.relative_to(PROJECT_ROOT))
     return 0
