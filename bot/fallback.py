@@ -1,0 +1,44 @@
+"""The first stage of the fallback: offer the FAQ topics closest to an unclear message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+MIN_CONFIDENCE = 0.05  # below this a topic is noise, not a guess worth showing
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A button: what the person sees and the message it sends."""
+
+    title: str
+    payload: str
+
+
+def closest_topics(
+    ranking: Sequence[Mapping[str, Any]],
+    labels: Mapping[str, Suggestion],
+    limit: int = MAX_SUGGESTIONS,
+    min_confidence: float = MIN_CONFIDENCE,
+) -> list[Suggestion]:
+    """The best `limit` distinct topics of a response-selector ranking that have a label.
+
+    `ranking` items look like {"intent_response_key": "faq/cost", "confidence": 0.41}.
+    """
+    suggestions: list[Suggestion] = []
+    seen: set[str] = set()
+    for item in sorted(ranking, key=lambda entry: -float(entry.get("confidence", 0.0))):
+        key = str(item.get("intent_response_key", ""))
+        topic = key.split("/", 1)[1] if "/" in key else key
+        if float(item.get("confidence", 0.0)) < min_confidence or topic in seen:
+            continue
+        label = labels.get(topic)
+        if label is None:
+            continue
+        seen.add(topic)
+        suggestions.append(label)
+        if len(suggestions) == limit:
+            break
+    return suggestions
