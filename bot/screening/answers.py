@@ -1,0 +1,256 @@
+"""Free text to screening answers: "yeah", "not really", "a few times a week", "I'd rather not say".
+
+`parse_answer(field, text)` returns a valid value for the field, `PREFER_NOT_SAY`, or None when it
+is not sure (the form then asks again with buttons). It never guesses: when phrases for different
+values appear in one message, the answer is None. Phrases are matched in order and a matched span
+is blanked, so "not safe" is read as false before "safe" could be read as true.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Literal, Union
+
+from bot.screening.engine import BOOL, FIELDS, Value
+
+MAX_ANSWER_CHARS = 500
+"""Longer messages are not screening answers; the question is asked again."""
+
+
+class Sentinel(enum.Enum):
+    """Markers that are not field values."""
+
+    PREFER_NOT_SAY = "prefer_not_say"
+
+
+PREFER_NOT_SAY: Literal[Sentinel.PREFER_NOT_SAY] = Sentinel.PREFER_NOT_SAY
+Parsed = Union[bool, str, Literal[Sentinel.PREFER_NOT_SAY], None]
+
+_UNSURE = "__unsure__"
+
+PREFER_NOT_SAY_RE = (
+    r"\b(?:i'?d |i would )?(?:rather|prefer) not (?:to )?(?:say|answer|tell|share|talk about)"
+    r"|\bprefer not to\b|\b(?:don'?t|do not) (?:want|wanna) to (?:say|answer|share|talk about)"
+    r"|\bnot comfortable (?:saying|answering|sharing)|\bno comment\b|\bprivate\b"
+    r"|\bnone of your business\b|^(?:pass|skip)(?: (?:this|that|it))?(?: one| question)?$"
+)
+UNSURE_RE = (
+    r"\bnot (?:sure|certain)\b|\bunsure\b|\b(?:don'?t|do not) know\b|\bdunno\b|\bidk\b"
+    r"|\bno idea\b|\bmaybe\b|\bperhaps\b|\bcan'?t say\b|\bhard to say\b"
+)
+NO_RE = (
+    r"\bnot really\b|\bnot at all\b|\bnot that i know of\b|\bnope\b|\bnah+\b|\bnaw\b|\bnever\b"
+    r"|\bno\b|\bn\b|\bnegative\b|\bfalse\b|\bi (?:haven'?t|have not|don'?t|do not|didn'?t|did not)\b"
+)
+YES_RE = (
+    r"\byes+\b|\byeah?\b|\byep\b|\byup\b|\bya\b|\by\b|\bsure\b|\bof course\b|\bdefinitely\b"
+    r"|\babsolutely\b|\bi (?:have|do|did)\b|\bsometimes\b|\ba (?:little|bit)\b|\bkind ?of\b"
+    r"|\bkinda\b|\bsort of\b|\boften\b|\ba lot\b|\bcorrect\b|\btrue\b|\bi think so\b"
+    r"|\bprobably\b|\bevery day\b|\ball the time\b|\bconstantly\b"
+)
+BOOLEAN: tuple[tuple[Value, str], ...] = ((_UNSURE, UNSURE_RE), (False, NO_RE), (True, YES_RE))
+
+PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
+    "functioning": (
+        (_UNSURE, UNSURE_RE),
+        (
+            "severe",
+            r"\b(?:can'?t|cannot|can not|unable to) (?:even )?(?:get out of bed|shower|wash|eat"
+            r"|function|take care of myself|look after myself|do anything|manage)"
+            r"|\bbasic (?:daily )?(?:tasks|things)\b|\bnot functioning\b",
+        ),
+        (
+            "significant",
+            r"\bmiss(?:ing|ed)? (?:a lot of )?(?:work|school|class|classes|shifts)\b"
+            r"|\bcall(?:ing)? (?:out|in sick)\b|\bisolat|\bwithdraw(?:n|ing) from\b"
+            r"|\bbarely\b|\bfalling behind\b|\blost my job\b|\bquite a bit\b|\ba lot\b"
+            r"|\bsignificant(?:ly)?\b|\bcan'?t (?:focus|concentrate|work|study)\b",
+        ),
+        (
+            "mild",
+            r"\ba (?:little|bit|tiny bit)(?: bit)?\b|\bslightly\b|\bsomewhat\b|\bmild(?:ly)?\b"
+            r"|\bsome days\b|\bsometimes\b|\bnot much\b|\bkind ?of\b|\bkinda\b",
+        ),
+        (
+            "none",
+            r"\bnot at all\b|\bnot really\b|\bno (?:problems?|effect|impact|change)\b|\bfine\b"
+            r"|\bdoing (?:ok|okay|well|good)\b|\bnone\b|\bnope\b|\bno\b|\bnormal\b",
+        ),
+    ),
+    "current_care": (
+        (_UNSURE, UNSURE_RE),
+        (
+            "stepping_down",
+            r"\bstep(?:ping)? down\b|\b(?:left|leaving|finished|finishing|discharged from"
+            r"|got out of|getting out of|out of|completed|coming out of|came out of) "
+            r"(?:an? |the |my )?(?:rehab|hospital|inpatient|residential|php|partial|detox"
+            r"|treatment center|psych ward)",
+        ),
+        (
+            "weekly_not_helping",
+            r"\b(?:not|isn'?t|doesn'?t|don'?t|never|hasn'?t|haven'?t) (?:really )?"
+            r"(?:help|helping|helped|working|work|worked|enough)\b|\bno help\b|\buseless\b"
+            r"|\bnot making (?:a |any )?difference\b",
+        ),
+        (
+            "none",
+            r"^(?:no|nope|none|nothing|nah|not really|not at the moment|not currently"
+            r"|not right now)$|\bnot (?:in|getting|seeing|doing) (?:any )?(?:therapy|treatment"
+            r"|care|anyone|anybody|a therapist|a counselor)\b|\bno (?:therapy|treatment|care"
+            r"|therapist|counselor|one|psychiatrist)\b|\b(?:don'?t|do not) (?:have|see) "
+            r"(?:a |any )?(?:therapist|counselor|psychiatrist|one|anyone)\b|\bnobody\b",
+        ),
+        ("weekly_helping", r"\bhelps?\b|\bhelping\b|\bhelpful\b|\bworking\b|\bgoing well\b"),
+    ),
+    "suicide_behavior": (
+        (_UNSURE, UNSURE_RE),
+        (
+            "past_3_months",
+            r"\b(?:last|past|this) (?:few |couple of |\d |one |two |three )?(?:days?|weeks?"
+            r"|months?)\b|\brecent(?:ly)?\b|\byesterday\b|\btoday\b|\blast night\b"
+            r"|\b(?:days|weeks) ago\b|\b(?:a|one|two|three|1|2|3) months? ago\b",
+        ),
+        (
+            "over_3_months_ago",
+            r"\byears? ago\b|\b(?:last|a) year\b|\blong (?:time )?ago\b|\bwhen i was\b"
+            r"|\bin (?:high |middle )?school\b|\bas a (?:kid|teen|teenager|child)\b"
+            r"|\b(?:several|many|\d+|four|five|six|seven|eight|nine|ten|eleven) months ago\b"
+            r"|\ba while (?:back|ago)\b|\bin the past\b",
+        ),
+        ("never", NO_RE),
+    ),
+    "withdrawal": (
+        (_UNSURE, UNSURE_RE),
+        (
+            "severe",
+            r"\bseizures?\b|\bfits\b|\bdts\b|\bd t s\b|\bdelirium\b|\bhallucinat|\bseeing things"
+            r"|\bsick without\b|\b(?:really|very|so) sick\b|\bget sick\b|\bvomit|\bthrow(?:ing)? up"
+            r"|\bshak(?:e|es|ing) (?:badly|a lot|really bad)\b",
+        ),
+        (
+            "mild",
+            r"\bshak(?:y|es|ing)\b|\ba (?:little|bit)\b|\bmild(?:ly)?\b|\bslight(?:ly)?\b"
+            r"|\bheadaches?\b|\birritable\b|\bcan'?t sleep\b|\btrouble sleeping\b|\bsweat",
+        ),
+        ("none", r"\bnothing\b|\bfine\b|\bnone\b|" + NO_RE),
+    ),
+    "substance_use": (
+        (_UNSURE, UNSURE_RE),
+        ("occasional", r"\bnot (?:a lot|much|often|that much|every day|daily)\b"),
+        (
+            "regular",
+            r"\bevery ?(?:day|night|week|weekend)\b|\bdaily\b|\bnightly\b|\bweekly\b"
+            r"|\b(?:a few|few|a couple(?: of)?|couple(?: of)?|several|[1-7]|one|two|three|four"
+            r"|five|six|seven) (?:times|days|nights) (?:a|per|each|every) week\b"
+            r"|\b(?:once|twice) (?:a|per) week\b|\bmost (?:days|nights|weekends)\b"
+            r"|\ball the time\b|\ba lot\b|\bregular(?:ly)?\b|\bconstantly\b|\bheavily\b",
+        ),
+        (
+            "occasional",
+            r"\boccasional(?:ly)?\b|\bsometimes\b|\brarely\b|\bonce in a while\b|\bsocially\b"
+            r"|\b(?:once|twice|a few times|a couple of times) (?:a|per) (?:month|year)\b"
+            r"|\bspecial occasions\b|\bnow and then\b|\bmonthly\b|\bhardly\b",
+        ),
+        (
+            "none",
+            r"\bsober\b|\b(?:don'?t|do not) (?:drink|use|do drugs|smoke)\b|\bnot at all\b"
+            r"|\bnone\b|\bnothing\b|\bclean\b|\bnever\b|\bnope\b|\bno\b",
+        ),
+    ),
+    "safe_home": (
+        (_UNSURE, UNSURE_RE),
+        (
+            False,
+            r"\bhomeless\b|\bon the streets?\b|\bcouch ?surf|\bshelter\b|\bnot (?:safe|stable)\b"
+            r"|\bunsafe\b|\babusive\b|\bkicked out\b|\bnowhere to (?:live|go|stay)\b"
+            r"|\bno (?:home|place)\b",
+        ),
+        (False, NO_RE),
+        (True, r"\bsafe\b|\bstable\b|\bmy (?:own )?(?:place|home|apartment|house)\b|" + YES_RE),
+    ),
+    "can_attend": (
+        (_UNSURE, UNSURE_RE),
+        ("in_person", r"\bno problem\b|\bnot a problem\b"),
+        (
+            "virtual_only",
+            r"\bvirtual(?:ly)?\b|\bonline\b|\bvideo\b|\bzoom\b|\btelehealth\b|\bfrom home\b"
+            r"|\bremote(?:ly)?\b",
+        ),
+        (
+            "no",
+            r"\bcan'?t\b|\bcannot\b|\bno way\b|\bnot possible\b|\bimpossible\b|\btoo (?:much|many"
+            r"|far|busy)\b|\bno (?:time|car|transport|transportation|ride)\b|\bnope\b|\bno\b"
+            r"|\bnot really\b",
+        ),
+        ("in_person", r"\bin person\b|\bi can\b|\bi could\b|\bok(?:ay)?\b|" + YES_RE),
+    ),
+    "group_ok": (
+        (
+            "unsure",
+            UNSURE_RE + r"|\bnervous\b|\banxious\b|\bscared\b|\bdepends\b|\bi guess\b"
+            r"|\bi'?ll try\b|\bhesitant\b",
+        ),
+        (
+            "no",
+            r"\bhate\b|\bnot (?:comfortable|for me|a fan)\b|\brather not\b|\buncomfortable\b"
+            r"|\b(?:don'?t|do not) like\b|" + NO_RE,
+        ),
+        ("yes", r"\bfine\b|\bok(?:ay)?\b|\bhappy to\b|\bopen to\b|\bsounds good\b|" + YES_RE),
+    ),
+}
+
+
+def normalize(text: str) -> str:
+    """Casefolded plain words: HTML removed, Unicode normalised, punctuation as spaces."""
+    text = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("\u2019", "'").replace("`", "'")
+    text = re.sub(r"[^\w']+|_", " ", text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=32)
+def _compiled(field: str) -> tuple[tuple[Value, re.Pattern[str]], ...]:
+    patterns = PATTERNS.get(field, BOOLEAN)
+    return tuple((value, re.compile(pattern)) for value, pattern in patterns)
+
+
+def parse_answer(field: str, text: str) -> Parsed:
+    """A value for `field` from free text, `PREFER_NOT_SAY`, or None when unsure."""
+    if field not in FIELDS:
+        raise KeyError(field)
+    if len(text) > MAX_ANSWER_CHARS:
+        return None
+    words = normalize(text)
+    if not words:
+        return None
+    if re.search(PREFER_NOT_SAY_RE, words):
+        return PREFER_NOT_SAY
+    found: set[Value] = set()
+    for value, pattern in _compiled(field):
+        words, count = pattern.subn(" ", words)
+        if count:
+            found.add(value)
+    if len(found) != 1 or _UNSURE in found:
+        return None
+    return found.pop()
+
+
+def coerce(field: str, raw: object) -> Value:
+    """A button payload or slot value as a field value; None when it is not a valid one."""
+    if field not in FIELDS:
+        raise KeyError(field)
+    allowed = FIELDS[field]
+    if allowed == BOOL:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in ("true", "false"):
+            return raw.strip().lower() == "true"
+        return None
+    if isinstance(raw, str) and raw.strip() in allowed:
+        return raw.strip()
+    return None
