@@ -11,6 +11,7 @@ TABLE_MODULES = (
     "bot.messaging_store",
     "bot.users",
     "bot.audit",
+    "bot.queue",
 )
 
 for _name in TABLE_MODULES:
