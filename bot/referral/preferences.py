@@ -1,0 +1,288 @@
+"""Extract program preferences from a message with spaCy rules (no trained model, pure).
+
+`spacy.blank("en")` + the lookup lemmatizer (spacy-lookups-data) + an EntityRuler whose patterns
+carry the normalized id, so "evenings", "after work" -> schedule_slot=evening and "Anthem BCBS" ->
+insurance=bcbs. Numbers (ZIP, miles, ages) are read by token patterns and checked in code.
+The pipeline is built on first use and cached.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Final
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+# entity -> normalized id -> phrases. Words also match by lookup lemma, so plurals need no entry.
+PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "schedule_slot": {
+        "morning": ("morning", "in the morning", "before work", "early in the day"),
+        "afternoon": ("afternoon", "after school", "midday", "lunchtime"),
+        "evening": ("evening", "after work", "at night", "after 5", "after 6", "weeknight"),
+        "weekend": ("weekend", "saturday", "sunday"),
+    },
+    "care_format": {
+        "virtual": (
+            "online",
+            "virtual",
+            "virtually",
+            "telehealth",
+            "tele-health",
+            "telemedicine",
+            "video",
+            "zoom",
+            "from home",
+            "remote",
+            "remotely",
+        ),
+        "in_person": ("in person", "in-person", "face to face", "face-to-face", "on site", "onsite"),
+        "hybrid": ("hybrid", "both online and in person", "mix of online and in person"),
+    },
+    "insurance": {
+        "medicaid": ("medicaid", "medi-cal", "medi cal", "masshealth"),
+        "medicare": ("medicare",),
+        "tricare": ("tricare", "tri care", "tri-care"),
+        "aetna": ("aetna",),
+        "bcbs": (
+            "bcbs",
+            "blue cross",
+            "blue shield",
+            "blue cross blue shield",
+            "anthem",
+            "anthem bcbs",
+            "anthem blue cross",
+        ),
+        "cigna": ("cigna",),
+        "united": ("united healthcare", "unitedhealthcare", "united health care", "uhc", "united health"),
+        "humana": ("humana",),
+        "kaiser": ("kaiser", "kaiser permanente"),
+        "self_pay": (
+            "no insurance",
+            "uninsured",
+            "not insured",
+            "don't have insurance",
+            "do not have insurance",
+            "without insurance",
+            "self pay",
+            "self-pay",
+            "out of pocket",
+            "pay cash",
+            "sliding scale",
+        ),
+    },
+    "population": {
+        "adolescents": ("teen", "teenager", "teenage", "adolescent", "high school", "high schooler"),
+        "young_adults": ("young adult", "college student"),
+        "adults": ("adult", "adult program"),
+        "veterans": ("veteran", "military", "served in the army", "served in the military"),
+        "lgbtq": (
+            "lgbtq",
+            "lgbt",
+            "lgbtqia",
+            "queer",
+            "gay",
+            "lesbian",
+            "bisexual",
+            "transgender",
+            "nonbinary",
+            "non-binary",
+        ),
+        "women": ("for women", "women only", "women-only", "only women", "women's program"),
+    },
+    "specialty": {
+        "co_occurring": (
+            "co-occurring",
+            "co occurring",
+            "cooccurring",
+            "dual diagnosis",
+            "dual-diagnosis",
+            "mental health and substance use",
+            "mental health and addiction",
+        ),
+        "substance_use": (
+            "addiction",
+            "substance use",
+            "substance abuse",
+            "alcohol",
+            "drinking",
+            "drug",
+            "opioid",
+            "sobriety",
+        ),
+        "mood_anxiety": ("depression", "anxiety", "depressed", "anxious"),
+        "trauma": ("trauma", "ptsd", "post-traumatic", "traumatic"),
+        "eating_disorders": ("eating disorder", "anorexia", "bulimia", "binge eating"),
+    },
+    "care_level": {
+        "iop": ("iop", "intensive outpatient", "intensive outpatient program"),
+        "php": ("php", "partial hospitalization", "partial hospital", "day program", "day treatment"),
+        "residential": ("residential", "inpatient", "live-in"),
+        "outpatient": ("outpatient", "weekly therapy", "regular outpatient"),
+    },
+}
+
+ZIP_CUES: Final = ("near", "zip", "zipcode", "code", "in", "around", "by", "to", "from", "area")
+NUMBER_WORDS: Final[dict[str, int]] = {
+    "five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "twelve": 12, "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17,
+}  # fmt: skip
+MAX_TEXT_CHARS: Final = 2000
+_ZIP_RE = re.compile(r"^\d{5}$")
+_TAG_RE = re.compile(r"<[^<>]{0,200}>")
+_NUM_PATTERN: dict[str, Any] = {"LIKE_NUM": True}
+_NUMERIC_PATTERNS: Final[list[dict[str, Any]]] = [
+    {
+        "label": "zip_code",
+        "pattern": [
+            {"LOWER": {"IN": list(ZIP_CUES)}},
+            {"LOWER": {"IN": ["is", ":", "code", "of"]}, "OP": "*"},
+            {"TEXT": {"REGEX": r"^\d{5}$"}},
+        ],
+    },
+    {"label": "max_distance", "pattern": [_NUM_PATTERN, {"LEMMA": {"IN": ["mile", "mi"]}}]},
+    {"label": "max_distance", "pattern": [_NUM_PATTERN, {"TEXT": "-"}, {"LEMMA": "mile"}]},
+    {
+        "label": "age",
+        "pattern": [
+            _NUM_PATTERN,
+            {"TEXT": "-", "OP": "?"},
+            {"LEMMA": "year"},
+            {"TEXT": "-", "OP": "?"},
+            {"LOWER": "old"},
+        ],
+    },
+]
+
+
+@dataclass(frozen=True)
+class Preference:
+    """One extracted preference: entity type, normalized value and the character span it came from."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+
+
+def _phrase_words(nlp: Language) -> frozenset[str]:
+    return frozenset(
+        token.text
+        for values in PHRASES.values()
+        for phrases in values.values()
+        for phrase in phrases
+        for token in nlp.make_doc(phrase.lower())
+    )
+
+
+def _base_forms_factory(words: frozenset[str]) -> Any:
+    def base_forms(doc: Doc) -> Doc:
+        # A pattern word as written ("evening") or else its lookup lemma ("evenings" -> "evening").
+        # Comparing the lemma alone fails where the lookup table is odd ("evening" -> "even").
+        for token in doc:
+            token.norm_ = token.lower_ if token.lower_ in words else token.lemma_
+        return doc
+
+    return base_forms
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Language:
+    """The blank English pipeline with lookup lemmas and the preference rules (built once)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    words = _phrase_words(nlp)
+    if "referral_base_forms" not in Language.factories:
+        Language.component("referral_base_forms", func=_base_forms_factory(words))
+    nlp.add_pipe("referral_base_forms")
+    patterns: list[dict[str, Any]] = [
+        {
+            "label": entity,
+            "id": value,
+            "pattern": [{"NORM": token.text} for token in nlp.make_doc(phrase.lower())],
+        }
+        for entity, values in PHRASES.items()
+        for value, phrases in values.items()
+        for phrase in phrases
+    ]
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler.add_patterns(patterns + _NUMERIC_PATTERNS)  # type: ignore[attr-defined]
+    return nlp
+
+
+def _number(text: str) -> int | None:
+    cleaned = text.replace(",", "")
+    if cleaned.isdigit():
+        return int(cleaned)
+    return NUMBER_WORDS.get(cleaned)
+
+
+def _from_span(span: Span) -> Preference | None:
+    label = span.label_
+    if label == "zip_code":
+        token = span[-1]
+        return Preference("zip_code", token.text, token.idx, token.idx + len(token))
+    if label == "max_distance":
+        miles = _number(span[0].text)
+        if miles is None or not 0 < miles <= 500:
+            return None
+        return Preference("max_distance", str(miles), span.start_char, span.end_char)
+    if label == "age":
+        age = _number(span[0].text)
+        if age is None or age < 12 or age > 120:
+            return None
+        value = "adolescents" if age < 18 else "adults"
+        return Preference("population", value, span.start_char, span.end_char)
+    return Preference(label, span.ent_id_, span.start_char, span.end_char)
+
+
+def _clean(text: str) -> str:
+    """Same-length cleanup, so spans still index the original text: tags blanked, NFKC, lower case."""
+    text = _TAG_RE.sub(lambda m: " " * len(m.group()), text)
+    for transform in (lambda t: unicodedata.normalize("NFKC", t), str.lower):
+        changed = transform(text)
+        if len(changed) == len(text):
+            text = changed
+    return text
+
+
+def _doc(text: str) -> Doc:
+    return pipeline()(_clean(text))
+
+
+def extract_preferences(text: str) -> list[Preference]:
+    """All preferences in `text`, in order. Empty, huge or odd input gives an empty or partial list."""
+    if not text or not text.strip():
+        return []
+    text = text[:MAX_TEXT_CHARS]
+    doc = _doc(text)
+    found: list[Preference] = [pref for span in doc.ents if (pref := _from_span(span)) is not None]
+    tokens = [t for t in doc if not t.is_punct and not t.is_space]
+    if not doc.ents and len(tokens) == 1 and _ZIP_RE.match(tokens[0].text):
+        token = tokens[0]  # a bare ZIP code, e.g. the answer to "what is your ZIP code?"
+        found.append(Preference("zip_code", token.text, token.idx, token.idx + len(token)))
+    return _combine_specialties(found)
+
+
+def _combine_specialties(found: list[Preference]) -> list[Preference]:
+    """Substance use mentioned with a mental health concern -> one co_occurring preference."""
+    specialties = [p for p in found if p.entity == "specialty"]
+    values = {p.value for p in specialties}
+    if "co_occurring" not in values and not ("substance_use" in values and len(values) > 1):
+        return found
+    merged = Preference(
+        "specialty", "co_occurring", min(p.start for p in specialties), max(p.end for p in specialties)
+    )
+    rest = [p for p in found if p.entity != "specialty"]
+    return sorted([*rest, merged], key=lambda p: p.start)
+
+
+def preference_values(text: str) -> dict[str, str]:
+    """Entity -> value, the last mention winning ("evenings, no, mornings" -> morning)."""
+    return {pref.entity: pref.value for pref in extract_preferences(text)}

@@ -1,0 +1,146 @@
+"""Preference extraction with spaCy rules: table-driven phrases, spans, numbers and odd input."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+
+def _import_thinc_without_tensorflow() -> None:
+    """thinc (under spaCy) imports TensorFlow when it is installed; unit tests must not.
+
+    Blocking the import only while thinc.compat loads leaves `import tensorflow` working for any
+    later test that needs it. (Belongs in tests/unit/conftest.py once there is one.)
+    """
+    if "thinc.compat" in sys.modules:
+        return
+    blocked = "tensorflow" not in sys.modules
+    if blocked:
+        sys.modules["tensorflow"] = None  # type: ignore[assignment]
+    try:
+        import thinc.compat  # noqa: F401
+    finally:
+        if blocked:
+            del sys.modules["tensorflow"]
+
+
+_import_thinc_without_tensorflow()
+
+from bot.referral.preferences import (  # noqa: E402
+    PHRASES,
+    extract_preferences,
+    preference_values,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Do you have evening groups?", {"schedule_slot": "evening"}),
+        ("I can only go after work", {"schedule_slot": "evening"}),
+        ("Evenings would be best", {"schedule_slot": "evening"}),
+        ("mornings before work", {"schedule_slot": "morning"}),
+        ("something on weekends", {"schedule_slot": "weekend"}),
+        ("after school for my son", {"schedule_slot": "afternoon"}),
+        ("I'd like to do it online", {"care_format": "virtual"}),
+        ("is there a virtual option", {"care_format": "virtual"}),
+        ("telehealth please", {"care_format": "virtual"}),
+        ("something I can do from home", {"care_format": "virtual"}),
+        ("I prefer in-person groups", {"care_format": "in_person"}),
+        ("a hybrid program", {"care_format": "hybrid"}),
+        ("I have Medicaid", {"insurance": "medicaid"}),
+        ("I have blue cross", {"insurance": "bcbs"}),
+        ("BCBS", {"insurance": "bcbs"}),
+        ("my plan is Anthem BCBS", {"insurance": "bcbs"}),
+        ("united healthcare through work", {"insurance": "united"}),
+        ("I'm on Medi-Cal", {"insurance": "medicaid"}),
+        ("we have TRICARE", {"insurance": "tricare"}),
+        ("I don't have insurance", {"insurance": "self_pay"}),
+        ("I'd pay out of pocket", {"insurance": "self_pay"}),
+        ("near 10001", {"zip_code": "10001"}),
+        ("zip 94110", {"zip_code": "94110"}),
+        ("my zip code is 60614", {"zip_code": "60614"}),
+        ("78701", {"zip_code": "78701"}),
+        ("within 20 miles", {"max_distance": "20"}),
+        ("no more than 15 mi away", {"max_distance": "15"}),
+        ("a 10-mile drive at most", {"max_distance": "10"}),
+        ("within ten miles", {"max_distance": "10"}),
+        ("it's for my teenager", {"population": "adolescents"}),
+        ("my 15 year old", {"population": "adolescents"}),
+        ("my 16-year-old daughter", {"population": "adolescents"}),
+        ("my 40 year old brother", {"population": "adults"}),
+        ("I'm a veteran", {"population": "veterans"}),
+        ("an LGBTQ friendly program", {"population": "lgbtq"}),
+        ("a program for women", {"population": "women"}),
+        ("co-occurring depression and drinking", {"specialty": "co_occurring"}),
+        ("depression and drinking", {"specialty": "co_occurring"}),
+        ("depression and anxiety", {"specialty": "mood_anxiety"}),
+        ("alcohol", {"specialty": "substance_use"}),
+        ("I have a dual diagnosis", {"specialty": "co_occurring"}),
+        ("help with PTSD", {"specialty": "trauma"}),
+        ("eating disorder treatment", {"specialty": "eating_disorders"}),
+        ("an intensive outpatient program", {"care_level": "iop"}),
+        ("partial hospitalization", {"care_level": "php"}),
+        (
+            "Evening IOP near 10001 within 5 miles, I have Aetna",
+            {
+                "schedule_slot": "evening",
+                "care_level": "iop",
+                "zip_code": "10001",
+                "max_distance": "5",
+                "insurance": "aetna",
+            },
+        ),
+    ],
+)
+def test_phrases_map_to_normalized_values(text: str, expected: dict[str, str]) -> None:
+    assert preference_values(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "I can't even think straight",  # "even" is not "evening"
+        "I earn 40000 a year",  # a number without a ZIP cue
+        "call me at 2025550142",
+        "my 8 year old",  # no program for children
+        "within 9000 miles",
+        "hello 👋🏽",
+        "\u0000\u200b",
+    ],
+)
+def test_no_preference_where_there_is_none(text: str) -> None:
+    assert extract_preferences(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "surface"),
+    [
+        ("I have Anthem BCBS and want evenings", "insurance", "Anthem BCBS"),
+        ("I have Anthem BCBS and want evenings", "schedule_slot", "evenings"),
+        ("near 94110 please", "zip_code", "94110"),
+        ("<b>evening</b> groups", "schedule_slot", "evening"),
+        ("ＥＶＥＮＩＮＧ groups", "schedule_slot", "ＥＶＥＮＩＮＧ"),
+        ("İstanbul, evening", "schedule_slot", "evening"),
+    ],
+)
+def test_spans_index_the_original_text(text: str, entity: str, surface: str) -> None:
+    spans = [text[p.start : p.end] for p in extract_preferences(text) if p.entity == entity]
+    assert spans == [surface]
+
+
+def test_last_mention_wins_and_huge_input_is_cut_not_failed() -> None:
+    assert preference_values("evenings, no wait, mornings") == {"schedule_slot": "morning"}
+    huge = "evening " + "x" * 100_000 + " near 10001"
+    assert preference_values(huge) == {"schedule_slot": "evening"}
+
+
+def test_every_listed_phrase_is_recognised_as_its_own_value() -> None:
+    for entity, values in PHRASES.items():
+        for value, phrases in values.items():
+            for phrase in phrases:
+                found = [(p.entity, p.value) for p in extract_preferences(phrase)]
+                assert found == [(entity, value)], phrase
