@@ -12,6 +12,7 @@ TABLE_MODULES = (
     "bot.users",
     "bot.audit",
     "bot.queue",
+    "bot.analytics_store",
 )
 
 for _name in TABLE_MODULES:
