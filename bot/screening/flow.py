@@ -101,3 +101,17 @@ def declined_value(field: str) -> Value:
 def complete_answers(answers: Mapping[str, Value]) -> dict[str, Value]:
     """All engine fields: the given answers plus values for skipped questions (later ones win)."""
     return {**{name: answers[name] for name in FIELDS if name in answers}, **skipped_values(answers)}
+
+
+def dependents(field: str) -> tuple[str, ...]:
+    """Answers that depend on `field` and must be asked again when it changes."""
+    if field == "suicidal_thoughts":
+        return FOLLOW_UP_FIELDS
+    if field == "substance_use":
+        return ("withdrawal",)
+    return ()
+
+
+def answered_fields(answers: Mapping[str, Value]) -> list[str]:
+    """The questions answered so far that are still part of the screening, in order."""
+    return [name for name in required_fields(answers) if name in answers]

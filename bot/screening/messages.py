@@ -90,3 +90,37 @@ def result_message(
 def result_buttons(result: ScreeningResult) -> tuple[Button, ...]:
     """Buttons (title, payload) under the result: only "talk to a person" for an emergency."""
     return EMERGENCY_BUTTONS if result.level == "emergency" else BUTTONS
+
+
+QUESTION_LABELS: dict[str, str] = {
+    "functioning": "Daily life",
+    "current_care": "Current care",
+    "wish_dead": "Wishing you were dead",
+    "suicidal_thoughts": "Thoughts of suicide",
+    "suicide_method": "How you might do it",
+    "suicide_intent": "Intention to act",
+    "suicide_plan": "A plan",
+    "suicide_behavior": "Past actions",
+    "harm_to_others": "Harming someone",
+    "substance_use": "Alcohol or drugs",
+    "withdrawal": "Withdrawal",
+    "medically_unstable": "Medical care",
+    "safe_home": "A safe home",
+    "can_attend": "Attending 3-5 days a week",
+    "group_ok": "Groups",
+}
+"""Short button titles for "which answer do you want to change?"."""
+
+NOT_UNDERSTOOD = "Sorry, I'm not sure I understood. Could you tap one of the buttons?"
+WHICH_ANSWER = "Which answer would you like to change?"
+KEEP_ANSWERS = ("Never mind", "none")
+
+
+def correction_buttons(answered: Sequence[str]) -> list[Button]:
+    """(title, payload) buttons for the answered questions, plus "never mind"."""
+    fields = [*answered, KEEP_ANSWERS[1]]
+    titles = [*(QUESTION_LABELS[f] for f in answered), KEEP_ANSWERS[0]]
+    return [
+        (title, '/inform{"screening_correction":"' + field + '"}')
+        for title, field in zip(titles, fields, strict=True)
+    ]

@@ -64,9 +64,7 @@ RISK_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("changes", "risk"), [c[1:] for c in RISK_CASES], ids=[c[0] for c in RISK_CASES]
-)
+@pytest.mark.parametrize(("changes", "risk"), [c[1:] for c in RISK_CASES], ids=[c[0] for c in RISK_CASES])
 def test_risk_follows_cssrs_triage(changes: dict[str, Any], risk: str) -> None:
     assert assess_risk(answers(**changes)) == risk
     assert screen(answers(**changes)).risk == risk
@@ -292,9 +290,7 @@ INVALID_CASES: list[tuple[str, Any, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("data", "field"), [c[1:] for c in INVALID_CASES], ids=[c[0] for c in INVALID_CASES]
-)
+@pytest.mark.parametrize(("data", "field"), [c[1:] for c in INVALID_CASES], ids=[c[0] for c in INVALID_CASES])
 def test_invalid_input_names_the_field(data: Any, field: str) -> None:
     with pytest.raises(ScreeningInputError) as err:
         screen(data)

@@ -10,8 +10,10 @@ from bot.screening.engine import FIELDS, FOLLOW_UP_FIELDS, screen
 from bot.screening.flow import (
     DECLINED_VALUES,
     QUESTION_ORDER,
+    answered_fields,
     complete_answers,
     declined_value,
+    dependents,
     is_urgent,
     next_field,
     required_fields,
@@ -131,3 +133,26 @@ def test_declining_an_escalation_question_escalates() -> None:
 def test_declined_value_rejects_unknown_field() -> None:
     with pytest.raises(KeyError):
         declined_value("mood")
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("suicidal_thoughts", FOLLOW_UP_FIELDS),
+        ("substance_use", ("withdrawal",)),
+        ("functioning", ()),
+        ("suicide_method", ()),
+    ],
+)
+def test_dependents(field: str, expected: tuple[str, ...]) -> None:
+    assert dependents(field) == expected
+
+
+def test_answered_fields_leave_out_skipped_and_unanswered() -> None:
+    answers: dict[str, Any] = {
+        "group_ok": "yes",
+        "suicidal_thoughts": False,
+        "suicide_method": True,
+        "functioning": "mild",
+    }
+    assert answered_fields(answers) == ["functioning", "suicidal_thoughts", "group_ok"]

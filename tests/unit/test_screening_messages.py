@@ -97,3 +97,16 @@ def test_buttons() -> None:
     assert payloads == ["/find_program", "/request_callback", "/human_handoff"]
     emergency = result_buttons(screen({**CALM, "harm_to_others": True}))
     assert [p for _, p in emergency] == ["/human_handoff"]
+
+
+def test_correction_buttons() -> None:
+    from bot.screening.engine import FIELDS
+    from bot.screening.messages import QUESTION_LABELS, correction_buttons
+
+    assert set(QUESTION_LABELS) == set(FIELDS)
+    buttons = correction_buttons(["functioning", "group_ok"])
+    assert buttons == [
+        ("Daily life", '/inform{"screening_correction":"functioning"}'),
+        ("Groups", '/inform{"screening_correction":"group_ok"}'),
+        ("Never mind", '/inform{"screening_correction":"none"}'),
+    ]
