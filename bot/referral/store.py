@@ -179,7 +179,7 @@ def find_open_handoff(session: Session, conversation_id: str) -> HandoffRequest 
     return session.execute(query).scalars().first()
 
 
-def mark_handoff_urgent(session: Session, conversation_id: str, crisis_category: str) -> bool:
+def mark_handoff_urgent(session: Session, conversation_id: str, crisis_category: str | None) -> bool:
     """Flag an open handoff as urgent (crisis language while paused); False if none is open."""
     current = find_open_handoff(session, conversation_id)
     if current is None:

@@ -1,0 +1,128 @@
+"""Validate what a person gives for a callback: name, phone or email, best time, consent (pure).
+
+Errors are `ContactError` with a message that can be shown as is. Values are never logged.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import phonenumbers
+
+DEFAULT_REGION: Final = "US"
+MAX_NAME_CHARS: Final = 100
+MAX_BEST_TIME_CHARS: Final = 100
+MAX_INPUT_CHARS: Final = 500
+
+# The exact purpose shown on the consent question and stored with each request.
+CONSENT_PURPOSE: Final = (
+    "May I store your name, your contact details and the best time to reach you, so that our "
+    "intake staff can contact you about starting care? They are used only for this callback."
+)
+
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@"
+    r"(?=.{4,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+_NAME_RE = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
+_AFFIRM: Final = frozenset({"yes", "y", "yeah", "yep", "sure", "ok", "okay", "i agree", "agree", "/affirm"})
+_DENY: Final = frozenset({"no", "n", "nope", "no thanks", "no thank you", "i don't agree", "/deny"})
+
+
+class ContactError(ValueError):
+    """The value cannot be used; the message tells the person what to send instead."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A validated way to reach someone: an E.164 phone number or a normalized email."""
+
+    kind: Literal["phone", "email"]
+    value: str
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")  # controls, zero-width
+    return " ".join(text.split())
+
+
+def validate_name(text: str) -> str:
+    """A first name or full name: letters, spaces, apostrophes, hyphens and dots."""
+    name = _clean(text[:MAX_INPUT_CHARS])
+    if not name:
+        raise ContactError("Please tell me a name we can ask for when we call.")
+    if len(name) > MAX_NAME_CHARS:
+        raise ContactError(f"That name is too long; please keep it under {MAX_NAME_CHARS} characters.")
+    if not _NAME_RE.match(name):
+        raise ContactError("Please send just a name, with letters only (no numbers or symbols).")
+    return name
+
+
+def validate_phone(text: str, region: str = DEFAULT_REGION) -> str:
+    """A valid phone number in E.164 ('+12025550142'); US numbers need no country code."""
+    raw = _clean(text[:MAX_INPUT_CHARS])
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ContactError(
+            "That doesn't look like a complete phone number. Please include the area code, "
+            "for example 202-555-0142."
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_email(text: str) -> str:
+    """A plausible email address; the domain is lower-cased."""
+    raw = _clean(text[:MAX_INPUT_CHARS]).strip("<>").removeprefix("mailto:")
+    if ".." in raw or not _EMAIL_RE.match(raw):
+        raise ContactError("That doesn't look like an email address. Please check it, like name@example.org.")
+    local, domain = raw.rsplit("@", 1)
+    if local.startswith(".") or local.endswith("."):
+        raise ContactError("That doesn't look like an email address. Please check it, like name@example.org.")
+    return f"{local}@{domain.lower()}"
+
+
+def validate_contact(text: str, region: str = DEFAULT_REGION) -> Contact:
+    """A phone number or an email address, whichever the text is."""
+    raw = _clean(text[:MAX_INPUT_CHARS])
+    if not raw:
+        raise ContactError("Please send a phone number or an email address where we can reach you.")
+    if "@" in raw:
+        return Contact("email", validate_email(raw))
+    if sum(ch.isdigit() for ch in raw) >= 7:
+        return Contact("phone", validate_phone(raw, region))
+    raise ContactError("Please send a phone number with area code (like 202-555-0142) or an email address.")
+
+
+def validate_best_time(text: str) -> str:
+    """When to call, in the person's words ('weekday mornings')."""
+    best = _clean(text[:MAX_INPUT_CHARS])
+    if not best or not any(ch.isalnum() for ch in best):
+        raise ContactError("When is a good time to reach you? For example 'weekday mornings'.")
+    if len(best) > MAX_BEST_TIME_CHARS:
+        raise ContactError(f"Please keep the best time short (under {MAX_BEST_TIME_CHARS} characters).")
+    return best
+
+
+def parse_consent(text: str) -> bool | None:
+    """True for a clear yes, False for a clear no, None when unclear (ask again)."""
+    answer = _clean(text).lower().rstrip(".!")
+    if answer in _AFFIRM:
+        return True
+    if answer in _DENY:
+        return False
+    return None
+
+
+def mask_contact(contact: Contact) -> str:
+    """A confirmation that shows enough to spot a typo but not the whole value."""
+    if contact.kind == "phone":
+        return f"a phone number ending in {contact.value[-4:]}"
+    local, domain = contact.value.split("@", 1)
+    return f"{local[0]}***@{domain}"
