@@ -1,0 +1,424 @@
+"""The staff triage queue, derived from the other parts' tables plus the console's own state.
+
+Design: the queue is *derived*, not enqueued. Crisis escalations (`bot.safety.store`), handoff and
+callback requests (`bot.referral.store`) and completed screenings (`bot.screening.store`) are read
+where they are written; the console keeps only its own `queue_state` (status, who claimed it, keyed
+by item kind + id) and `queue_notes`. The other parts call nothing, and a part not built yet simply
+contributes no items. Ordering and merging are pure functions over `QueueItem`.
+
+Order: crisis escalations (and handoffs flagged urgent) first, then handoffs, callbacks, screenings;
+within a tier by risk (high first), then oldest first.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from types import ModuleType
+from typing import Any, Callable, Iterable, Literal, Mapping
+
+from sqlalchemy import Column, DateTime, Integer, String, Text, select
+from sqlalchemy.orm import Session
+
+from bot.db import Base
+
+Kind = Literal["crisis", "handoff", "callback", "screening"]
+Status = Literal["open", "claimed", "resolved"]
+KINDS: tuple[Kind, ...] = ("crisis", "handoff", "callback", "screening")
+TIER: dict[str, int] = {"crisis": 0, "handoff": 1, "callback": 2, "screening": 3}
+RISK_ORDER: dict[str | None, int] = {"high": 0, "moderate": 1, "low": 2, "none": 3, None: 4}
+MAX_NOTE_LENGTH = 2000
+RESOLVED_SOURCE_STATUS = {"handoff": "closed", "callback": "done"}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+class QueueError(ValueError):
+    """A queue action is not possible (unknown item, or claimed by someone else)."""
+
+
+class QueueState(Base):
+    """The console's state of one queue item; items without a row are open."""
+
+    __tablename__ = "queue_state"
+
+    item_kind = Column(String(16), primary_key=True)
+    item_id = Column(Integer, primary_key=True)
+    status = Column(String(16), nullable=False, default="open")
+    claimed_by = Column(String(64), nullable=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=_utcnow, index=True)
+
+
+class QueueNote(Base):
+    """A staff annotation on a queue item."""
+
+    __tablename__ = "queue_notes"
+
+    id = Column(Integer, primary_key=True)
+    item_kind = Column(String(16), nullable=False, index=True)
+    item_id = Column(Integer, nullable=False, index=True)
+    author = Column(String(64), nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False, default=_utcnow, index=True)
+    text = Column(Text, nullable=False)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One thing for staff to look at, from whichever table it came from."""
+
+    kind: Kind
+    id: int
+    conversation_id: str
+    created_at: datetime
+    channel: str = ""
+    category: str | None = None  # crisis category
+    level: str | None = None  # suggested level of care (screenings)
+    risk: str | None = None  # high / moderate / low / none
+    urgent: bool = False
+    source_status: str = ""
+    status: Status = "open"
+    claimed_by: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """"kind:id", unique across the queue."""
+        return f"{self.kind}:{self.id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape the console polls (no contact details, no message text)."""
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "id": self.id,
+            "conversation_id": self.conversation_id,
+            "created_at": _aware(self.created_at).isoformat(),
+            "channel": self.channel,
+            "category": self.category,
+            "level": self.level,
+            "risk": self.risk,
+            "urgent": self.urgent,
+            "status": self.status,
+            "claimed_by": self.claimed_by,
+            "notes": len(self.notes),
+        }
+
+
+def tier(item: QueueItem) -> int:
+    """0 for crisis (and urgent handoffs), then handoff, callback, screening."""
+    return 0 if item.urgent else TIER[item.kind]
+
+
+def priority(item: QueueItem) -> tuple[int, int, datetime, str, int]:
+    """Sort key: tier, then risk, then age (oldest first), then a stable tiebreak."""
+    return (tier(item), RISK_ORDER.get(item.risk, 4), _aware(item.created_at), item.kind, item.id)
+
+
+def order(items: Iterable[QueueItem]) -> list[QueueItem]:
+    """Items in queue order."""
+    return sorted(items, key=priority)
+
+
+@dataclass(frozen=True)
+class StateView:
+    """The console's state of one item, detached from the database."""
+
+    status: Status = "open"
+    claimed_by: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def merge(items: Iterable[QueueItem], states: Mapping[str, StateView]) -> list[QueueItem]:
+    """Apply console states (by item key) to derived items; drop resolved ones; return in order."""
+    merged = []
+    for item in items:
+        state = states.get(item.key, StateView())
+        if state.status == "resolved":
+            continue
+        merged.append(replace(item, status=state.status, claimed_by=state.claimed_by, notes=state.notes))
+    return order(merged)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loaders: each reads one part's table; a module not built yet contributes nothing.
+
+def _module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+
+
+def _load_handoffs(session: Session) -> list[QueueItem]:
+    store = _module("bot.referral.store")
+    if store is None:
+        return []
+    model = store.HandoffRequest
+    rows = session.execute(select(model).where(model.status.in_(store.HANDOFF_OPEN_STATUSES))).scalars()
+    return [
+        QueueItem(
+            kind="handoff",
+            id=int(r.id),
+            conversation_id=r.conversation_id,
+            created_at=r.created_at,
+            channel=r.channel,
+            category=r.crisis_category,
+            risk="high" if r.urgent else None,
+            urgent=bool(r.urgent),
+            source_status=r.status,
+        )
+        for r in rows
+    ]
+
+
+def _load_callbacks(session: Session) -> list[QueueItem]:
+    store = _module("bot.referral.store")
+    if store is None:
+        return []
+    model = store.CallbackRequest
+    rows = session.execute(select(model).where(model.status == "new")).scalars()
+    return [
+        QueueItem(
+            kind="callback",
+            id=int(r.id),
+            conversation_id=r.conversation_id,
+            created_at=r.created_at,
+            channel=r.contact_kind,
+            source_status=r.status,
+        )
+        for r in rows
+    ]
+
+
+SCREENING_QUEUE_STATUSES = ("completed", "escalated")
+
+
+def _load_screenings(session: Session) -> list[QueueItem]:
+    store = _module("bot.screening.store")
+    if store is None:
+        return []
+    model = store.ScreeningRow
+    rows = session.execute(select(model).where(model.status.in_(SCREENING_QUEUE_STATUSES))).scalars()
+    return [
+        QueueItem(
+            kind="screening",
+            id=int(r.id),
+            conversation_id=r.conversation_id,
+            created_at=r.created_at,
+            level=r.level,
+            risk=r.risk,
+            source_status=r.status,
+        )
+        for r in rows
+    ]
+
+
+LOADERS: tuple[Callable[[Session], list[QueueItem]], ...] = (
+    _load_handoffs,
+    _load_callbacks,
+    _load_screenings,
+)
+
+
+def load_states(session: Session, keys: Iterable[str] | None = None) -> dict[str, StateView]:
+    """Console states and notes by item key (all of them, or only `keys`)."""
+    wanted = set(keys) if keys is not None else None
+    notes: dict[str, list[str]] = {}
+    for note in session.execute(select(QueueNote).order_by(QueueNote.id)).scalars():
+        notes.setdefault(f"{note.item_kind}:{note.item_id}", []).append(note.text)
+    states: dict[str, StateView] = {}
+    for row in session.execute(select(QueueState)).scalars():
+        key = f"{row.item_kind}:{row.item_id}"
+        states[key] = StateView(row.status, row.claimed_by, tuple(notes.pop(key, ())))
+    for key, texts in notes.items():
+        states[key] = StateView(notes=tuple(texts))
+    return {k: v for k, v in states.items() if wanted is None or k in wanted}
+
+
+def open_items(session: Session) -> list[QueueItem]:
+    """The open queue, in order."""
+    items = [item for loader in LOADERS for item in loader(session)]
+    return merge(items, load_states(session))
+
+
+def parse_key(key: str) -> tuple[Kind, int]:
+    """"crisis:12" -> ("crisis", 12); raises QueueError for anything else."""
+    kind, _, number = key.partition(":")
+    if kind not in KINDS or not number.isdigit():
+        raise QueueError(f"unknown queue item {key[:40]!r}")
+    return kind, int(number)
+
+
+def _state_row(session: Session, kind: str, item_id: int) -> QueueState:
+    row = session.get(QueueState, (kind, item_id))
+    if row is None:
+        row = QueueState(item_kind=kind, item_id=item_id, status="open")
+        session.add(row)
+    return row
+
+
+def _set_source_status(session: Session, kind: str, item_id: int, status: str) -> None:
+    """Move the source row along its documented lifecycle (handoff: joined/closed, callback: done)."""
+    store = _module("bot.referral.store")
+    model = {"handoff": store.HandoffRequest, "callback": store.CallbackRequest}.get(kind) if store else None
+    row = session.get(model, item_id) if model is not None else None
+    if row is not None:
+        row.status = status
+
+
+def claim(session: Session, key: str, username: str, *, take_over: bool = False) -> None:
+    """Claim an item; refuses one claimed by someone else unless `take_over`."""
+    kind, item_id = parse_key(key)
+    row = _state_row(session, kind, item_id)
+    if row.status == "claimed" and row.claimed_by not in (None, username) and not take_over:
+        raise QueueError(f"already claimed by {row.claimed_by}")
+    row.status, row.claimed_by, row.updated_at = "claimed", username, _utcnow()
+    session.flush()
+
+
+def resolve(session: Session, key: str, username: str) -> None:
+    """Mark an item resolved (it leaves the open queue)."""
+    kind, item_id = parse_key(key)
+    row = _state_row(session, kind, item_id)
+    row.status, row.claimed_by, row.updated_at = "resolved", row.claimed_by or username, _utcnow()
+    if kind in RESOLVED_SOURCE_STATUS:
+        _set_source_status(session, kind, item_id, RESOLVED_SOURCE_STATUS[kind])
+    session.flush()
+
+
+def _open_handoff_keys(session: Session, conversation_id: str) -> list[str]:
+    items = open_items(session)
+    return [i.key for i in items if i.kind == "handoff" and i.conversation_id == conversation_id]
+
+
+def join_handoffs(session: Session, conversation_id: str, username: str) -> list[str]:
+    """Staff joined the chat: open handoffs of the conversation become `joined` and claimed by them."""
+    keys = _open_handoff_keys(session, conversation_id)
+    for key in keys:
+        kind, item_id = parse_key(key)
+        row = _state_row(session, kind, item_id)
+        row.status, row.claimed_by, row.updated_at = "claimed", row.claimed_by or username, _utcnow()
+        _set_source_status(session, kind, item_id, "joined")
+    session.flush()
+    return keys
+
+
+def close_handoffs(session: Session, conversation_id: str, username: str) -> list[str]:
+    """Handed back to the assistant: the conversation's open handoffs are resolved (and closed)."""
+    keys = _open_handoff_keys(session, conversation_id)
+    for key in keys:
+        resolve(session, key, username)
+    return keys
+
+
+def annotate(session: Session, key: str, username: str, text: str) -> None:
+    """Add a staff note to an item."""
+    kind, item_id = parse_key(key)
+    clean = text.strip()
+    if not clean:
+        raise QueueError("the note is empty")
+    session.add(QueueNote(item_kind=kind, item_id=item_id, author=username, text=clean[:MAX_NOTE_LENGTH]))
+    session.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# One conversation, for the conversation view (contact details included: signed-in staff only).
+
+def reasons_for(rule_ids: Iterable[str]) -> list[str]:
+    """The engine's plain-language reasons for the rule ids a screening stored."""
+    from bot.screening.engine import FLAG_RULES, LEVEL_RULES
+
+    by_id = {r.id: r.reason for r in (*LEVEL_RULES, *FLAG_RULES)}
+    return [by_id[i] for i in rule_ids if i in by_id]
+
+
+def iso_time(moment: datetime | None) -> str:
+    """An ISO 8601 UTC timestamp ("" for None)."""
+    return _aware(moment).isoformat() if moment is not None else ""
+
+
+def conversation_details(session: Session, conversation_id: str) -> dict[str, Any]:
+    """Screenings (answers, result, reasons), callback and handoff requests and open queue items."""
+    details: dict[str, Any] = {"screenings": [], "callbacks": [], "handoffs": [], "escalations": []}
+    screening = _module("bot.screening.store")
+    if screening is not None:
+        for row in screening.screenings_for(session, conversation_id):
+            details["screenings"].append(
+                {
+                    "id": row.id,
+                    "at": iso_time(row.created_at),
+                    "status": row.status,
+                    "level": row.level,
+                    "risk": row.risk,
+                    "flags": list(row.flags or []),
+                    "answers": dict(row.answers or {}),
+                    "declined": list(row.declined or []),
+                    "reasons": reasons_for(row.rules or []),
+                }
+            )
+    referral = _module("bot.referral.store")
+    if referral is not None:
+        callbacks = select(referral.CallbackRequest).where(
+            referral.CallbackRequest.conversation_id == conversation_id
+        )
+        for row in session.execute(callbacks.order_by(referral.CallbackRequest.id)).scalars():
+            program = session.get(referral.ProgramRow, row.program_id) if row.program_id else None
+            details["callbacks"].append(
+                {
+                    "id": row.id,
+                    "at": iso_time(row.created_at),
+                    "name": row.name,
+                    "contact_kind": row.contact_kind,
+                    "contact": row.contact,
+                    "best_time": row.best_time,
+                    "consent_text": row.consent_text,
+                    "consent_at": iso_time(row.consent_at),
+                    "program": program.name if program is not None else None,
+                    "status": row.status,
+                }
+            )
+        handoffs = select(referral.HandoffRequest).where(
+            referral.HandoffRequest.conversation_id == conversation_id
+        )
+        for row in session.execute(handoffs.order_by(referral.HandoffRequest.id)).scalars():
+            details["handoffs"].append(
+                {
+                    "id": row.id,
+                    "at": iso_time(row.created_at),
+                    "channel": row.channel,
+                    "status": row.status,
+                    "urgent": bool(row.urgent),
+                    "category": row.crisis_category,
+                }
+            )
+    details["items"] = [i.to_dict() for i in open_items(session) if i.conversation_id == conversation_id]
+    details["timeline"] = timeline(details)
+    return details
+
+
+def timeline(details: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Escalations, handoffs, callbacks and screenings of one conversation as dated lines, oldest first."""
+    entries = [
+        {"at": e["at"], "kind": "crisis", "text": f"Crisis escalation: {e.get('category') or 'unspecified'}"}
+        for e in details.get("escalations", [])
+    ]
+    for h in details.get("handoffs", []):
+        urgent = f" (urgent: {h.get('category') or 'crisis language'})" if h.get("urgent") else ""
+        entries.append(
+            {"at": h["at"], "kind": "handoff", "text": f"Asked for a person{urgent}; now {h['status']}"}
+        )
+    for c in details.get("callbacks", []):
+        entries.append({"at": c["at"], "kind": "callback", "text": f"Callback requested; now {c['status']}"})
+    for s in details.get("screenings", []):
+        level = f": suggested {s['level']}, risk {s['risk']}" if s.get("level") else ""
+        entries.append({"at": s["at"], "kind": "screening", "text": f"Screening {s['status']}{level}"})
+    return sorted(entries, key=lambda e: e["at"])

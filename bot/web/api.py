@@ -1,0 +1,128 @@
+"""The staff console's JSON API under /api/console (signed-in staff only; CSRF on every POST).
+
+GET  /api/console/queue                                   open items in queue order
+POST /api/console/queue/<key>/claim | resolve | notes     act on an item ("crisis:12", ...)
+GET  /api/console/conversations/<id>/transcript           lines from Rasa's tracker (audited)
+POST /api/console/conversations/<id>/messages             {"text": ...} into the person's chat
+POST /api/console/conversations/<id>/hand-back            resume the assistant, close the handoff
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sanic import Blueprint, Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse, json
+
+from bot import audit, queue
+from bot.config import Settings
+from bot.db import session_scope
+from bot.rasa_client import MAX_STAFF_MESSAGE, RasaClient, RasaError, is_paused, transcript
+from bot.web import auth
+
+POLL_SECONDS = 4
+TRANSCRIPT_POLL_SECONDS = 3
+
+bp = Blueprint("console_api", url_prefix="/api/console")
+
+
+def register(app: Sanic, settings: Settings) -> None:
+    """Install sign-in for the whole app (idempotent) and the API routes."""
+    auth.install(app, settings)
+    app.blueprint(bp)
+
+
+def _db_url(request: Request) -> str:
+    return str(request.app.ctx.settings.database_url)
+
+
+def rasa_client(request: Request) -> RasaClient:
+    """A client for the configured Rasa server (tests may put another on app.ctx.rasa_client)."""
+    override = getattr(request.app.ctx, "rasa_client", None)
+    if override is not None:
+        return override
+    settings: Settings = request.app.ctx.settings
+    return RasaClient(settings.rasa_url, settings.rasa_auth_token)
+
+
+def _json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = request.json
+    except Exception:  # sanic raises InvalidUsage for malformed JSON
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+@bp.get("/queue")
+async def get_queue(request: Request) -> HTTPResponse:
+    """Open items, highest priority first."""
+    with session_scope(_db_url(request)) as db:
+        items = [i.to_dict() for i in queue.open_items(db)]
+    return json({"items": items, "now": datetime.now(timezone.utc).isoformat(), "poll_seconds": POLL_SECONDS})
+
+
+@bp.post("/queue/<key:str>/<action:(claim|resolve|notes)>")
+async def act_on_item(request: Request, key: str, action: str) -> HTTPResponse:
+    """Claim, resolve or annotate a queue item."""
+    user = auth.current_user(request)
+    body = _json_body(request)
+    try:
+        with session_scope(_db_url(request)) as db:
+            if action == "claim":
+                queue.claim(db, key, user.username, take_over=bool(body.get("take_over")))
+            elif action == "resolve":
+                queue.resolve(db, key, user.username)
+            else:
+                queue.annotate(db, key, user.username, str(body.get("text") or ""))
+            audit.record(db, "note" if action == "notes" else action, actor=user.username, target=key)
+    except queue.QueueError as exc:
+        return json({"error": str(exc)}, status=409 if "claimed" in str(exc) else 400)
+    return json({"ok": True, "key": key, "action": action})
+
+
+@bp.get("/conversations/<conversation_id:str>/transcript")
+async def get_transcript(request: Request, conversation_id: str) -> HTTPResponse:
+    """The conversation as lines (the view is audited once per viewer per few minutes)."""
+    user = auth.current_user(request)
+    with session_scope(_db_url(request)) as db:
+        audit.record_view(db, user.username, conversation_id, dedupe=True)
+    try:
+        tracker = await rasa_client(request).tracker(conversation_id)
+    except RasaError as exc:
+        return json({"error": str(exc)}, status=502)
+    return json(
+        {"lines": [line.to_dict() for line in transcript(tracker)], "paused": is_paused(tracker)}
+    )
+
+
+@bp.post("/conversations/<conversation_id:str>/messages")
+async def send_message(request: Request, conversation_id: str) -> HTTPResponse:
+    """Send a staff message into the person's chat; open handoffs become joined and claimed."""
+    user = auth.current_user(request)
+    text = str(_json_body(request).get("text") or "").strip()
+    if not text or len(text) > MAX_STAFF_MESSAGE:
+        return json({"error": f"the message must be 1 to {MAX_STAFF_MESSAGE} characters"}, status=400)
+    try:
+        await rasa_client(request).send_staff_message(conversation_id, text)
+    except RasaError as exc:
+        return json({"error": str(exc)}, status=502)
+    with session_scope(_db_url(request)) as db:
+        queue.join_handoffs(db, conversation_id, user.username)
+        audit.record(db, "staff_message", actor=user.username, target=conversation_id)
+    return json({"ok": True})
+
+
+@bp.post("/conversations/<conversation_id:str>/hand-back")
+async def hand_back(request: Request, conversation_id: str) -> HTTPResponse:
+    """Resume the assistant and close the conversation's open handoffs."""
+    user = auth.current_user(request)
+    try:
+        await rasa_client(request).hand_back(conversation_id)
+    except RasaError as exc:
+        return json({"error": str(exc)}, status=502)
+    with session_scope(_db_url(request)) as db:
+        closed = queue.close_handoffs(db, conversation_id, user.username)
+        audit.record(db, "hand_back", actor=user.username, target=conversation_id)
+    return json({"ok": True, "closed": closed})

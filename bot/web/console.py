@@ -1,0 +1,295 @@
+"""The staff console's pages: sign-in, queue, conversation view, assisted screening, admin.
+
+Server-rendered Jinja2 templates (autoescaped); the queue and transcript refresh themselves by polling
+the JSON API (`bot.web.api`). Deny-by-default sign-in comes from `bot.web.auth`, installed by
+`register`; only the sign-in page and the console's static files are public.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Blueprint, Sanic
+from sanic.exceptions import NotFound
+from sanic.request import Request
+from sanic.response import HTTPResponse, file, html, redirect
+
+from bot import audit, queue
+from bot.assisted import CONDITIONAL, DECLINED, PHONE_QUESTIONS, assisted_screening
+from bot.config import Settings
+from bot.db import session_scope
+from bot.referral.programs import cached_programs
+from bot.referral.vocab import INSURANCE
+from bot.screening.engine import ScreeningInputError
+from bot.screening.flow import QUESTION_ORDER
+from bot.screening.messages import DISCLAIMER, LEVEL_NAMES
+from bot.users import (
+    ROLES,
+    UserError,
+    add_user,
+    authenticate,
+    csrf_matches,
+    end_session,
+    list_users,
+    set_active,
+    start_session,
+)
+from bot.web import api, auth
+from bot.web.app import public
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static" / "console"
+LOGIN_CSRF_COOKIE = "iop_login_csrf"
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+bp = Blueprint("console", url_prefix="/console")
+
+
+def register(app: Sanic, settings: Settings) -> None:
+    """Install sign-in for the whole app, the template environment and the console's routes."""
+    auth.install(app, settings)
+    app.ctx.console_templates = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    app.blueprint(bp)
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTTPResponse:
+    """Render a console template with the signed-in user and CSRF token available."""
+    env: Environment = request.app.ctx.console_templates
+    user = getattr(request.ctx, "user", None)
+    body = env.get_template(f"console/{name}").render(
+        user=user, csrf_token=user.csrf_token if user else "", **context
+    )
+    return html(body, status=status)
+
+
+def _db_url(request: Request) -> str:
+    return str(request.app.ctx.settings.database_url)
+
+
+# -- sign-in --------------------------------------------------------------------------------------
+
+def _login_page(request: Request, error: str = "", status: int = 200) -> HTTPResponse:
+    login_csrf = secrets.token_urlsafe(32)
+    response = render(
+        request,
+        "login.html",
+        status=status,
+        error=error,
+        login_csrf=login_csrf,
+        next=auth.safe_next(request.args.get("next")),
+    )
+    response.cookies[LOGIN_CSRF_COOKIE] = login_csrf
+    cookie = response.cookies[LOGIN_CSRF_COOKIE]
+    cookie["httponly"] = True
+    cookie["samesite"] = "Strict"
+    cookie["secure"] = request.app.ctx.settings.cookie_secure
+    cookie["path"] = auth.LOGIN_PATH
+    return response
+
+
+@bp.get("/login")
+@public
+async def login_form(request: Request) -> HTTPResponse:
+    """The sign-in form (with a double-submit CSRF token)."""
+    return _login_page(request)
+
+
+@bp.post("/login")
+@public
+async def login_submit(request: Request) -> HTTPResponse:
+    """Check the password (rate limited per username+address), start a session, audit either way."""
+    settings: Settings = request.app.ctx.settings
+    form = request.form
+    if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE, ""), form.get("csrf_token")):
+        return _login_page(request, "Your sign-in form expired. Please try again.", status=403)
+    username = str(form.get("username") or "").strip()[:64]
+    password = str(form.get("password") or "")
+    ip = auth.client_ip(request)
+    with session_scope(settings.database_url) as db:
+        result = authenticate(db, username, password, ip)
+        if result.outcome == "locked":
+            audit.record(db, "sign_in_locked", actor=username.lower() or None, ip=ip)
+        elif result.outcome == "bad" or result.user is None:
+            audit.record(db, "sign_in_failed", actor=username.lower() or None, ip=ip)
+        else:
+            token, _csrf = start_session(db, result.user)
+            audit.record(db, "sign_in", actor=result.user.username, ip=ip)
+    if result.outcome == "locked":
+        return _login_page(request, "Too many failed attempts. Try again in 15 minutes.", status=429)
+    if result.outcome != "ok":
+        return _login_page(request, "Wrong username or password.", status=401)
+    response = redirect(auth.safe_next(str(form.get("next") or "")))
+    auth.set_session_cookie(response, token, settings)
+    response.cookies[LOGIN_CSRF_COOKIE] = ""
+    response.cookies[LOGIN_CSRF_COOKIE]["max-age"] = 0
+    response.cookies[LOGIN_CSRF_COOKIE]["path"] = auth.LOGIN_PATH
+    return response
+
+
+@bp.post("/logout")
+async def logout(request: Request) -> HTTPResponse:
+    """End the session (CSRF-checked by the middleware)."""
+    settings: Settings = request.app.ctx.settings
+    user = auth.current_user(request)
+    with session_scope(settings.database_url) as db:
+        end_session(db, request.cookies.get(auth.SESSION_COOKIE, ""))
+        audit.record(db, "sign_out", actor=user.username, ip=auth.client_ip(request))
+    response = redirect(auth.LOGIN_PATH)
+    auth.clear_session_cookie(response, settings)
+    return response
+
+
+# -- queue and conversations ------------------------------------------------------------------------
+
+@bp.get("")
+async def queue_page(request: Request) -> HTTPResponse:
+    """The triage queue (rendered now, refreshed by polling /api/console/queue)."""
+    with session_scope(_db_url(request)) as db:
+        items = [i.to_dict() for i in queue.open_items(db)]
+    return render(request, "queue.html", items=items, poll_ms=api.POLL_SECONDS * 1000)
+
+
+@bp.get("/conversations/<conversation_id:str>")
+async def conversation_page(request: Request, conversation_id: str) -> HTTPResponse:
+    """One conversation: timeline, screening result, callback details, transcript, live reply."""
+    user = auth.current_user(request)
+    with session_scope(_db_url(request)) as db:
+        details = queue.conversation_details(db, conversation_id)
+        audit.record_view(db, user.username, conversation_id)
+    return render(
+        request,
+        "conversation.html",
+        conversation_id=conversation_id,
+        details=details,
+        level_names=LEVEL_NAMES,
+        questions=PHONE_QUESTIONS,
+        poll_ms=api.TRANSCRIPT_POLL_SECONDS * 1000,
+    )
+
+
+# -- assisted screening -------------------------------------------------------------------------------
+
+def _screening_form(
+    request: Request, values: dict[str, str], error: str = "", field: str = ""
+) -> HTTPResponse:
+    return render(
+        request,
+        "screening.html",
+        status=400 if error else 200,
+        order=QUESTION_ORDER,
+        questions=PHONE_QUESTIONS,
+        conditional=CONDITIONAL,
+        declined=DECLINED,
+        insurance=INSURANCE,
+        values=values,
+        error=error,
+        error_field=field,
+    )
+
+
+@bp.get("/screening")
+async def screening_form(request: Request) -> HTTPResponse:
+    """The screening questions for a phone call."""
+    return _screening_form(request, {})
+
+
+@bp.post("/screening")
+async def screening_result(request: Request) -> HTTPResponse:
+    """Run the chat's screening engine on the phone answers; show result, reasons and programs."""
+    values = {name: str(request.form.get(name) or "") for name in (*QUESTION_ORDER, "zip_code", "insurance")}
+    try:
+        outcome = assisted_screening(
+            values, cached_programs(), zip_code=values["zip_code"], insurance=values["insurance"]
+        )
+    except ScreeningInputError as exc:
+        label = PHONE_QUESTIONS[exc.field][0] if exc.field in PHONE_QUESTIONS else exc.field
+        return _screening_form(request, values, f"Please answer: {label}", exc.field)
+    with session_scope(_db_url(request)) as db:
+        audit.record(db, "assisted_screening", actor=auth.current_user(request).username)
+    return render(
+        request,
+        "screening_result.html",
+        outcome=outcome,
+        level_name=LEVEL_NAMES[outcome.result.level],
+        questions=PHONE_QUESTIONS,
+        order=QUESTION_ORDER,
+        disclaimer=DISCLAIMER,
+    )
+
+
+# -- admin ------------------------------------------------------------------------------------------
+
+@bp.get("/admin/users")
+@auth.admin_only
+async def users_page(request: Request) -> HTTPResponse:
+    """Staff accounts (admins only)."""
+    with session_scope(_db_url(request)) as db:
+        users = [(u.username, u.role, u.active) for u in list_users(db)]
+    return render(request, "users.html", users=users, roles=ROLES, message=request.args.get("msg", ""))
+
+
+@bp.post("/admin/users")
+@auth.admin_only
+async def users_add(request: Request) -> HTTPResponse:
+    """Create an account (admins only)."""
+    form = request.form
+    actor = auth.current_user(request).username
+    try:
+        with session_scope(_db_url(request)) as db:
+            user = add_user(db, str(form.get("username") or ""), str(form.get("password") or ""),
+                            str(form.get("role") or "staff"))
+            audit.record(db, "user_added", actor=actor, target=user.username)
+    except UserError as exc:
+        with session_scope(_db_url(request)) as db:
+            users = [(u.username, u.role, u.active) for u in list_users(db)]
+        return render(request, "users.html", status=400, users=users, roles=ROLES, message=str(exc))
+    return redirect("/console/admin/users?msg=added")
+
+
+@bp.post("/admin/users/<username:str>/<action:(disable|enable)>")
+@auth.admin_only
+async def users_toggle(request: Request, username: str, action: str) -> HTTPResponse:
+    """Disable (ending its sessions) or enable an account (admins only)."""
+    actor = auth.current_user(request).username
+    if action == "disable" and username == actor:
+        return redirect("/console/admin/users?msg=you+cannot+disable+yourself")
+    try:
+        with session_scope(_db_url(request)) as db:
+            set_active(db, username, action == "enable")
+            audit.record(db, "user_disabled" if action == "disable" else "user_enabled", actor=actor,
+                         target=username)
+    except UserError:
+        raise NotFound("no such user") from None
+    return redirect(f"/console/admin/users?msg={action}d")
+
+
+@bp.get("/admin/audit")
+@auth.admin_only
+async def audit_page(request: Request) -> HTTPResponse:
+    """The newest audit entries (admins only)."""
+    before = request.args.get("before", "")
+    with session_scope(_db_url(request)) as db:
+        entries = audit.recent(db, 200, int(before) if before.isdigit() else None)
+        rows = [(e.id, queue.iso_time(e.at), e.actor, e.action, e.target, e.ip) for e in entries]
+    return render(request, "audit.html", rows=rows)
+
+
+# -- static ---------------------------------------------------------------------------------------------
+
+@bp.get("/static/<name:str>")
+@public
+async def static_file(request: Request, name: str) -> HTTPResponse:
+    """The console's CSS and JavaScript (public: no data in them)."""
+    path = (STATIC_DIR / name).resolve()
+    if path.parent != STATIC_DIR.resolve() or path.suffix not in STATIC_TYPES or not path.is_file():
+        raise NotFound("no such file")
+    return await file(path, mime_type=STATIC_TYPES[path.suffix])
