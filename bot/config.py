@@ -46,6 +46,9 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     public_rasa_url: str = "http://localhost:5005"
     cookie_secure: bool = True
+    rabbitmq_url: str = ""  # set: Rasa publishes events there and the web app consumes them
+    events_queue: str = "rasa_events"
+    events_exchange: str = "rasa-exchange"  # Rasa 3.6's default fanout exchange
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -64,4 +67,7 @@ class Settings:
             public_rasa_url=env.get("PUBLIC_RASA_URL", "").strip()
             or f"http://localhost:{rasa_port}",
             cookie_secure=env.get("COOKIE_SECURE", "1").strip().lower() not in {"0", "false", "no"},
+            rabbitmq_url=env.get("RABBITMQ_URL", "").strip(),
+            events_queue=env.get("RABBITMQ_QUEUE", "").strip() or cls.events_queue,
+            events_exchange=env.get("RABBITMQ_EXCHANGE", "").strip() or cls.events_exchange,
         )

@@ -8,11 +8,23 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Mapping
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from bot.config import VAR_DIR, ConfigError
+from bot.config import VAR_DIR, ConfigError, Settings
 
-EVENTS_QUEUE = "rasa_events"
+EVENTS_QUEUE = Settings.events_queue
+EVENTS_EXCHANGE = Settings.events_exchange  # Rasa 3.6's default (rasa/core/brokers/pika.py)
+LOCK_KEY_PREFIX = "iop"  # Rasa requires an alphanumeric prefix
+
+
+def events_queue(env: Mapping[str, str]) -> str:
+    """The durable RabbitMQ queue Rasa publishes to and the web app consumes (`RABBITMQ_QUEUE`)."""
+    return env.get("RABBITMQ_QUEUE", "").strip() or EVENTS_QUEUE
+
+
+def events_exchange(env: Mapping[str, str]) -> str:
+    """The fanout exchange the queue is bound to (`RABBITMQ_EXCHANGE`)."""
+    return env.get("RABBITMQ_EXCHANGE", "").strip() or EVENTS_EXCHANGE
 
 
 def tracker_store_config(database_url: str) -> dict[str, Any]:
@@ -25,7 +37,7 @@ def tracker_store_config(database_url: str) -> dict[str, Any]:
         folder = Path(app_db).parent if app_db else VAR_DIR
         return {"type": "SQL", "dialect": "sqlite", "db": str(folder / "rasa.db")}
     if scheme in {"postgresql", "postgres"}:
-        return {
+        config: dict[str, Any] = {
             "type": "SQL",
             "dialect": "postgresql",
             "url": parts.hostname or "127.0.0.1",
@@ -34,6 +46,9 @@ def tracker_store_config(database_url: str) -> dict[str, Any]:
             "username": unquote(parts.username or ""),
             "password": unquote(parts.password or ""),
         }
+        if parts.query:  # e.g. ?sslmode=require, handed to the driver as SQLAlchemy's URL query
+            config["query"] = dict(parse_qsl(parts.query))
+        return config
     raise ConfigError(f"DATABASE_URL must be sqlite:/// or postgresql://, got scheme {scheme!r}")
 
 
@@ -45,24 +60,61 @@ def endpoints_config(env: Mapping[str, str], database_url: str, action_port: int
     }
     redis_url = env.get("REDIS_URL", "").strip()
     if redis_url:
-        parts = urlsplit(redis_url)
-        config["lock_store"] = {
-            "type": "redis",
-            "url": parts.hostname or "127.0.0.1",
-            "port": parts.port or 6379,
-            "db": int(parts.path.lstrip("/") or 0),
-            "password": unquote(parts.password or "") or None,
-            "key_prefix": "iop",
-        }
+        config["lock_store"] = lock_store_config(redis_url)
     rabbitmq_url = env.get("RABBITMQ_URL", "").strip()
     if rabbitmq_url:
-        parts = urlsplit(rabbitmq_url)
-        config["event_broker"] = {
-            "type": "pika",
-            "url": parts.hostname or "127.0.0.1",
-            "port": parts.port or 5672,
-            "username": unquote(parts.username or "guest"),
-            "password": unquote(parts.password or "guest"),
-            "queues": [EVENTS_QUEUE],
-        }
+        config["event_broker"] = event_broker_config(
+            rabbitmq_url, events_queue(env), events_exchange(env)
+        )
     return config
+
+
+def lock_store_config(redis_url: str) -> dict[str, Any]:
+    """Rasa RedisLockStore settings (rasa/core/lock_store.py) for a redis:// or rediss:// URL."""
+    parts = urlsplit(redis_url)
+    if parts.scheme not in {"redis", "rediss"}:
+        raise ConfigError(f"REDIS_URL must be redis:// or rediss://, got scheme {parts.scheme!r}")
+    db = parts.path.lstrip("/") or "0"
+    if not db.isdigit():
+        raise ConfigError(f"REDIS_URL must end in a database number, got {db!r}")
+    config: dict[str, Any] = {
+        "type": "redis",
+        "url": parts.hostname or "127.0.0.1",
+        "port": parts.port or 6379,
+        "db": int(db),
+        "key_prefix": LOCK_KEY_PREFIX,
+    }
+    if parts.username:
+        config["username"] = unquote(parts.username)
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    if parts.scheme == "rediss":
+        config["use_ssl"] = True
+    return config
+
+
+def event_broker_config(rabbitmq_url: str, queue: str, exchange: str) -> dict[str, Any]:
+    """Rasa PikaEventBroker settings (rasa/core/brokers/pika.py) for an amqp:// or amqps:// URL.
+
+    Rasa takes a bare host name, or a whole URL (needed for TLS and a virtual host other than "/");
+    the credentials are always passed separately.
+    """
+    parts = urlsplit(rabbitmq_url)
+    if parts.scheme not in {"amqp", "amqps"}:
+        raise ConfigError(f"RABBITMQ_URL must be amqp:// or amqps://, got scheme {parts.scheme!r}")
+    host = parts.hostname or "127.0.0.1"
+    port = parts.port or (5671 if parts.scheme == "amqps" else 5672)
+    vhost = unquote(parts.path.lstrip("/"))
+    vhost = "" if vhost == "/" else vhost
+    url = f"{parts.scheme}://{host}:{port}/{quote(vhost, safe='')}"
+    if parts.scheme == "amqp" and not vhost:
+        url = host
+    return {
+        "type": "pika",
+        "url": url,
+        "port": port,
+        "username": unquote(parts.username or "guest"),
+        "password": unquote(parts.password or "guest"),
+        "queues": [queue],
+        "exchange_name": exchange,
+    }

@@ -1,0 +1,107 @@
+"""Rasa 3.6 endpoint settings from DATABASE_URL, REDIS_URL and RABBITMQ_URL (bot/rasa_endpoints.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError
+from bot.rasa_endpoints import endpoints_config, event_broker_config, lock_store_config, tracker_store_config
+
+
+def test_redis_url_with_credentials_database_and_tls() -> None:
+    assert lock_store_config("rediss://ops:p%40ss@cache.local:6380/3") == {
+        "type": "redis",
+        "url": "cache.local",
+        "port": 6380,
+        "db": 3,
+        "key_prefix": "iop",
+        "username": "ops",
+        "password": "p@ss",
+        "use_ssl": True,
+    }
+    assert lock_store_config("redis://127.0.0.1") == {
+        "type": "redis",
+        "url": "127.0.0.1",
+        "port": 6379,
+        "db": 0,
+        "key_prefix": "iop",
+    }
+
+
+@pytest.mark.parametrize(("url", "message"), [("http://x", "redis://"), ("redis://x/abc", "database number")])
+def test_bad_redis_urls_are_named(url: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        lock_store_config(url)
+
+
+def test_plain_amqp_url_gives_host_and_separate_credentials() -> None:
+    assert event_broker_config("amqp://guest:guest@127.0.0.1:5672/", "q", "x") == {
+        "type": "pika",
+        "url": "127.0.0.1",
+        "port": 5672,
+        "username": "guest",
+        "password": "guest",
+        "queues": ["q"],
+        "exchange_name": "x",
+    }
+    assert event_broker_config("amqp://h/%2F", "q", "x")["url"] == "h"  # "/" is the default vhost
+
+
+def test_virtual_host_and_tls_keep_the_whole_url() -> None:
+    assert event_broker_config("amqp://u:p@mq:5672/helpline", "q", "x")["url"] == "amqp://mq:5672/helpline"
+    tls = event_broker_config("amqps://u:p@mq/", "q", "x")
+    assert (tls["url"], tls["port"]) == ("amqps://mq:5671/", 5671)
+
+
+def test_bad_broker_url_is_named() -> None:
+    with pytest.raises(ConfigError, match="RABBITMQ_URL"):
+        event_broker_config("redis://x", "q", "x")
+
+
+def test_queue_and_exchange_names_come_from_the_environment() -> None:
+    env = {"RABBITMQ_URL": "amqp://mq/", "RABBITMQ_QUEUE": "test_q", "RABBITMQ_EXCHANGE": "test_x"}
+    broker = endpoints_config(env, "sqlite:///var/app.db", 5055)["event_broker"]
+    assert (broker["queues"], broker["exchange_name"]) == (["test_q"], "test_x")
+    defaults = endpoints_config({"RABBITMQ_URL": "amqp://mq/"}, "sqlite:///var/app.db", 5055)["event_broker"]
+    assert (defaults["queues"], defaults["exchange_name"]) == (["rasa_events"], "rasa-exchange")
+
+
+def test_postgres_query_options_reach_the_driver() -> None:
+    assert tracker_store_config("postgresql://u@db/iop?sslmode=require")["query"] == {"sslmode": "require"}
+
+
+@pytest.mark.rasa
+@pytest.mark.services
+async def test_rasa_builds_its_stores_from_these_settings() -> None:
+    """The real Rasa 3.6 classes accept every key and connect to the real servers."""
+    from rasa.core.brokers.broker import EventBroker
+    from rasa.core.brokers.pika import PikaEventBroker
+    from rasa.core.lock_store import LockStore, RedisLockStore
+    from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    from tests.services import RABBITMQ_URL, REDIS_URL, require, scratch_postgres
+
+    require(6379, "Redis")
+    require(5672, "RabbitMQ")
+    with scratch_postgres() as url:
+        env = {
+            "REDIS_URL": REDIS_URL,
+            "RABBITMQ_URL": RABBITMQ_URL,
+            "RABBITMQ_QUEUE": "iop_test_cfg",
+            "RABBITMQ_EXCHANGE": "iop-test-cfg",
+        }
+        config = {k: EndpointConfig(**v) for k, v in endpoints_config(env, url, 5055).items()}
+        lock_store = LockStore.create(config["lock_store"])
+        assert isinstance(lock_store, RedisLockStore) and lock_store.key_prefix == "iop:lock:"
+        broker = await EventBroker.create(config["event_broker"])
+        assert isinstance(broker, PikaEventBroker) and broker.is_ready()
+        try:
+            store = TrackerStore.create(config["tracker_store"], event_broker=broker)
+            assert isinstance(store, SQLTrackerStore) and store.engine.url.database == url.rsplit("/", 1)[1]
+            store.engine.dispose()
+        finally:
+            channel = await broker._connection.channel()  # tidy the test's queue and exchange away
+            await channel.queue_delete("iop_test_cfg")
+            await channel.exchange_delete("iop-test-cfg")
+            await broker.close()
