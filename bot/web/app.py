@@ -70,4 +70,8 @@ def create_app(settings: Settings | None = None, *, create_tables: bool = True) 
             register(app, settings)
         else:
             app.blueprint(module.bp)
+    if settings.rabbitmq_url:  # Rasa's events feed the analytics table (bot/web/events_consumer.py)
+        from bot.web.events_consumer import attach
+
+        attach(app, settings)
     return app
