@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in $$(type -ap python3.10) $$(ls -d $(PYENV_ROOT_DIR)/ve
             "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { echo "$$c"; break; }; done)
 MODEL = $(shell $(PY) -m bot.training path)
 
-.PHONY: help install system-deps validate train run test test-unit test-dialogue test-integration lint eval lock clean
+.PHONY: help install system-deps validate train run run-prod migrate test test-unit test-dialogue test-integration lint eval lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -48,6 +48,12 @@ train: install ## Train the model if data, domain, config or content changed
 
 run: install train ## Start Rasa (5005), the action server (5055) and the web app (8000)
 	@$(PY) -m bot.launcher --model "$(MODEL)"
+
+run-prod: install train ## Two Rasa instances (5005, 5006) on PostgreSQL, Redis, RabbitMQ (docs/production.md)
+	@$(PY) -m bot.launcher --prod --model "$(MODEL)"
+
+migrate: install ## Apply the database migrations to DATABASE_URL (creates a missing PostgreSQL database)
+	@$(PY) -m bot.migrate
 
 lint: install ## ruff and mypy
 	@$(PY) -m ruff check .

@@ -151,6 +151,26 @@ def run(model: Path) -> int:
         check_port_free(settings.host, port, variable)
     endpoints, credentials = write_runtime_config(settings, env)
     services = build_services(settings, model, endpoints, credentials)
+    return supervise(services, env, ready_banner(settings))
+
+
+def ready_banner(settings: Settings, rasa_ports: tuple[int, ...] = ()) -> str:
+    """The URLs printed once everything answers."""
+    rasa = "\n".join(
+        f"  Rasa REST channel          http://localhost:{port}/webhooks/rest/webhook"
+        for port in rasa_ports or (settings.rasa_port,)
+    )
+    return (
+        f"  Chat widget and demo page  http://localhost:{settings.web_port}/\n"
+        f"  Staff console              http://localhost:{settings.web_port}/console\n"
+        f"  Health                     http://localhost:{settings.web_port}/health\n"
+        f"{rasa}\n"
+        f"  Action server              http://localhost:{settings.action_port}/health"
+    )
+
+
+def supervise(services: list[Service], env: dict[str, str], banner: str) -> int:
+    """Start `services` in order, wait until all answer, then watch them until Ctrl-C or one dies."""
     started = time.monotonic()
     try:
         for service in services:
@@ -161,16 +181,7 @@ def run(model: Path) -> int:
         deadline = time.monotonic() + READY_TIMEOUT_S
         for service in services:
             wait_ready(service, deadline)
-        print(
-            f"\nReady in {time.monotonic() - started:.0f} s.\n"
-            f"  Chat widget and demo page  http://localhost:{settings.web_port}/\n"
-            f"  Staff console              http://localhost:{settings.web_port}/console\n"
-            f"  Health                     http://localhost:{settings.web_port}/health\n"
-            f"  Rasa REST channel          http://localhost:{settings.rasa_port}/webhooks/rest/webhook\n"
-            f"  Action server              http://localhost:{settings.action_port}/health\n"
-            "Press Ctrl-C to stop.",
-            flush=True,
-        )
+        print(f"\nReady in {time.monotonic() - started:.0f} s.\n{banner}\nPress Ctrl-C to stop.", flush=True)
         while all(s.process and s.process.poll() is None for s in services):
             time.sleep(1)
         dead = next(s for s in services if s.process and s.process.poll() is not None)
@@ -186,9 +197,17 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m bot.launcher", description=__doc__)
     parser.add_argument("--model", type=Path, required=True, help="trained model (.tar.gz)")
+    parser.add_argument(
+        "--prod", action="store_true",
+        help="two Rasa instances on PostgreSQL, Redis and RabbitMQ, migrated schema (docs/production.md)",
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
+        if args.prod:
+            from bot.production import run_production
+
+            return run_production(args.model)
         return run(args.model)
     except (LaunchError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)

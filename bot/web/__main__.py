@@ -15,9 +15,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bot.web")
     parser.add_argument("--host", default=settings.host)
     parser.add_argument("--port", type=int, default=settings.web_port)
+    parser.add_argument(
+        "--migrated", action="store_true", help="schema managed by `python -m bot.migrate`: no create_all"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    app = create_app(settings)
+    app = create_app(settings, create_tables=not args.migrated)
     app.run(host=args.host, port=args.port, access_log=False, motd=False, workers=1)
 
 

@@ -1,0 +1,117 @@
+"""`make run-prod` (`python -m bot.launcher --prod`): the scaled-out stack on loopback.
+
+Two Rasa instances (RASA_PORT and RASA_PORT+1) share conversations through PostgreSQL (tracker store),
+Redis (conversation locks) and RabbitMQ (event broker); the action server and the web app run once.
+The app's schema is migrated with Alembic first (never `create_all`). See docs/production.md.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from dataclasses import replace
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from bot.config import Settings
+from bot.launcher import (
+    LaunchError,
+    Service,
+    build_services,
+    check_port_free,
+    ready_banner,
+    supervise,
+    write_runtime_config,
+)
+
+PRODUCTION_DEFAULTS: dict[str, str] = {
+    "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/iop",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672/",
+}
+DEFAULT_PORTS = {"postgresql": 5432, "redis": 6379, "rediss": 6379, "amqp": 5672, "amqps": 5671}
+RASA_INSTANCES = 2
+
+
+def production_env(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` with the production backends filled in where unset (empty counts as unset)."""
+    result = dict(env)
+    for name, default in PRODUCTION_DEFAULTS.items():
+        if not result.get(name, "").strip():
+            result[name] = default
+    if not result.get("RASA_AUTH_TOKEN", "").strip():
+        result["RASA_AUTH_TOKEN"] = secrets.token_urlsafe(32)
+    result.setdefault("COOKIE_SECURE", "0")  # plain http on localhost
+    result.setdefault("SANIC_NO_UVLOOP", "")
+    return result
+
+
+def rasa_ports(settings: Settings, instances: int = RASA_INSTANCES) -> tuple[int, ...]:
+    """RASA_PORT, RASA_PORT+1, ...; raises LaunchError when they would run past 65535."""
+    ports = tuple(settings.rasa_port + i for i in range(instances))
+    if ports[-1] > 65535:
+        raise LaunchError(f"RASA_PORT={settings.rasa_port} leaves no room for {instances} instances")
+    return ports
+
+
+def on_port(service: Service, old: int, new: int, name: str) -> Service:
+    """A copy of the Rasa service listening on `new` instead of `old`."""
+    argv = list(service.argv)
+    index = argv.index("--port") + 1
+    if argv[index] != str(old):
+        raise ValueError(f"{service.name} does not listen on {old}")
+    argv[index] = str(new)
+    return replace(service, name=name, argv=argv, ready_url=service.ready_url.replace(f":{old}/", f":{new}/"))
+
+
+def production_services(settings: Settings, model: Path, endpoints: Path, credentials: Path) -> list[Service]:
+    """Action server, every Rasa instance, then the web app on the migrated schema (no create_all)."""
+    actions, rasa, web = build_services(settings, model, endpoints, credentials)
+    ports = rasa_ports(settings)
+    instances = [
+        on_port(rasa, settings.rasa_port, port, f"Rasa server {i + 1}") for i, port in enumerate(ports)
+    ]
+    return [actions, *instances, replace(web, argv=[*web.argv, "--migrated"])]
+
+
+def check_reachable(url: str, variable: str, timeout: float = 3.0) -> None:
+    """Raise LaunchError naming `variable` when nothing listens at the URL's host and port."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or DEFAULT_PORTS.get(parts.scheme.split("+")[0])
+    if port is None:
+        raise LaunchError(f"{variable} has no port and an unknown scheme {parts.scheme!r}")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError:
+        raise LaunchError(
+            f"nothing answers at {host}:{port} ({variable}); start the server or set {variable} "
+            "(docs/production.md lists the commands)"
+        ) from None
+
+
+def run_production(model: Path) -> int:
+    """Check the backends, migrate, start the scaled-out stack and supervise it until Ctrl-C."""
+    from bot.migrate import upgrade  # Alembic loads only on this path
+
+    env = production_env(os.environ)
+    settings = Settings.from_env(env)
+    if not model.is_file():
+        raise LaunchError(f"no trained model at {model}: run `make train` first")
+    if not settings.database_url.startswith("postgresql"):
+        raise LaunchError("run-prod needs DATABASE_URL=postgresql://... (Rasa instances share it)")
+    for variable in PRODUCTION_DEFAULTS:
+        check_reachable(env[variable], variable)
+    ports = rasa_ports(settings)
+    for variable, port in (
+        *((f"RASA_PORT{'+' + str(i) if i else ''}", p) for i, p in enumerate(ports)),
+        ("ACTION_PORT", settings.action_port),
+        ("WEB_PORT", settings.web_port),
+    ):
+        check_port_free(settings.host, port, variable)
+    print("migrating the database ...", flush=True)
+    upgrade(settings.database_url)
+    endpoints, credentials = write_runtime_config(settings, env)
+    services = production_services(settings, model, endpoints, credentials)
+    return supervise(services, env, ready_banner(settings, ports))
