@@ -7,15 +7,17 @@ The app's schema is migrated with Alembic first (never `create_all`). See docs/p
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import socket
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from bot.config import Settings
+from bot.config import VAR_DIR, Settings
 from bot.launcher import (
     LaunchError,
     Service,
@@ -91,6 +93,24 @@ def check_reachable(url: str, variable: str, timeout: float = 3.0) -> None:
         ) from None
 
 
+def write_config(out_dir: Path, env: Mapping[str, str] | None = None) -> tuple[Path, Path]:
+    """Write endpoints.yml and credentials.yml for one Rasa container from its environment."""
+    env = dict(os.environ if env is None else env)
+    return write_runtime_config(Settings.from_env(env), env, out_dir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bot.production config --out DIR`: a container's Rasa configuration from its environment."""
+    parser = argparse.ArgumentParser(prog="python -m bot.production")
+    sub = parser.add_subparsers(dest="command", required=True)
+    config = sub.add_parser("config", help="write endpoints.yml and credentials.yml from the environment")
+    config.add_argument("--out", type=Path, default=VAR_DIR)
+    args = parser.parse_args(argv)
+    for path in write_config(args.out):
+        print(f"wrote {path}")
+    return 0
+
+
 def run_production(model: Path) -> int:
     """Check the backends, migrate, start the scaled-out stack and supervise it until Ctrl-C."""
     from bot.migrate import upgrade  # Alembic loads only on this path
@@ -115,3 +135,7 @@ def run_production(model: Path) -> int:
     endpoints, credentials = write_runtime_config(settings, env)
     services = production_services(settings, model, endpoints, credentials)
     return supervise(services, env, ready_banner(settings, ports))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

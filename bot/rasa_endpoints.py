@@ -54,8 +54,9 @@ def tracker_store_config(database_url: str) -> dict[str, Any]:
 
 def endpoints_config(env: Mapping[str, str], database_url: str, action_port: int) -> dict[str, Any]:
     """The endpoints.yml content for one Rasa instance."""
+    action_url = env.get("ACTION_ENDPOINT_URL", "").strip()  # containers: e.g. http://actions:5055/webhook
     config: dict[str, Any] = {
-        "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook"},
+        "action_endpoint": {"url": action_url or f"http://127.0.0.1:{action_port}/webhook"},
         "tracker_store": tracker_store_config(database_url),
     }
     redis_url = env.get("REDIS_URL", "").strip()

@@ -56,6 +56,25 @@ def test_an_absent_backend_is_named() -> None:
         check_reachable(f"amqp://127.0.0.1:{server.getsockname()[1]}/", "RABBITMQ_URL")
 
 
+def test_container_config_command_writes_rasa_files_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    from bot.production import main
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://iop:pw@db:5432/iop")
+    monkeypatch.setenv("REDIS_URL", "redis://redis:6379/0")
+    monkeypatch.setenv("RABBITMQ_URL", "amqp://guest:guest@rabbitmq:5672/")
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://actions:5055/webhook")
+    assert main(["config", "--out", str(tmp_path)]) == 0
+    endpoints = yaml.safe_load((tmp_path / "endpoints.yml").read_text())
+    assert endpoints["tracker_store"]["url"] == "db" and endpoints["lock_store"]["url"] == "redis"
+    assert endpoints["event_broker"]["url"] == "rabbitmq"
+    assert endpoints["action_endpoint"]["url"] == "http://actions:5055/webhook"
+    assert "rest" in yaml.safe_load((tmp_path / "credentials.yml").read_text())
+
+
 def test_web_app_on_a_migrated_schema_creates_no_tables(tmp_path: Path) -> None:
     from sqlalchemy import inspect
 

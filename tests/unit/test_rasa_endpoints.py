@@ -66,6 +66,18 @@ def test_queue_and_exchange_names_come_from_the_environment() -> None:
     assert (defaults["queues"], defaults["exchange_name"]) == (["rasa_events"], "rasa-exchange")
 
 
+def test_action_endpoint_can_point_at_another_host() -> None:
+    assert (
+        endpoints_config({}, "sqlite:///a.db", 5056)["action_endpoint"]["url"]
+        == "http://127.0.0.1:5056/webhook"
+    )
+    env = {"ACTION_ENDPOINT_URL": "http://actions:5055/webhook"}
+    assert (
+        endpoints_config(env, "sqlite:///a.db", 5055)["action_endpoint"]["url"]
+        == "http://actions:5055/webhook"
+    )
+
+
 def test_postgres_query_options_reach_the_driver() -> None:
     assert tracker_store_config("postgresql://u@db/iop?sslmode=require")["query"] == {"sslmode": "require"}
 
