@@ -1,0 +1,437 @@
+"""Deterministic crisis detector: spaCy token patterns from `patterns.yml` (no Rasa, no model).
+
+`detect(text)` returns a `SafetyFinding` (category, matched phrase, rule id) or None.
+`is_recognised_non_crisis(text)` tells whether the text matched only idioms, negations or topic
+phrases, so the NLU component can veto a classifier's false alarm. The spaCy pipeline (blank English,
+lookup lemmatizer from spacy-lookups-data, sentencizer, Matcher) is built on first use and cached.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+if TYPE_CHECKING:  # spaCy is imported lazily: it is slow to import
+    from spacy.language import Language
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc, Span
+
+PATTERNS_PATH = Path(__file__).with_name("patterns.yml")
+CATEGORIES = ("suicide", "self_harm", "overdose", "withdrawal", "harm_to_others", "abuse")
+KINDS = ("crisis", "negation", "idiom", "topic")
+SUPPRESSING_KINDS = ("negation", "idiom")
+MAX_CHARS = 20_000
+"""Longer messages are scanned as their first and last MAX_CHARS // 2 characters."""
+MAX_PATTERNS_PER_RULE = 5_000
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e"))
+# Curly quotes and dashes, then Cyrillic and Greek letters that look like Latin ones.
+_LOOKALIKES = str.maketrans(
+    "\u2018\u2019\u02bc\u2032`\u00b4\u201c\u201d\u2013\u2014аеорсухіѕкмтοικν",
+    "''''''\"\"--aeopcyxiskmtoikv",
+)
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+_LEET_INSIDE = re.compile(r"(?<=[a-z])[013457@$!](?=[a-z])")
+_LEET_START = re.compile(r"(?<![\w@$!])[0@$](?=[a-z]{2,})")
+_TAG = re.compile(r"<[^<>]{0,300}>")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_SPACES = re.compile(r"\s+")
+_MANY = r"^([1-9][0-9]+|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|dozen)$"
+"""`#many` in patterns: ten or more (taking "2 pills" is an ordinary dose, "20" is not)."""
+
+
+class PatternError(ValueError):
+    """patterns.yml is malformed; the message names the rule and the problem."""
+
+
+@dataclass(frozen=True)
+class SafetyFinding:
+    """A crisis signal: the safety category, the phrase that matched and the rule that fired."""
+
+    category: str
+    phrase: str
+    rule_id: str
+
+
+@dataclass(frozen=True)
+class SafetyAnalysis:
+    """Everything the detector saw in one message."""
+
+    finding: SafetyFinding | None
+    non_crisis_rule_ids: tuple[str, ...] = ()
+    suppressed_rule_ids: tuple[str, ...] = ()
+
+    @property
+    def recognised_non_crisis(self) -> bool:
+        """No crisis, but an idiom, negation or topic phrase was recognised."""
+        return self.finding is None and bool(self.non_crisis_rule_ids or self.suppressed_rule_ids)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of patterns.yml."""
+
+    id: str
+    kind: str
+    reason: str
+    patterns: tuple[str, ...]
+    category: str | None = None
+    at_clause_end: bool = False
+    topic_term: bool = False
+    with_any: str | None = None
+    without_any: str | None = None
+    not_after: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The parsed patterns file."""
+
+    rules: tuple[Rule, ...]
+    groups: dict[str, tuple[str, ...]] = field(hash=False)
+    category_priority: tuple[str, ...]
+
+
+# ----------------------------------------------------------------------------- normalisation
+
+
+def normalise(text: str) -> str:
+    """Lowercase, NFKC, no zero-width/combining marks, HTML tags and entities, leetspeak in words."""
+    if len(text) > MAX_CHARS:
+        half = MAX_CHARS // 2
+        text = f"{text[:half]} . {text[-half:]}"
+    text = html.unescape(_TAG.sub(" ", text))
+    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).translate(_LOOKALIKES)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    text = _LEET_START.sub(lambda m: _LEET[m.group(0)], text)
+    text = _LEET_INSIDE.sub(lambda m: _LEET[m.group(0)], text)
+    text = _REPEATS.sub(r"\1", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+# ----------------------------------------------------------------------------- loading rules
+
+
+def load_rules(path: Path = PATTERNS_PATH) -> RuleSet:
+    """Parse and check patterns.yml (does not compile the patterns)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise PatternError(f"{path}: expected a mapping with a 'rules' list")
+    groups = {
+        str(name): tuple(str(entry) for entry in entries)
+        for name, entries in (data.get("groups") or {}).items()
+    }
+    priority = tuple(data.get("category_priority") or CATEGORIES)
+    if sorted(priority) != sorted(CATEGORIES):
+        raise PatternError(f"category_priority must list exactly {CATEGORIES}")
+    rules = []
+    seen: set[str] = set()
+    for raw in data["rules"]:
+        rule = Rule(
+            id=str(raw.get("id", "")),
+            kind=str(raw.get("kind", "")),
+            reason=str(raw.get("reason", "")).strip(),
+            patterns=tuple(str(p) for p in raw.get("patterns") or ()),
+            category=raw.get("category"),
+            at_clause_end=bool(raw.get("at_clause_end", False)),
+            topic_term=bool(raw.get("topic_term", False)),
+            with_any=raw.get("with_any"),
+            without_any=raw.get("without_any"),
+            not_after=raw.get("not_after"),
+        )
+        _check_rule(rule, groups, seen)
+        seen.add(rule.id)
+        rules.append(rule)
+    return RuleSet(rules=tuple(rules), groups=groups, category_priority=priority)
+
+
+def _check_rule(rule: Rule, groups: dict[str, tuple[str, ...]], seen: set[str]) -> None:
+    problems = []
+    if not rule.id or rule.id in seen:
+        problems.append("missing or duplicate id")
+    if rule.kind not in KINDS:
+        problems.append(f"kind must be one of {KINDS}")
+    if (rule.kind == "crisis") != (rule.category in CATEGORIES):
+        problems.append(f"crisis rules (and only they) need a category from {CATEGORIES}")
+    if not rule.reason:
+        problems.append("every rule needs a reason")
+    if not rule.patterns:
+        problems.append("no patterns")
+    for option in (rule.with_any, rule.without_any, rule.not_after):
+        if option is not None and option not in groups:
+            problems.append(f"unknown group {option!r}")
+    for pattern in rule.patterns:
+        for name in re.findall(r"@(\w+)", pattern):
+            if name not in groups:
+                problems.append(f"unknown group @{name} in {pattern!r}")
+    if problems:
+        raise PatternError(f"rule {rule.id or '?'}: " + "; ".join(problems))
+
+
+# ----------------------------------------------------------------------------- compiling
+
+# A token position: (attribute, values); attribute is LOWER, LEMMA, ANY or NUM.
+Position = tuple[str, frozenset[str]]
+Alternative = tuple[Position, ...]
+
+
+def _lemma(nlp: Language, word: str) -> str:
+    """The lookup lemma of one lowercase word (the same table the pipeline uses)."""
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
+    return str(table.get(word, word))
+
+
+def _alternative(nlp: Language, text: str) -> Alternative:
+    """One alternative ("can't", "~take", "my _", "#num") as token positions."""
+    if text in ("_", "#num", "#many"):
+        return ((text.upper().lstrip("#") if text != "_" else "ANY", frozenset()),)
+    lemma_first = text.startswith("~")
+    words = [tok.text for tok in nlp.make_doc(text.lstrip("~"))]
+    positions: list[Position] = []
+    for i, word in enumerate(words):
+        if word == "_":
+            positions.append(("ANY", frozenset()))
+        elif word == "#num":
+            positions.append(("NUM", frozenset()))
+        elif i == 0 and lemma_first:
+            positions.append(("LEMMA", frozenset({_lemma(nlp, word)})))
+        else:
+            positions.append(("LOWER", frozenset({word})))
+    return tuple(positions)
+
+
+def _merge(alternatives: set[Alternative]) -> list[Alternative]:
+    """Merge alternatives that differ in the values of one position ("want to", "wish to")."""
+    current = set(alternatives)
+    changed = True
+    while changed:
+        changed = False
+        for index in range(max((len(alt) for alt in current), default=0)):
+            buckets: dict[tuple[Any, ...], set[str]] = {}
+            for alt in current:
+                if len(alt) <= index or alt[index][0] not in ("LOWER", "LEMMA"):
+                    buckets[("keep", alt)] = set()
+                    continue
+                key = (alt[:index], alt[index][0], alt[index + 1 :])
+                buckets.setdefault(key, set()).update(alt[index][1])
+            merged = {
+                key[1] if key[0] == "keep" else key[0] + ((key[1], frozenset(values)),) + key[2]
+                for key, values in buckets.items()
+            }
+            if len(merged) < len(current):
+                changed = True
+            current = merged
+    return sorted(current, key=repr)
+
+
+_ELEMENT = re.compile(r"\(([^()]*)\)(\?)?|[^\s()]+")
+
+
+def _element(nlp: Language, element: str, groups: dict[str, tuple[str, ...]]) -> list[Alternative]:
+    """One element: `word`, `a|b`, `~lemma|b`, `@group`, `_`, `#num`, `(a b|c)`, each maybe with `?`."""
+    optional = element.endswith("?") and len(element) > 1
+    element = element[:-1] if optional else element
+    alternatives: set[Alternative] = set()
+    if element.startswith("(") and element.endswith(")"):
+        for sequence in element[1:-1].split("|"):
+            alternatives.update(_sequence(nlp, sequence, groups))
+    else:
+        lemma = element.startswith("~")
+        for option in element.lstrip("~").split("|"):
+            if option.startswith("@"):
+                for entry in groups[option[1:]]:
+                    alternatives.update(_sequence(nlp, entry, groups))
+            elif option:
+                alternatives.add(_alternative(nlp, "~" + option if lemma else option))
+    result = _merge(alternatives)
+    if optional:
+        result.append(())
+    return result
+
+
+def _sequence(nlp: Language, text: str, groups: dict[str, tuple[str, ...]]) -> list[Alternative]:
+    """A space-separated sequence of elements as the list of its expansions."""
+    elements = [_element(nlp, match.group(0), groups) for match in _ELEMENT.finditer(text)]
+    count = 1
+    for alternatives in elements:
+        count *= len(alternatives)
+    if count > MAX_PATTERNS_PER_RULE:
+        raise PatternError(f"pattern {text!r} expands to {count} token patterns; split it")
+    return [
+        tuple(position for alt in combination for position in alt)
+        for combination in itertools.product(*elements)
+    ]
+
+
+def _token_pattern(position: Position) -> dict[str, Any]:
+    attribute, values = position
+    if attribute == "ANY":
+        return {}
+    if attribute == "NUM":
+        return {"LIKE_NUM": True}
+    if attribute == "MANY":
+        return {"LOWER": {"REGEX": _MANY}}
+    return {attribute: {"IN": sorted(values)}}
+
+
+def compile_pattern(
+    nlp: Language, pattern: str, groups: dict[str, tuple[str, ...]]
+) -> list[list[dict[str, Any]]]:
+    """Expand one pattern string into spaCy Matcher token patterns."""
+    if pattern.count("(") != pattern.count(")"):
+        raise PatternError(f"unbalanced parentheses in {pattern!r}")
+    return [
+        [_token_pattern(position) for position in alternative]
+        for alternative in _sequence(nlp, pattern, groups)
+        if alternative
+    ]
+
+
+@dataclass(frozen=True)
+class _Engine:
+    nlp: Language
+    matcher: Matcher
+    rules: dict[str, Rule]
+    groups: dict[str, tuple[str, ...]]
+    priority: dict[str, int]
+
+
+def _build_nlp() -> Language:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("sentencizer")
+    nlp.initialize()  # loads the lookup tables from the installed spacy-lookups-data package
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def _engine(path: Path = PATTERNS_PATH) -> _Engine:
+    """Compile the rules once per process (first call only)."""
+    from spacy.matcher import Matcher
+
+    ruleset = load_rules(path)
+    nlp = _build_nlp()
+    matcher = Matcher(nlp.vocab, validate=False)
+    for rule in ruleset.rules:
+        token_patterns = [
+            p for pattern in rule.patterns for p in compile_pattern(nlp, pattern, ruleset.groups)
+        ]
+        matcher.add(rule.id, token_patterns)
+    used_groups = {
+        name for rule in ruleset.rules for name in (rule.with_any, rule.without_any) if name is not None
+    }
+    for name in used_groups:
+        matcher.add(f"group:{name}", compile_pattern(nlp, f"@{name}", ruleset.groups))
+    return _Engine(
+        nlp=nlp,
+        matcher=matcher,
+        rules={rule.id: rule for rule in ruleset.rules},
+        groups=ruleset.groups,
+        priority={category: i for i, category in enumerate(ruleset.category_priority)},
+    )
+
+
+# ----------------------------------------------------------------------------- matching
+
+
+def _words(engine: _Engine, group: str) -> frozenset[str]:
+    return frozenset(entry for entry in engine.groups[group] if " " not in entry)
+
+
+def _at_clause_end(engine: _Engine, doc: Doc, end: int) -> bool:
+    if end >= len(doc):
+        return True
+    token = doc[end]
+    return (
+        token.is_punct
+        or token.is_space
+        or not (token.is_alpha or token.like_num)
+        or token.lower_ in _words(engine, "clause_end")
+    )
+
+
+def _is_topic_question(engine: _Engine, sentence: Span) -> bool:
+    """A question with no personal pronoun ("Is IOP for people who self-harm?")."""
+    question = "?" in sentence.text or sentence[0].lower_ in _words(engine, "qstart")
+    personal = _words(engine, "personal")
+    return question and not any(token.lower_ in personal for token in sentence)
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
+    matches = [(engine.nlp.vocab.strings[key], start, end) for key, start, end in engine.matcher(doc)]
+    present = {rule_id[6:] for rule_id, _, _ in matches if rule_id.startswith("group:")}
+    by_kind: dict[str, list[tuple[Rule, int, int]]] = {kind: [] for kind in KINDS}
+    for rule_id, start, end in matches:
+        if rule_id in engine.rules:
+            rule = engine.rules[rule_id]
+            by_kind[rule.kind].append((rule, start, end))
+
+    def applies(rule: Rule, start: int) -> bool:
+        return not (rule.not_after and start > 0 and doc[start - 1].lower_ in _words(engine, rule.not_after))
+
+    blocking = [(s, e) for kind in SUPPRESSING_KINDS for r, s, e in by_kind[kind] if applies(r, s)]
+    topics = [(s, e) for _, s, e in by_kind["topic"]]
+    candidates: list[tuple[Rule, int, int]] = []
+    suppressed: list[str] = []
+    for rule, start, end in by_kind["crisis"]:
+        if rule.at_clause_end and not _at_clause_end(engine, doc, end):
+            continue
+        if rule.with_any and rule.with_any not in present:
+            continue
+        if rule.without_any and rule.without_any in present:
+            continue
+        topical = rule.topic_term and (
+            _overlaps(start, end, topics) or _is_topic_question(engine, doc[start:end].sent)
+        )
+        if topical or _overlaps(start, end, blocking):
+            suppressed.append(rule.id)
+            continue
+        candidates.append((rule, start, end))
+    non_crisis = tuple(sorted({r.id for kind in ("negation", "idiom", "topic") for r, _, _ in by_kind[kind]}))
+    if not candidates:
+        return SafetyAnalysis(None, non_crisis, tuple(sorted(set(suppressed))))
+    rule, start, end = min(
+        candidates, key=lambda c: (engine.priority[str(c[0].category)], c[1], -(c[2] - c[1]))
+    )
+    finding = SafetyFinding(str(rule.category), doc[start:end].text, rule.id)
+    return SafetyAnalysis(finding, non_crisis, tuple(sorted(set(suppressed))))
+
+
+def analyse(text: str, path: Path = PATTERNS_PATH) -> SafetyAnalysis:
+    """Run the detector on one message (any text; never raises on odd input)."""
+    if not isinstance(text, str):
+        return SafetyAnalysis(None)
+    normalised = normalise(text)
+    if not normalised:
+        return SafetyAnalysis(None)
+    engine = _engine(path)
+    return _analyse_doc(engine, engine.nlp(normalised))
+
+
+def detect(text: str) -> SafetyFinding | None:
+    """The crisis signal in `text`, or None."""
+    return analyse(text).finding
+
+
+def is_recognised_non_crisis(text: str) -> bool:
+    """True when `text` holds no crisis signal but a known idiom, negation or topic phrase."""
+    return analyse(text).recognised_non_crisis
+
+
+def warm_up() -> None:
+    """Build the pipeline now (servers call this at start so the first message is fast)."""
+    _engine()
