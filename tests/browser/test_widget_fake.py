@@ -185,7 +185,7 @@ def test_staff_reply_is_labelled(page: Any, web_app: WebApp) -> None:
     open_widget(page, web_app)
     send(page, "can I talk to staff")
     staff = page.locator(".msg--staff")
-    expect(staff.locator(".who")).to_have_text("Staff · Sam")
+    expect(staff.locator(".who")).to_have_text("Staff member")
     expect(staff.locator(".bubble")).to_have_text("Hi, this is Sam from the intake team.")
 
 
@@ -272,6 +272,50 @@ def test_accessible_structure(page: Any, web_app: WebApp) -> None:
     expect(dialog.get_by_role("group", name="Suggested replies")).to_be_visible()
     # screen readers hear who said what
     expect(log.locator(".msg--user .sr-only").last).to_have_text("You said: ")
+
+
+CONTRAST_JS = """
+(selectors) => {
+  const root = document.querySelector('#iop-chat-widget').shadowRoot;
+  const rgb = (value) => value.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((c) => {
+    c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (node) => {
+    for (let n = node; n; n = n.parentElement || (n.getRootNode() && n.getRootNode().host)) {
+      const color = getComputedStyle(n).backgroundColor;
+      const parts = rgb(color);
+      if (parts.length < 4 || parts[3] > 0) return parts.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  return Object.fromEntries(selectors.map((selector) => {
+    const node = root.querySelector(selector);
+    const a = lum(rgb(getComputedStyle(node).color)), b = lum(background(node));
+    return [selector, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+  }));
+}
+"""
+
+
+def test_text_meets_wcag_aa_contrast(page: Any, web_app: WebApp) -> None:
+    open_widget(page, web_app)
+    send(page, "hello")
+    expect(page.get_by_role("button", name="What is IOP?")).to_be_visible()
+    selectors = [
+        ".launcher",
+        ".header h2",
+        ".subtitle",
+        ".crisis",
+        ".crisis a",
+        ".msg--user .bubble",
+        ".msg--bot .bubble",
+        ".quick-reply",
+        ".disclaimer",
+    ]
+    ratios = page.evaluate(CONTRAST_JS, selectors)
+    assert len(ratios) == len(selectors)
+    assert all(ratio >= 4.5 for ratio in ratios.values()), ratios  # (NaN fails too)
 
 
 def test_reconnects_after_the_server_restarts(page: Any, web_app: WebApp, fake_rasa: FakeRasa) -> None:

@@ -55,10 +55,8 @@ CRISIS_REPLY = {
     "text": "I'm really glad you told me. You can call or text 988 right now to reach the Suicide "
     "and Crisis Lifeline, any time. If you are in immediate danger, call 911."
 }
-STAFF_REPLY = {
-    "text": "Hi, this is Sam from the intake team.",
-    "metadata": {"sender": "staff", "name": "Sam"},
-}
+# What bot/rasa_client.py's staff_event delivers through Rasa's socket.io output (a custom payload).
+STAFF_REPLY = {"text": "Hi, this is Sam from the intake team.", "metadata": {"sender": "staff"}}
 
 
 def free_port() -> int:
