@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import unquote
 
 from sanic import Blueprint, Sanic
 from sanic.request import Request
@@ -66,6 +67,7 @@ async def get_queue(request: Request) -> HTTPResponse:
 @bp.post("/queue/<key:str>/<action:(claim|resolve|notes)>")
 async def act_on_item(request: Request, key: str, action: str) -> HTTPResponse:
     """Claim, resolve or annotate a queue item."""
+    key = unquote(key)
     user = auth.current_user(request)
     body = _json_body(request)
     try:
@@ -85,6 +87,7 @@ async def act_on_item(request: Request, key: str, action: str) -> HTTPResponse:
 @bp.get("/conversations/<conversation_id:str>/transcript")
 async def get_transcript(request: Request, conversation_id: str) -> HTTPResponse:
     """The conversation as lines (the view is audited once per viewer per few minutes)."""
+    conversation_id = unquote(conversation_id)
     user = auth.current_user(request)
     with session_scope(_db_url(request)) as db:
         audit.record_view(db, user.username, conversation_id, dedupe=True)
@@ -100,6 +103,7 @@ async def get_transcript(request: Request, conversation_id: str) -> HTTPResponse
 @bp.post("/conversations/<conversation_id:str>/messages")
 async def send_message(request: Request, conversation_id: str) -> HTTPResponse:
     """Send a staff message into the person's chat; open handoffs become joined and claimed."""
+    conversation_id = unquote(conversation_id)
     user = auth.current_user(request)
     text = str(_json_body(request).get("text") or "").strip()
     if not text or len(text) > MAX_STAFF_MESSAGE:
@@ -117,6 +121,7 @@ async def send_message(request: Request, conversation_id: str) -> HTTPResponse:
 @bp.post("/conversations/<conversation_id:str>/hand-back")
 async def hand_back(request: Request, conversation_id: str) -> HTTPResponse:
     """Resume the assistant and close the conversation's open handoffs."""
+    conversation_id = unquote(conversation_id)
     user = auth.current_user(request)
     try:
         await rasa_client(request).hand_back(conversation_id)

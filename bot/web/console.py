@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, Sanic
@@ -161,6 +162,7 @@ async def queue_page(request: Request) -> HTTPResponse:
 @bp.get("/conversations/<conversation_id:str>")
 async def conversation_page(request: Request, conversation_id: str) -> HTTPResponse:
     """One conversation: timeline, screening result, callback details, transcript, live reply."""
+    conversation_id = unquote(conversation_id)
     user = auth.current_user(request)
     with session_scope(_db_url(request)) as db:
         details = queue.conversation_details(db, conversation_id)
