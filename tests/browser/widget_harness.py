@@ -2,14 +2,17 @@
 
 `python -m tests.browser.widget_harness fake-rasa --port N --log FILE` runs a socket.io server that answers
 like Rasa 3.6's socketio channel (session_request -> session_confirm, user_uttered -> bot_uttered) and
-appends every event it receives to FILE as a JSON line. `... serve-web --port N --rasa-url URL --db URL`
-serves `create_app(Settings(...))` with the widget pointed at URL.
+appends every event it receives to FILE as a JSON line; `... rasa-channel --port N --log FILE` runs Rasa's
+own socket.io channel code (as credentials.yml configures it) with a scripted bot.
+`... serve-web --port N --rasa-url URL --db URL` serves `create_app(Settings(...))` with the widget
+pointed at URL.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import signal
@@ -124,6 +127,60 @@ def _run_fake_rasa(port: int, log_path: Path) -> None:
     web.run_app(app, host="127.0.0.1", port=port, print=None, handle_signals=True)
 
 
+def socketio_channel_class() -> Any:
+    """The socket.io channel class and options credentials.yml configures (Rasa's own, or a subclass).
+
+    WIDGET_TEST_CREDENTIALS names another credentials file (e.g. the runtime one under var/).
+    """
+    import yaml
+    from rasa.core.channels.socketio import SocketIOInput
+
+    path = Path(os.environ.get("WIDGET_TEST_CREDENTIALS") or PROJECT_ROOT / "credentials.yml")
+    credentials = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for key in credentials:
+        if key == "socketio":
+            return SocketIOInput, credentials[key]
+        if "." in key:
+            module_name, _, class_name = key.rpartition(".")
+            candidate = getattr(importlib.import_module(module_name), class_name, None)
+            if isinstance(candidate, type) and issubclass(candidate, SocketIOInput):
+                return candidate, credentials[key]
+    raise RuntimeError("credentials.yml configures no socket.io channel")
+
+
+def _run_rasa_channel(port: int, log_path: Path) -> None:
+    """Rasa's real socket.io channel (as credentials.yml configures it) on Sanic, with a scripted bot."""
+    from rasa.core.channels.channel import UserMessage
+    from sanic import Sanic
+    from sanic.response import json as json_response
+
+    channel_class, options = socketio_channel_class()
+    channel = channel_class.from_credentials(options)
+    app = Sanic("widget_rasa_channel")
+
+    async def on_new_message(message: UserMessage) -> None:
+        text = message.text or ""
+        with log_path.open("a", encoding="utf-8") as log:
+            log.write(json.dumps({"event": "user_uttered", "session_id": message.sender_id, "message": text}))
+            log.write("\n")
+        await asyncio.sleep(0.4)
+        output = message.output_channel
+        for reply in replies_for(text):
+            if "metadata" in reply:  # how the staff console delivers a staff message
+                await output.send_custom_json(message.sender_id, {"data": dict(reply)})
+            elif "quick_replies" in reply:
+                await output.send_text_with_buttons(message.sender_id, reply["text"], reply["quick_replies"])
+            else:
+                await output.send_text_message(message.sender_id, reply["text"])
+
+    @app.get("/health")
+    async def health(_request: Any) -> Any:
+        return json_response({"status": "ok"})
+
+    app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/socketio")
+    app.run(host="127.0.0.1", port=port, access_log=False, motd=False, workers=1)
+
+
 def _serve_web(port: int, rasa_url: str, database_url: str) -> None:
     from bot.config import Settings
     from bot.web.app import create_app
@@ -174,6 +231,7 @@ class FakeRasa:
     workdir: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    command: str = "fake-rasa"  # or "rasa-channel": Rasa's own socket.io channel code
 
     @property
     def url(self) -> str:
@@ -185,10 +243,10 @@ class FakeRasa:
 
     def start(self) -> None:
         self.process = _spawn(
-            ["fake-rasa", "--port", str(self.port), "--log", str(self.events_file)],
+            [self.command, "--port", str(self.port), "--log", str(self.events_file)],
             self.workdir / "fake-rasa.log",
         )
-        _wait_http(f"{self.url}/health", self.process)
+        _wait_http(f"{self.url}/health", self.process, timeout=120)
 
     def stop(self) -> None:
         _kill(self.process)
@@ -248,9 +306,10 @@ def main() -> None:
     """Run the fake Rasa server or the web app in this process."""
     parser = argparse.ArgumentParser(prog="python -m tests.browser.widget_harness")
     commands = parser.add_subparsers(dest="command", required=True)
-    fake = commands.add_parser("fake-rasa")
-    fake.add_argument("--port", type=int, required=True)
-    fake.add_argument("--log", type=Path, required=True)
+    for name in ("fake-rasa", "rasa-channel"):
+        fake = commands.add_parser(name)
+        fake.add_argument("--port", type=int, required=True)
+        fake.add_argument("--log", type=Path, required=True)
     web = commands.add_parser("serve-web")
     web.add_argument("--port", type=int, required=True)
     web.add_argument("--rasa-url", required=True)
@@ -258,6 +317,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "fake-rasa":
         _run_fake_rasa(args.port, args.log)
+    elif args.command == "rasa-channel":
+        _run_rasa_channel(args.port, args.log)
     else:
         _serve_web(args.port, args.rasa_url, args.db)
 
