@@ -29,7 +29,8 @@ KINDS: tuple[Kind, ...] = ("crisis", "handoff", "callback", "screening")
 TIER: dict[str, int] = {"crisis": 0, "handoff": 1, "callback": 2, "screening": 3}
 RISK_ORDER: dict[str | None, int] = {"high": 0, "moderate": 1, "low": 2, "none": 3, None: 4}
 MAX_NOTE_LENGTH = 2000
-RESOLVED_SOURCE_STATUS = {"handoff": "closed", "callback": "done"}
+RESOLVED_SOURCE_STATUS = {"crisis": "closed", "handoff": "closed", "callback": "done"}
+CLAIMED_SOURCE_STATUS = {"crisis": "acknowledged"}
 
 
 def _utcnow() -> datetime:
@@ -158,6 +159,27 @@ def _module(name: str) -> ModuleType | None:
         return None
 
 
+def _load_escalations(session: Session) -> list[QueueItem]:
+    store = _module("bot.safety.store")
+    if store is None:
+        return []
+    model = store.Escalation
+    rows = session.execute(select(model).where(model.status != "closed")).scalars()
+    return [
+        QueueItem(
+            kind="crisis",
+            id=int(r.id),
+            conversation_id=r.sender_id,
+            created_at=r.created_at,
+            channel=r.channel,
+            category=r.category,
+            risk="high",
+            source_status=r.status,
+        )
+        for r in rows
+    ]
+
+
 def _load_handoffs(session: Session) -> list[QueueItem]:
     store = _module("bot.referral.store")
     if store is None:
@@ -223,6 +245,7 @@ def _load_screenings(session: Session) -> list[QueueItem]:
 
 
 LOADERS: tuple[Callable[[Session], list[QueueItem]], ...] = (
+    _load_escalations,
     _load_handoffs,
     _load_callbacks,
     _load_screenings,
@@ -267,9 +290,18 @@ def _state_row(session: Session, kind: str, item_id: int) -> QueueState:
 
 
 def _set_source_status(session: Session, kind: str, item_id: int, status: str) -> None:
-    """Move the source row along its documented lifecycle (handoff: joined/closed, callback: done)."""
-    store = _module("bot.referral.store")
-    model = {"handoff": store.HandoffRequest, "callback": store.CallbackRequest}.get(kind) if store else None
+    """Move the source row along its documented lifecycle.
+
+    Escalations new -> acknowledged (claimed) -> closed; handoffs waiting -> joined -> closed;
+    callbacks new -> done.
+    """
+    referral, safety = _module("bot.referral.store"), _module("bot.safety.store")
+    models = {
+        "crisis": safety.Escalation if safety else None,
+        "handoff": referral.HandoffRequest if referral else None,
+        "callback": referral.CallbackRequest if referral else None,
+    }
+    model = models.get(kind)
     row = session.get(model, item_id) if model is not None else None
     if row is not None:
         row.status = status
@@ -282,6 +314,8 @@ def claim(session: Session, key: str, username: str, *, take_over: bool = False)
     if row.status == "claimed" and row.claimed_by not in (None, username) and not take_over:
         raise QueueError(f"already claimed by {row.claimed_by}")
     row.status, row.claimed_by, row.updated_at = "claimed", username, _utcnow()
+    if kind in CLAIMED_SOURCE_STATUS:
+        _set_source_status(session, kind, item_id, CLAIMED_SOURCE_STATUS[kind])
     session.flush()
 
 
@@ -365,6 +399,14 @@ def conversation_details(session: Session, conversation_id: str) -> dict[str, An
                     "reasons": reasons_for(row.rules or []),
                 }
             )
+    safety = _module("bot.safety.store")
+    if safety is not None:
+        escalations = select(safety.Escalation).where(safety.Escalation.sender_id == conversation_id)
+        for row in session.execute(escalations.order_by(safety.Escalation.id)).scalars():
+            details["escalations"].append(
+                {"id": row.id, "at": iso_time(row.created_at), "category": row.category,
+                 "channel": row.channel, "status": row.status}
+            )  # fmt: skip
     referral = _module("bot.referral.store")
     if referral is not None:
         callbacks = select(referral.CallbackRequest).where(

@@ -89,8 +89,9 @@ async def session_csrf(client: httpx.AsyncClient) -> str:
 
 
 def seed_queue(app: Sanic, now: datetime = NOW) -> dict[str, int]:
-    """One callback, one handoff, one urgent handoff and one screening, at known ages."""
+    """One crisis escalation, callback, handoff, urgent handoff and screening, at known ages."""
     from bot.referral.store import HandoffRequest, save_callback_request
+    from bot.safety.store import Escalation
     from bot.screening.engine import screen
     from bot.screening.store import record_screening
 
@@ -115,9 +116,13 @@ def seed_queue(app: Sanic, now: datetime = NOW) -> dict[str, int]:
             conversation_id="conv-urgent", channel="socketio", created_at=now - timedelta(minutes=5),
             urgent=True, crisis_category="suicide",
         )  # fmt: skip
-        db.add_all([handoff, urgent])
+        crisis = Escalation(
+            created_at=now - timedelta(minutes=10), category="overdose", channel="socketio",
+            sender_id="conv-crisis",
+        )  # fmt: skip
+        db.add_all([handoff, urgent, crisis])
         db.flush()
-        ids["handoff"], ids["urgent"] = handoff.id, urgent.id
+        ids["handoff"], ids["urgent"], ids["crisis"] = handoff.id, urgent.id, crisis.id
         ids["screening"] = record_screening(
             db, "conv-screening", "completed", answers, result=screen(answers)
         )

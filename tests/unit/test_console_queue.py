@@ -77,14 +77,16 @@ def test_open_items_are_derived_from_the_other_tables(tmp_path):
     with session_scope(app.ctx.settings.database_url) as db:
         items = queue.open_items(db)
     assert [i.key for i in items] == [
-        f"handoff:{ids['urgent']}",
+        f"crisis:{ids['crisis']}",  # tier 0, oldest first: the escalation is 10 min old
+        f"handoff:{ids['urgent']}",  # crisis language while waiting: also tier 0
         f"handoff:{ids['handoff']}",
         f"callback:{ids['callback']}",
         f"screening:{ids['screening']}",
     ]
-    assert items[0].urgent and items[0].category == "suicide"
-    assert items[3].level == "iop" and items[3].risk == "none"
-    assert "contact" not in items[2].to_dict() and "+1212" not in str(items[2].to_dict())
+    assert items[0].category == "overdose" and items[0].conversation_id == "conv-crisis"
+    assert items[1].urgent and items[1].category == "suicide"
+    assert items[4].level == "iop" and items[4].risk == "none"
+    assert "contact" not in items[3].to_dict() and "+1212" not in str(items[3].to_dict())
 
 
 def test_claim_conflict_resolve_and_source_statuses(tmp_path):
@@ -131,7 +133,7 @@ async def test_queue_api_lists_in_order_and_claims(tmp_path):
         await sign_in(client, "sam")
         csrf = await session_csrf(client)
         listed = (await client.get("/api/console/queue")).json()["items"]
-        assert [i["kind"] for i in listed] == ["handoff", "handoff", "callback", "screening"]
+        assert [i["kind"] for i in listed] == ["crisis", "handoff", "handoff", "callback", "screening"]
         key = f"callback:{ids['callback']}"
         claimed = await client.post(f"/api/console/queue/{key}/claim", headers={"X-CSRF-Token": csrf})
         assert claimed.status_code == 200
@@ -142,3 +144,19 @@ async def test_queue_api_lists_in_order_and_claims(tmp_path):
         assert key not in {i["key"] for i in (await client.get("/api/console/queue")).json()["items"]}
         page = await client.get("/console/conversations/conv-callback")
         assert "+12125550199" in page.text and "Alex Example" in page.text
+
+
+def test_claiming_and_resolving_an_escalation_moves_its_status(tmp_path):
+    from bot.safety.store import Escalation
+
+    app = make_app(tmp_path)
+    ids = seed_queue(app)
+    key = f"crisis:{ids['crisis']}"
+    with session_scope(app.ctx.settings.database_url) as db:
+        queue.claim(db, key, "sam")
+        assert db.get(Escalation, ids["crisis"]).status == "acknowledged"
+        details = queue.conversation_details(db, "conv-crisis")
+        assert details["timeline"][0]["text"] == "Crisis escalation: overdose"
+        queue.resolve(db, key, "sam")
+        assert db.get(Escalation, ids["crisis"]).status == "closed"
+        assert key not in [i.key for i in queue.open_items(db)]

@@ -72,6 +72,7 @@ def test_purge_deletes_only_expired_rows_and_conversations(tmp_path):
     assert report.deleted["callback_requests"] == 1
     assert report.deleted["handoff_requests"] == 2
     assert report.deleted["screenings"] == 1
+    assert report.deleted["escalations"] == 1
     assert report.deleted["staff_sessions"] == 1
     assert report.deleted["events"] == 2  # the whole expired conversation, nothing of the live one
     assert (
