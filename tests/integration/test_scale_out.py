@@ -70,7 +70,6 @@ def scaled(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
             yield stack
         finally:
             stack.stop()
-            create_engine(url).dispose()
             connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL))
             channel = connection.channel()
             channel.queue_delete(name)
@@ -278,9 +277,10 @@ def test_conversation_continues_on_the_other_instance_after_one_stops(scaled: Sc
     first, second = TURNS[:3], TURNS[3:5]
     with httpx.Client(timeout=120) as client:
         for message in first:
-            client.post(
+            response = client.post(
                 f"{scaled.rasa_urls[0]}/webhooks/rest/webhook", json={"sender": sender, "message": message}
             )
+            assert response.status_code == 200
         scaled.stop_service("Rasa server 1")
         with pytest.raises(httpx.TransportError):
             client.get(f"{scaled.rasa_urls[0]}/", timeout=5)
