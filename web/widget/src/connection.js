@@ -23,8 +23,8 @@ export class Connection {
 
   /** Connect (once) and ask for `sessionId` (null: the server picks one). */
   start(sessionId) {
-    this.sessionId = sessionId || null;
     if (this.socket) return;
+    this.sessionId = sessionId || null;
     const options = {
       path: this.config.socketPath,
       // Rasa's socket.io server sends no CORS headers, so long-polling from another origin fails;
