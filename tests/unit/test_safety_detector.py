@@ -1,0 +1,178 @@
+"""The rule-based crisis detector on the safety corpus and on hand-picked hard cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.unit.safety_support import (
+    crisis_cases,
+    import_thinc_without_tensorflow,
+    negative_cases,
+    nlu_examples,
+)
+
+import_thinc_without_tensorflow()
+
+from bot.safety import detector  # noqa: E402
+from bot.safety.detector import CATEGORIES, MAX_CHARS, PatternError, analyse, detect, normalise  # noqa: E402
+
+CRISIS = crisis_cases()
+DUPLICATE_IDS = (
+    "rules: [{id: a, kind: idiom, reason: r, patterns: [x]}, {id: a, kind: idiom, reason: r, patterns: [y]}]"
+)
+NEGATIVES = negative_cases()
+
+
+def test_corpus_is_big_enough_and_covers_every_category() -> None:
+    assert len(CRISIS) >= 170
+    assert len(NEGATIVES) >= 120
+    counts = {category: sum(1 for c, _ in CRISIS if c == category) for category in CATEGORIES}
+    assert min(counts.values()) >= 20, counts
+
+
+def test_corpus_is_disjoint_from_training_examples() -> None:
+    def norm(text: str) -> str:
+        return " ".join(text.lower().split())
+
+    corpus_texts = {norm(text) for _, text in CRISIS + NEGATIVES}
+    assert not corpus_texts & {norm(text) for text in nlu_examples()}
+
+
+@pytest.mark.parametrize(("category", "text"), CRISIS)
+def test_every_crisis_message_is_detected_with_its_category(category: str, text: str) -> None:
+    finding = detect(text)
+    assert finding is not None, text
+    assert finding.category == category, (text, finding)
+
+
+def test_false_alarm_rate_on_hard_negatives_is_at_most_five_percent() -> None:
+    alarms = [text for _, text in NEGATIVES if detect(text) is not None]
+    assert len(alarms) <= 0.05 * len(NEGATIVES), alarms
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I'm not suicidal", None),
+        ("I'm not suicidal but I want to die", "suicide"),
+        ("I don't want to live", "suicide"),
+        ("I don't want to live with my parents", None),
+        ("I can't go on", "suicide"),
+        ("I can't go on vacation", None),
+        ("I never wanted to hurt myself", None),
+        ("I try not to think about killing myself", "suicide"),
+        ("I can't stop wanting to kill myself", "suicide"),
+        ("he never hits me", None),
+        ("he hits me", "abuse"),
+        ("I would never hurt anyone", None),
+        ("I want to hurt him", "harm_to_others"),
+        ("I don't want to die", None),
+    ],
+)
+def test_negation_is_a_denial_only_when_it_governs_the_signal(text: str, category: str | None) -> None:
+    finding = detect(text)
+    assert (finding.category if finding else None) == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this commute is killing me",
+        "dying to know the cost",
+        "killing it at work",
+        "I could kill for a coffee",
+        "my feet are killing me",
+        "overdosed on coffee",
+        "drop dead gorgeous",
+        "I cut myself shaving",
+    ],
+)
+def test_idioms_are_recognised_as_non_crisis(text: str) -> None:
+    analysis = analyse(text)
+    assert analysis.finding is None
+    assert analysis.recognised_non_crisis
+    assert detector.is_recognised_non_crisis(text)
+
+
+def test_plain_text_is_neither_crisis_nor_a_recognised_idiom() -> None:
+    analysis = analyse("what are the hours of the evening group")
+    assert analysis.finding is None
+    assert not analysis.recognised_non_crisis
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I want to d\u200bie", "suicide"),  # zero-width space
+        ("\uff29 \uff57\uff41\uff4e\uff54 \uff54\uff4f \uff44\uff49\uff45", "suicide"),  # fullwidth
+        ("k1ll mys3lf", "suicide"),  # leetspeak
+        ("thinking about $uicide", "suicide"),
+        ("i want to diiiiie", "suicide"),  # stretched letters
+        ("I want to kill my\u0455elf", "suicide"),  # Cyrillic s
+        ("<b>I took too many pills</b>", "overdose"),  # HTML
+        ("he hits me &amp; I'm scared", "abuse"),  # HTML entity
+        ("I\u2019m not safe at home", "abuse"),  # curly apostrophe
+        ("I want to die \U0001f62d\U0001f62d", "suicide"),  # emoji
+    ],
+)
+def test_odd_unicode_and_markup_are_normalised(text: str, category: str) -> None:
+    finding = detect(text)
+    assert finding is not None and finding.category == category
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\u200b", "\x00\x01", "🙂" * 50, "?!?!"])
+def test_empty_and_junk_input_gives_no_finding(text: str) -> None:
+    assert detect(text) is None
+
+
+def test_non_string_input_gives_no_finding() -> None:
+    assert detect(None) is None  # type: ignore[arg-type]
+
+
+def test_huge_input_is_capped_but_a_signal_at_either_end_is_kept() -> None:
+    filler = "I have questions about insurance and the schedule. " * 5_000
+    assert len(filler) > 10 * MAX_CHARS
+    assert len(normalise(filler)) <= MAX_CHARS + 10
+    assert detect(filler) is None
+    for text in (filler + "I took too many pills", "I took too many pills. " + filler):
+        finding = detect(text)
+        assert finding is not None and finding.category == "overdose"
+
+
+def test_most_urgent_category_wins_when_several_match() -> None:
+    finding = detect("I took too many pills because I want to die")
+    assert finding is not None and finding.category == "overdose"
+
+
+def test_finding_names_the_rule_and_the_phrase() -> None:
+    finding = detect("honestly everyone would be better off without me")
+    assert finding is not None
+    assert finding.rule_id == "suicide.better_off"
+    assert finding.phrase == "better off without me"
+
+
+def test_every_rule_has_a_reason_and_compiles() -> None:
+    rules = detector.load_rules()
+    assert {rule.category for rule in rules.rules if rule.kind == "crisis"} == set(CATEGORIES)
+    assert all(rule.reason for rule in rules.rules)
+    assert detector._engine() is detector._engine()  # built once, cached
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "problem"),
+    [
+        ("rules: [{id: a, kind: crisis, category: nope, reason: r, patterns: [x]}]", "category"),
+        ("rules: [{id: a, kind: idiom, reason: '', patterns: [x]}]", "reason"),
+        ("rules: [{id: a, kind: idiom, reason: r, patterns: ['@missing x']}]", "unknown group"),
+        ("rules: [{id: a, kind: other, reason: r, patterns: [x]}]", "kind"),
+        (DUPLICATE_IDS, "duplicate"),
+        ("nothing: here", "rules"),
+    ],
+)
+def test_malformed_patterns_file_is_rejected_clearly(tmp_path: Path, yaml_text: str, problem: str) -> None:
+    path = tmp_path / "patterns.yml"
+    path.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(PatternError, match=problem):
+        detector.load_rules(path)
