@@ -1,0 +1,124 @@
+"""SafetyGuardPolicy against real Rasa trackers and domains (no trained model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.rasa
+
+DOMAIN_YAML = """
+version: "3.1"
+intents: [crisis, affirm, greet, start_screening]
+slots:
+  q1:
+    type: any
+    mappings:
+    - type: from_text
+      conditions:
+      - active_loop: screening_form
+forms:
+  screening_form:
+    required_slots: [q1]
+responses:
+  utter_crisis:
+  - text: "call 988"
+  utter_greet:
+  - text: "hi"
+actions: [action_record_escalation]
+"""
+
+
+@pytest.fixture(scope="module")
+def domain() -> Any:
+    from rasa.shared.core.domain import Domain
+
+    return Domain.from_yaml(DOMAIN_YAML)
+
+
+@pytest.fixture()
+def policy(tmp_path: Path) -> Any:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from components.safety_guard import SafetyGuardPolicy
+
+    return SafetyGuardPolicy.create(
+        SafetyGuardPolicy.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("guard"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def _tracker(domain: Any, intent: str, in_form: bool, bot_actions: list[str]) -> Any:
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events: list[Any] = [ActionExecuted("action_listen")]
+    if in_form:
+        events += [
+            UserUttered("/start_screening", {"name": "start_screening"}),
+            ActionExecuted("screening_form"),
+            ActiveLoop("screening_form"),
+            SlotSet("requested_slot", "q1"),
+            ActionExecuted("action_listen"),
+        ]
+    events.append(UserUttered("text", {"name": intent, "confidence": 1.0}))
+    for action in bot_actions:
+        events.append(ActionExecuted(action))
+        if action == "action_deactivate_loop":
+            events.append(ActiveLoop(None))
+    return DialogueStateTracker.from_events("s", events, domain.slots)
+
+
+def _predicted(policy: Any, domain: Any, tracker: Any) -> tuple[str | None, Any]:
+    prediction = policy.predict_action_probabilities(tracker, domain)
+    if max(prediction.probabilities) == 0:
+        return None, prediction
+    return domain.action_names_or_texts[prediction.max_confidence_index], prediction
+
+
+@pytest.mark.parametrize(
+    ("intent", "in_form", "done", "expected"),
+    [
+        ("crisis", False, [], "utter_crisis"),
+        ("crisis", False, ["utter_crisis"], None),  # the rule goes on from here
+        ("crisis", True, [], "utter_crisis"),
+        ("crisis", True, ["utter_crisis"], "action_deactivate_loop"),
+        ("crisis", True, ["utter_crisis", "action_deactivate_loop"], None),
+        ("crisis", True, ["screening_form"], None),  # not a prefix: the guard steps aside
+        ("greet", True, [], None),
+        ("greet", False, [], None),
+    ],
+)
+def test_guard_predicts_the_next_crisis_action_only(
+    policy: Any, domain: Any, intent: str, in_form: bool, done: list[str], expected: str | None
+) -> None:
+    action, prediction = _predicted(policy, domain, _tracker(domain, intent, in_form, done))
+    assert action == expected
+    if expected:
+        assert max(prediction.probabilities) == 1.0
+        assert prediction.is_no_user_prediction
+        assert prediction.policy_priority == 7
+
+
+def test_guard_beats_a_form_loop_prediction_in_the_ensemble(policy: Any, domain: Any) -> None:
+    from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
+    from rasa.core.policies.policy import PolicyPrediction
+
+    tracker = _tracker(domain, "crisis", True, [])
+    loop = [0.0] * domain.num_actions
+    loop[domain.index_for_action("screening_form")] = 1.0
+    rule = PolicyPrediction(loop, "RulePolicy", 6, is_no_user_prediction=True)
+    guard = policy.predict_action_probabilities(tracker, domain)
+    best = DefaultPolicyPredictionEnsemble._pick_best_policy([rule, guard])
+    assert domain.action_names_or_texts[best.max_confidence_index] == "utter_crisis"
+    assert best.policy_name == "SafetyGuardPolicy"
+
+
+def test_training_is_trivial_and_returns_the_resource(policy: Any, domain: Any) -> None:
+    assert policy.train([], domain) is policy._resource
