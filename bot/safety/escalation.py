@@ -1,0 +1,135 @@
+"""Record a crisis escalation and tell staff; never raises (the crisis reply must not depend on it).
+
+Privacy: the message text is neither stored nor sent. The staff webhook (`STAFF_WEBHOOK_URL`) gets
+the escalation id, time, category and channel; the sender id stays in the database, behind the
+staff console's login, because on some channels it is a phone number.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+import httpx
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.db import session_scope
+from bot.safety.detector import CATEGORIES
+from bot.safety.store import Escalation
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_ENV = "STAFF_WEBHOOK_URL"
+WEBHOOK_TIMEOUT_SECONDS = 3.0
+MAX_ID_CHARS = 255
+MAX_CHANNEL_CHARS = 64
+
+
+@dataclass(frozen=True)
+class EscalationRecord:
+    """What is kept about one escalation."""
+
+    category: str
+    channel: str
+    sender_id: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EscalationResult:
+    """Outcome of `record_escalation` (for logging and tests; the reply never depends on it)."""
+
+    escalation_id: int | None
+    stored: bool
+    notified: str  # "sent", "failed" or "not_configured"
+
+
+def build_record(
+    category: str | None, channel: str | None, sender_id: str | None, now: datetime | None = None
+) -> EscalationRecord:
+    """A record with a known category (else "unspecified") and bounded identifiers."""
+    return EscalationRecord(
+        category=category if category in CATEGORIES else "unspecified",
+        channel=(channel or "unknown").strip()[:MAX_CHANNEL_CHARS] or "unknown",
+        sender_id=(sender_id or "unknown")[:MAX_ID_CHARS],
+        created_at=now or datetime.now(timezone.utc),
+    )
+
+
+def webhook_payload(record: EscalationRecord, escalation_id: int | None) -> dict[str, Any]:
+    """The staff notification: no message text, no sender id."""
+    return {
+        "event": "crisis_escalation",
+        "escalation_id": escalation_id,
+        "category": record.category,
+        "channel": record.channel,
+        "created_at": record.created_at.isoformat(),
+    }
+
+
+def store_record(record: EscalationRecord, db_url: str | None = None) -> int:
+    """Insert the record in its own session; returns the row id."""
+    with session_scope(db_url) as session:
+        row = Escalation(
+            created_at=record.created_at,
+            category=record.category,
+            channel=record.channel,
+            sender_id=record.sender_id,
+        )
+        session.add(row)
+        session.flush()
+        return int(row.id)
+
+
+def _mark_notified(escalation_id: int, notified: str, db_url: str | None) -> None:
+    with session_scope(db_url) as session:
+        row = session.get(Escalation, escalation_id)
+        if row is not None:
+            row.staff_notified = notified
+
+
+Poster = Callable[[str, dict[str, Any]], None]
+
+
+def post_json(url: str, payload: dict[str, Any]) -> None:
+    """POST `payload` as JSON; raises on a network error or an error status."""
+    response = httpx.post(url, json=payload, timeout=WEBHOOK_TIMEOUT_SECONDS)
+    response.raise_for_status()
+
+
+def record_escalation(
+    category: str | None,
+    channel: str | None,
+    sender_id: str | None,
+    *,
+    db_url: str | None = None,
+    webhook_url: str | None = None,
+    poster: Poster = post_json,
+) -> EscalationResult:
+    """Store the escalation and notify staff. Logs failures (no message text) and never raises."""
+    record = build_record(category, channel, sender_id)
+    escalation_id: int | None = None
+    try:
+        escalation_id = store_record(record, db_url)
+    except SQLAlchemyError as exc:
+        logger.error("escalation not stored (%s): category=%s", type(exc).__name__, record.category)
+    url = webhook_url if webhook_url is not None else os.environ.get(WEBHOOK_ENV, "").strip()
+    notified = "not_configured"
+    if url:
+        try:
+            poster(url, webhook_payload(record, escalation_id))
+            notified = "sent"
+        except (httpx.HTTPError, OSError, ValueError) as exc:
+            notified = "failed"
+            logger.error("staff webhook failed (%s) for escalation %s", type(exc).__name__, escalation_id)
+    if escalation_id is not None and notified != "not_configured":
+        try:
+            _mark_notified(escalation_id, notified, db_url)
+        except SQLAlchemyError as exc:
+            logger.error(
+                "escalation %s: notification status not saved (%s)", escalation_id, type(exc).__name__
+            )
+    return EscalationResult(escalation_id, escalation_id is not None, notified)

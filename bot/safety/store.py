@@ -1,0 +1,46 @@
+"""The `escalations` table: one row per crisis reply, for the staff queue.
+
+Stored: when, the safety category, the channel, the conversation's sender id (so staff can open the
+conversation in the access-controlled console) and the follow-up status. Not stored: the message text
+or any other personal data (the tracker store already holds the conversation).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, Integer, String, select
+from sqlalchemy.orm import Session
+
+from bot.db import Base
+
+STATUSES = ("new", "acknowledged", "closed")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Escalation(Base):
+    """A crisis escalation waiting for (or handled by) staff."""
+
+    __tablename__ = "escalations"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=_utcnow, index=True)
+    category = Column(String(32), nullable=False)  # a contract category or "unspecified"
+    channel = Column(String(64), nullable=False)
+    sender_id = Column(String(255), nullable=False, index=True)
+    status = Column(String(16), nullable=False, default="new", index=True)
+    staff_notified = Column(String(16), nullable=False, default="not_configured")
+
+
+def open_escalations(session: Session, limit: int = 100) -> list[Escalation]:
+    """Escalations not closed yet, newest first (for the staff console)."""
+    query = (
+        select(Escalation)
+        .where(Escalation.status != "closed")
+        .order_by(Escalation.created_at.desc(), Escalation.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

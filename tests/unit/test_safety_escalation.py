@@ -1,0 +1,114 @@
+"""Escalations are stored for staff, staff are notified without message text, failures never raise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from bot.db import init_db, session_scope
+from bot.safety.escalation import build_record, record_escalation, webhook_payload
+from bot.safety.store import Escalation, open_escalations
+
+
+@pytest.fixture()
+def db_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    init_db(url)
+    return url
+
+
+def _rows(url: str) -> list[Escalation]:
+    with session_scope(url) as session:
+        return list(session.scalars(select(Escalation)))
+
+
+def test_escalation_is_stored_with_category_channel_and_sender(db_url: str) -> None:
+    sent: list[tuple[str, dict[str, Any]]] = []
+    result = record_escalation(
+        "overdose",
+        "rest",
+        "user-42",
+        db_url=db_url,
+        webhook_url="http://staff.test/hook",
+        poster=lambda url, payload: sent.append((url, payload)),
+    )
+    assert result.stored and result.notified == "sent"
+    (row,) = _rows(db_url)
+    assert (row.id, row.category, row.channel, row.sender_id, row.status, row.staff_notified) == (
+        result.escalation_id,
+        "overdose",
+        "rest",
+        "user-42",
+        "new",
+        "sent",
+    )
+    ((url, payload),) = sent
+    assert url == "http://staff.test/hook"
+    assert payload["escalation_id"] == row.id and payload["category"] == "overdose"
+    assert "user-42" not in str(payload) and "text" not in payload
+
+
+def test_unknown_category_and_missing_ids_are_normalised(db_url: str) -> None:
+    record_escalation("something odd", None, None, db_url=db_url, webhook_url="")
+    (row,) = _rows(db_url)
+    assert (row.category, row.channel, row.sender_id, row.staff_notified) == (
+        "unspecified",
+        "unknown",
+        "unknown",
+        "not_configured",
+    )
+
+
+def test_webhook_failure_is_recorded_and_does_not_raise(db_url: str) -> None:
+    def failing(url: str, payload: dict[str, Any]) -> None:
+        raise httpx.ConnectError("down")
+
+    result = record_escalation(
+        "abuse", "socketio", "s1", db_url=db_url, webhook_url="http://x", poster=failing
+    )
+    assert result.stored and result.notified == "failed"
+    assert _rows(db_url)[0].staff_notified == "failed"
+
+
+def test_database_failure_does_not_raise_and_staff_are_still_notified(tmp_path: Path) -> None:
+    sent: list[dict[str, Any]] = []
+    missing_tables = f"sqlite:///{tmp_path / 'empty.db'}"  # no init_db: the table does not exist
+    result = record_escalation(
+        "suicide",
+        "rest",
+        "s2",
+        db_url=missing_tables,
+        webhook_url="http://x",
+        poster=lambda url, payload: sent.append(payload),
+    )
+    assert not result.stored and result.escalation_id is None
+    assert sent and sent[0]["escalation_id"] is None and sent[0]["category"] == "suicide"
+
+
+def test_logs_never_contain_the_sender_id(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    def failing(url: str, payload: dict[str, Any]) -> None:
+        raise httpx.ConnectError("down")
+
+    record_escalation(
+        "suicide", "rest", "+15551234567", db_url=db_url, webhook_url="http://x", poster=failing
+    )
+    assert caplog.records and "+15551234567" not in caplog.text
+
+
+def test_open_escalations_are_newest_first_and_exclude_closed(db_url: str) -> None:
+    for sender in ("a", "b", "c"):
+        record_escalation("suicide", "rest", sender, db_url=db_url, webhook_url="")
+    with session_scope(db_url) as session:
+        session.scalars(select(Escalation).where(Escalation.sender_id == "b")).one().status = "closed"
+    with session_scope(db_url) as session:
+        assert [row.sender_id for row in open_escalations(session)] == ["c", "a"]
+
+
+def test_long_identifiers_are_bounded() -> None:
+    record = build_record("suicide", "c" * 500, "s" * 5000)
+    assert len(record.channel) == 64 and len(record.sender_id) == 255
+    assert webhook_payload(record, 7)["created_at"] == record.created_at.isoformat()
