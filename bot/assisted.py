@@ -92,6 +92,15 @@ CONDITIONAL: dict[str, str] = {
 }
 
 
+def answer_label(field: str, value: Value) -> str:
+    """How an engine value reads on the form ("Yes", "Only online"); null -> "not asked"."""
+    if value is None:
+        return "not asked"
+    raw = ("true" if value else "false") if isinstance(value, bool) else value
+    options = dict(PHONE_QUESTIONS[field][1]) if field in PHONE_QUESTIONS else {}
+    return options.get(raw, str(raw))
+
+
 @dataclass(frozen=True)
 class AssistedResult:
     """The engine's result, the answers it used, which were declined, and matching programs."""

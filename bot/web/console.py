@@ -8,6 +8,7 @@ the JSON API (`bot.web.api`). Deny-by-default sign-in comes from `bot.web.auth`,
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -19,7 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, file, html, redirect
 
 from bot import audit, queue
-from bot.assisted import CONDITIONAL, DECLINED, PHONE_QUESTIONS, assisted_screening
+from bot.assisted import CONDITIONAL, DECLINED, PHONE_QUESTIONS, answer_label, assisted_screening
 from bot.config import Settings
 from bot.db import session_scope
 from bot.referral.programs import cached_programs
@@ -53,13 +54,25 @@ bp = Blueprint("console", url_prefix="/console")
 def register(app: Sanic, settings: Settings) -> None:
     """Install sign-in for the whole app, the template environment and the console's routes."""
     auth.install(app, settings)
-    app.ctx.console_templates = Environment(
+    templates = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    templates.filters["when"] = readable_time
+    templates.globals["answer_label"] = answer_label
+    app.ctx.console_templates = templates
     app.blueprint(bp)
+
+
+def readable_time(iso: str) -> str:
+    """"2024-05-01T12:00:00.123+00:00" -> "2024-05-01 12:00 UTC" (unparseable text is returned as is)."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTTPResponse:

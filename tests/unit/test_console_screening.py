@@ -81,3 +81,11 @@ async def test_phone_screening_page_shows_level_reasons_and_programs(tmp_path):
         assert "get in the way of work" in result.text and "(fictional)" in result.text
         missing = await client.post("/console/screening", data={**BASE, "safe_home": "", "csrf_token": csrf})
         assert missing.status_code == 400 and "Please answer" in missing.text
+
+
+def test_answers_read_as_the_form_labels():
+    from bot.assisted import answer_label
+
+    assert answer_label("safe_home", True) == "Yes"
+    assert answer_label("can_attend", "virtual_only") == "Only online"
+    assert answer_label("suicide_plan", None) == "not asked"
