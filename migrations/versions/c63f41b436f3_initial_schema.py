@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 544aa4663e3d
+Revision ID: c63f41b436f3
 Revises:
-Create Date: 2026-11-23 15:02:57.406501
+Create Date: 2026-11-23 15:10:10.456387
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "544aa4663e3d"
+revision = "c63f41b436f3"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -53,6 +53,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_log_at"), ["at"], unique=False)
+
+    op.create_table(
+        "escalations",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("channel", sa.String(length=64), nullable=False),
+        sa.Column("sender_id", sa.String(length=255), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("staff_notified", sa.String(length=16), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("escalations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_escalations_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_escalations_sender_id"), ["sender_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_escalations_status"), ["status"], unique=False)
 
     op.create_table(
         "handoff_requests",
@@ -242,6 +258,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_handoff_requests_conversation_id"))
 
     op.drop_table("handoff_requests")
+    with op.batch_alter_table("escalations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_escalations_status"))
+        batch_op.drop_index(batch_op.f("ix_escalations_sender_id"))
+        batch_op.drop_index(batch_op.f("ix_escalations_created_at"))
+
+    op.drop_table("escalations")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_log_at"))
 
