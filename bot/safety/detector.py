@@ -28,7 +28,7 @@ PATTERNS_PATH = Path(__file__).with_name("patterns.yml")
 CATEGORIES = ("suicide", "self_harm", "overdose", "withdrawal", "harm_to_others", "abuse")
 KINDS = ("crisis", "negation", "idiom", "topic")
 SUPPRESSING_KINDS = ("negation", "idiom")
-MAX_CHARS = 20_000
+MAX_CHARS = 8_000
 """Longer messages are scanned as their first and last MAX_CHARS // 2 characters."""
 MAX_PATTERNS_PER_RULE = 5_000
 
@@ -180,6 +180,7 @@ def _check_rule(rule: Rule, groups: dict[str, tuple[str, ...]], seen: set[str]) 
 
 # A token position: (attribute, values); attribute is LOWER, LEMMA, ANY or NUM.
 Position = tuple[str, frozenset[str]]
+"""(attribute, values); attribute is LOWER, LEMMA, ANY, NUM or MANY, with a trailing "?" when optional."""
 Alternative = tuple[Position, ...]
 
 
@@ -252,6 +253,9 @@ def _element(nlp: Language, element: str, groups: dict[str, tuple[str, ...]]) ->
             elif option:
                 alternatives.add(_alternative(nlp, "~" + option if lemma else option))
     result = _merge(alternatives)
+    if optional and len(result) == 1 and len(result[0]) == 1 and result[0][0][0] in ("LOWER", "LEMMA"):
+        ((attribute, values),) = result[0]
+        return [((attribute + "?", values),)]  # one optional token: OP "?" instead of two patterns
     if optional:
         result.append(())
     return result
@@ -273,6 +277,8 @@ def _sequence(nlp: Language, text: str, groups: dict[str, tuple[str, ...]]) -> l
 
 def _token_pattern(position: Position) -> dict[str, Any]:
     attribute, values = position
+    if attribute.endswith("?"):
+        return {**_token_pattern((attribute[:-1], values)), "OP": "?"}
     if attribute == "ANY":
         return {}
     if attribute == "NUM":
