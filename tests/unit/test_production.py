@@ -97,3 +97,21 @@ def test_events_consumer_starts_only_with_a_broker(tmp_path: Path) -> None:
     consumer = with_broker.ctx.events_consumer
     assert (consumer.amqp_url, consumer.database_url) == ("amqp://127.0.0.1:5672/", url)
     assert (consumer.queue, consumer.exchange) == ("rasa_events", "rasa-exchange")
+
+
+def test_run_prod_explains_a_missing_backend_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.launcher import main
+
+    model = tmp_path / "model.tar.gz"
+    model.write_bytes(b"x")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@127.0.0.1:{port}/iop")
+    assert main(["--prod", "--model", str(model)]) == 1
+    assert f"nothing answers at 127.0.0.1:{port} (DATABASE_URL)" in capsys.readouterr().err
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///x.db")
+    assert main(["--prod", "--model", str(model)]) == 1
+    assert "needs DATABASE_URL=postgresql://" in capsys.readouterr().err
