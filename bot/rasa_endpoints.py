@@ -15,6 +15,8 @@ from bot.config import VAR_DIR, ConfigError, Settings
 EVENTS_QUEUE = Settings.events_queue
 EVENTS_EXCHANGE = Settings.events_exchange  # Rasa 3.6's default (rasa/core/brokers/pika.py)
 LOCK_KEY_PREFIX = "iop"  # Rasa requires an alphanumeric prefix
+# Rasa's PikaEventBroker, except that a failed publish is logged without the event (components/).
+EVENT_BROKER_TYPE = "components.event_broker.ContentFreePikaEventBroker"
 
 
 def events_queue(env: Mapping[str, str]) -> str:
@@ -111,7 +113,7 @@ def event_broker_config(rabbitmq_url: str, queue: str, exchange: str) -> dict[st
     if parts.scheme == "amqp" and not vhost:
         url = host
     return {
-        "type": "pika",
+        "type": EVENT_BROKER_TYPE,
         "url": url,
         "port": port,
         "username": unquote(parts.username or "guest"),

@@ -97,5 +97,6 @@ def test_redis_and_rabbitmq_urls_switch_on_lock_store_and_event_broker() -> None
         5055,
     )
     assert config["lock_store"]["type"] == "redis" and config["lock_store"]["db"] == 2
-    assert config["event_broker"]["type"] == "pika" and config["event_broker"]["username"] == "u"
+    assert config["event_broker"]["type"] == "components.event_broker.ContentFreePikaEventBroker"
+    assert config["event_broker"]["username"] == "u"
     assert "lock_store" not in endpoints_config({}, "sqlite:///var/app.db", 5055)

@@ -36,7 +36,7 @@ def test_bad_redis_urls_are_named(url: str, message: str) -> None:
 
 def test_plain_amqp_url_gives_host_and_separate_credentials() -> None:
     assert event_broker_config("amqp://guest:guest@127.0.0.1:5672/", "q", "x") == {
-        "type": "pika",
+        "type": "components.event_broker.ContentFreePikaEventBroker",
         "url": "127.0.0.1",
         "port": 5672,
         "username": "guest",
@@ -108,6 +108,7 @@ async def test_rasa_builds_its_stores_from_these_settings() -> None:
         assert isinstance(lock_store, RedisLockStore) and lock_store.key_prefix == "iop:lock:"
         broker = await EventBroker.create(config["event_broker"])
         assert isinstance(broker, PikaEventBroker) and broker.is_ready()
+        assert type(broker).__name__ == "ContentFreePikaEventBroker"
         try:
             store = TrackerStore.create(config["tracker_store"], event_broker=broker)
             assert isinstance(store, SQLTrackerStore) and store.engine.url.database == url.rsplit("/", 1)[1]

@@ -1,0 +1,38 @@
+"""The event broker Rasa loads from endpoints.yml: Rasa's Pika broker, no message text in its logs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+
+from bot.rasa_endpoints import EVENT_BROKER_TYPE
+
+pytestmark = pytest.mark.rasa
+
+
+class BrokenExchange:
+    async def publish(self, *_: Any) -> None:
+        raise ConnectionError("broker gone")
+
+
+async def test_failed_publish_is_kept_and_logged_without_the_event(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import rasa.shared.core.events  # a running Rasa has imported it
+    import rasa.shared.utils.common
+    from rasa.core.brokers.pika import PikaEventBroker
+
+    broker_class = rasa.shared.utils.common.class_from_module_path(EVENT_BROKER_TYPE)
+    assert issubclass(broker_class, PikaEventBroker)
+    broker = broker_class("127.0.0.1", "guest", "guest", event_loop=asyncio.get_running_loop())
+    broker._exchange = BrokenExchange()
+    event = {"sender_id": "c", "event": "user", "text": "my private words", "timestamp": 1.0}
+    with caplog.at_level(logging.DEBUG):
+        await broker._publish(event)
+    assert list(broker._unpublished_events) == [event], "kept to resend after reconnection"
+    logged = caplog.text + "".join(capsys.readouterr())
+    assert "publish failed (ConnectionError)" in logged
+    assert "private" not in logged
