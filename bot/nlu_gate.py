@@ -46,7 +46,7 @@ def misclassified(results: Path) -> dict[str, str]:
     for error in _errors(results / "intent_errors.json"):
         wrong[error["text"]] = str((error.get("intent_prediction") or {}).get("name"))
     for error in _errors(results / "response_selection_errors.json"):
-        predicted = (error.get("response_selection_prediction") or {}).get("intent_response_key")
+        predicted = (error.get("intent_response_key_prediction") or {}).get("name")
         wrong.setdefault(error["text"], str(predicted))
     return wrong
 
