@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
+
+from bot.faq import Button
 
 MIN_CONFIDENCE = 0.05  # below this a topic is noise, not a guess worth showing
 MAX_SUGGESTIONS = 3
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    """A button: what the person sees and the message it sends."""
-
-    title: str
-    payload: str
-
-
 def closest_topics(
     ranking: Sequence[Mapping[str, Any]],
-    labels: Mapping[str, Suggestion],
+    labels: Mapping[str, Button],
     limit: int = MAX_SUGGESTIONS,
     min_confidence: float = MIN_CONFIDENCE,
-) -> list[Suggestion]:
+) -> list[Button]:
     """The best `limit` distinct topics of a response-selector ranking that have a label.
 
     `ranking` items look like {"intent_response_key": "faq/cost", "confidence": 0.41}.
     """
-    suggestions: list[Suggestion] = []
+    suggestions: list[Button] = []
     seen: set[str] = set()
     for item in sorted(ranking, key=lambda entry: -float(entry.get("confidence", 0.0))):
         key = str(item.get("intent_response_key", ""))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -86,7 +87,7 @@ RESPONSE_PREFIX = "utter_faq/"
 
 _TOPIC_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _PLACEHOLDER_RE = re.compile(r"\$\{([_a-z][_a-z0-9]*)\}", re.IGNORECASE)  # as _BracedTemplate
-_ANSWER_KEYS = frozenset({"messages", "disclaimer", "buttons", "sources"})
+_ANSWER_KEYS = frozenset({"messages", "disclaimer", "buttons", "suggestion", "sources"})
 _BUTTON_KEYS = frozenset({"title", "payload"})
 
 
@@ -124,6 +125,7 @@ class FaqAnswer:
     disclaimer: bool
     buttons: tuple[Button, ...]
     sources: tuple[str, ...]
+    suggestion: Button  # how the fallback offers this topic; payload is one of its examples
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,9 @@ def parse_answer(topic: str, raw: Any, source: str = "faq_answers.yml") -> FaqAn
         raise FaqContentError(
             f"{where}: the last button must be title '{required[0]}', payload '{required[1]}'"
         )
+    suggestion = raw.get("suggestion")
+    if not isinstance(suggestion, dict) or set(suggestion) != {"title", "question"}:
+        raise FaqContentError(f"{where}: 'suggestion' must be a mapping with 'title' and 'question'")
     sources = raw.get("sources")
     if not isinstance(sources, list) or not sources:
         raise FaqContentError(f"{where}: 'sources' must be a non-empty list")
@@ -252,6 +257,10 @@ def parse_answer(topic: str, raw: Any, source: str = "faq_answers.yml") -> FaqAn
         disclaimer=disclaimer,
         buttons=buttons,
         sources=tuple(_text(s, f"{where}: source") for s in sources),
+        suggestion=Button(
+            title=_text(suggestion["title"], f"{where}: suggestion title"),
+            payload=_text(suggestion["question"], f"{where}: suggestion question"),
+        ),
     )
 
 
@@ -318,3 +327,10 @@ def render_faq_responses(
         RESPONSE_PREFIX + topic: [render_answer(content.answers[topic], content.disclaimer, values)]
         for topic in order
     }
+
+
+@lru_cache(maxsize=1)
+def topic_suggestions(answers_path: Path | str | None = None) -> Mapping[str, Button]:
+    """Each topic's fallback suggestion (title and a question it recognises), read once."""
+    path = answers_path or Path(__file__).resolve().parent.parent / "content" / "faq_answers.yml"
+    return {topic: answer.suggestion for topic, answer in load_answers(path).answers.items()}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.fallback import Suggestion, closest_topics
+from bot.fallback import closest_topics
+from bot.faq import Button as Suggestion
 
 LABELS = {
     "cost": Suggestion("Cost", "How much does IOP cost?"),

@@ -20,6 +20,7 @@ from bot.faq import (
     parse_program,
     placeholders_in,
     render_faq_responses,
+    topic_suggestions,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -418,3 +419,14 @@ def test_seed_files_named_in_sources_md_exist() -> None:
     named = re.findall(r"\| `seed-\d+` \| `([^`]+)` \|", SOURCES.read_text(encoding="utf-8"))
     assert len(named) == 4
     assert [n for n in named if not (SEEDS / n).is_file()] == []
+
+
+def test_each_fallback_suggestion_is_an_example_of_its_own_topic(
+    training: dict[str, list[str]],
+) -> None:
+    suggestions = topic_suggestions(ANSWERS)
+    assert set(suggestions) == set(TOPIC_IDS)
+    for topic, suggestion in suggestions.items():
+        examples = {_norm(e) for e in training[topic]}
+        assert _norm(suggestion.payload) in examples, topic
+        assert 0 < len(suggestion.title) <= 40, topic

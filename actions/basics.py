@@ -1,0 +1,33 @@
+"""Conversation basics: the first fallback stage offers the closest FAQ topics as buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.fallback import closest_topics
+from bot.faq import topic_suggestions
+
+
+class ActionSuggestTopics(Action):
+    """Offer up to three likely topics, or say it did not understand when there are none."""
+
+    def name(self) -> str:
+        return "action_suggest_topics"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
+        suggestions = closest_topics(selector.get("ranking", []), topic_suggestions())
+        if not suggestions:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        buttons = [{"title": s.title, "payload": s.payload} for s in suggestions]
+        buttons.append({"title": "None of these", "payload": "/deny"})
+        dispatcher.utter_message(
+            text="I'm not sure I understood. Did you mean one of these?", buttons=buttons
+        )
+        return []
