@@ -10,7 +10,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
-ALWAYS_ON_CHANNELS = ("rest", "socketio")
+ALWAYS_ON_CHANNELS = (
+    "rest",
+    "socketio",
+    "channels.rest.RestInput",
+    "channels.socketio.SocketIOInput",
+)
 
 SMS_LIMIT = 1600  # Twilio's maximum body; longer bodies are rejected (error 21617)
 TELEGRAM_LIMIT = 4096  # sendMessage text, in UTF-16 code units

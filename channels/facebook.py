@@ -22,6 +22,7 @@ from sanic.response import HTTPResponse
 
 from bot.messaging import messenger_messages
 from channels.common import credential
+from channels.safety_net import with_crisis_safety_net
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +157,9 @@ class FacebookInput(RasaFacebookInput):
             ):
                 logger.warning("rejected a Messenger webhook call with a wrong signature")
                 return response.text("not validated", status=403)
-            messenger = PageMessenger(self.fb_access_token, on_new_message, self.api_base_url)
+            messenger = PageMessenger(
+                self.fb_access_token, with_crisis_safety_net(on_new_message), self.api_base_url
+            )
             await messenger.handle(request.json or {}, self.get_metadata(request))
             return response.text("success")
 

@@ -7,15 +7,17 @@ api_base_url. Rasa's signature check (X-Slack-Signature, five-minute timestamp w
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List
 
-from rasa.core.channels.channel import InputChannel
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
+from sanic import Blueprint
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.messaging import SLACK_SECTION_LIMIT, slack_blocks, split_message
 from channels.common import credential
+from channels.safety_net import with_crisis_safety_net
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +83,7 @@ class SlackInput(RasaSlackInput):
         return SlackOutput(
             self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_base_url
         )
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's Slack blueprint around the crisis safety-net handler."""
+        return super().blueprint(with_crisis_safety_net(on_new_message))

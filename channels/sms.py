@@ -24,6 +24,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.messaging import SMS_LIMIT, options_from_buttons, render_buttons_as_text, split_message
 from channels.common import credential, mapping_numbered_replies, remember
+from channels.safety_net import with_crisis_safety_net
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +132,9 @@ class SmsInput(TwilioInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's Twilio routes behind a signature check, with replies like "2" mapped to payloads."""
-        webhook = super().blueprint(mapping_numbered_replies(CHANNEL, on_new_message))
+        webhook = super().blueprint(
+            mapping_numbered_replies(CHANNEL, with_crisis_safety_net(on_new_message))
+        )
 
         @webhook.middleware("request")
         async def check_signature(request: Request) -> HTTPResponse | None:

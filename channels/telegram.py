@@ -30,6 +30,7 @@ from bot.messaging import (
     utf16_length,
 )
 from channels.common import credential, mapping_numbered_replies, remember
+from channels.safety_net import with_crisis_safety_net
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +150,9 @@ class TelegramInput(RasaTelegramInput):
                 raise RasaException(f"Failed to set the Telegram webhook: {type(error).__name__}") from error
         else:  # called inside a running loop (tests): register in the background
             asyncio.get_running_loop().create_task(self.register_webhook())
-        webhook = super().blueprint(mapping_numbered_replies(CHANNEL, on_new_message))
+        webhook = super().blueprint(
+            mapping_numbered_replies(CHANNEL, with_crisis_safety_net(on_new_message))
+        )
         acknowledger = self.get_output_channel()
 
         @webhook.middleware("request")

@@ -1,8 +1,7 @@
-"""Shared helpers for the safety tests: load spaCy without TensorFlow, read the corpus."""
+"""Shared helpers for the safety tests: read the corpus and the crisis training examples."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,20 +10,6 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "safety" / "corpus.yml"
 NLU = ROOT / "data" / "nlu" / "crisis.yml"
-
-
-def import_thinc_without_tensorflow() -> None:
-    """thinc (under spaCy) imports TensorFlow when installed; block it only while thinc.compat loads."""
-    if "thinc.compat" in sys.modules:
-        return
-    blocked = "tensorflow" not in sys.modules
-    if blocked:
-        sys.modules["tensorflow"] = None  # type: ignore[assignment]
-    try:
-        import thinc.compat  # noqa: F401
-    finally:
-        if blocked:
-            del sys.modules["tensorflow"]
 
 
 def corpus() -> dict[str, Any]:

@@ -2,32 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-
-def _import_thinc_without_tensorflow() -> None:
-    """thinc (under spaCy) imports TensorFlow when it is installed; unit tests must not.
-
-    Blocking the import only while thinc.compat loads leaves `import tensorflow` working for any
-    later test that needs it. (Belongs in tests/unit/conftest.py once there is one.)
-    """
-    if "thinc.compat" in sys.modules:
-        return
-    blocked = "tensorflow" not in sys.modules
-    if blocked:
-        sys.modules["tensorflow"] = None  # type: ignore[assignment]
-    try:
-        import thinc.compat  # noqa: F401
-    finally:
-        if blocked:
-            del sys.modules["tensorflow"]
-
-
-_import_thinc_without_tensorflow()
-
-from bot.referral.preferences import (  # noqa: E402
+from bot.referral.preferences import (
     PHRASES,
     extract_preferences,
     preference_values,

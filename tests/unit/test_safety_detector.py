@@ -6,17 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.safety_support import (
-    crisis_cases,
-    import_thinc_without_tensorflow,
-    negative_cases,
-    nlu_examples,
-)
-
-import_thinc_without_tensorflow()
-
-from bot.safety import detector  # noqa: E402
-from bot.safety.detector import CATEGORIES, MAX_CHARS, PatternError, analyse, detect, normalise  # noqa: E402
+from bot.safety import detector
+from bot.safety.detector import CATEGORIES, MAX_CHARS, PatternError, analyse, detect, normalise
+from tests.unit.safety_support import crisis_cases, negative_cases, nlu_examples
 
 CRISIS = crisis_cases()
 DUPLICATE_IDS = (

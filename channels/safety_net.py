@@ -1,0 +1,65 @@
+"""Wraps Rasa's message handler so an unanswered crisis message still gets the crisis resources.
+
+Rasa answers crisis messages itself (utter_crisis, even with the action server down). It stays silent
+while a conversation is paused for a human hand-off, and a failure inside Rasa can leave a message
+unanswered; in both cases this wrapper sends the crisis message and records an escalation for staff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, Dict
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.safety.escalation import record_escalation
+from bot.safety.net import crisis_reply
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+class CountingOutputChannel:
+    """Delegates to the real output channel and counts the bot messages sent through it."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """Count, then send as the wrapped channel would."""
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def with_crisis_safety_net(on_new_message: Handler) -> Handler:
+    """Rasa's handler, plus crisis resources whenever Rasa sent nothing for a crisis message."""
+
+    async def handler(message: UserMessage) -> Any:
+        counting = CountingOutputChannel(message.output_channel)
+        message.output_channel = counting
+        failure: Exception | None = None
+        try:
+            result = await on_new_message(message)
+        except Exception as exc:  # Rasa failed: the person may still need the crisis resources
+            failure, result = exc, None
+        if counting.sent == 0:
+            reply = await asyncio.to_thread(crisis_reply, message.text)
+            if reply is not None:
+                text, category = reply
+                await counting.inner.send_text_message(message.sender_id, text)
+                await asyncio.to_thread(
+                    record_escalation, category, message.input_channel, message.sender_id
+                )
+                logger.warning("crisis resources sent by the channel safety net (%s)", category)
+                return result
+        if failure is not None:
+            raise failure
+        return result
+
+    return handler

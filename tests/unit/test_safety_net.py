@@ -1,0 +1,104 @@
+"""The channel safety net: unanswered crisis messages still get the crisis resources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.db import get_engine, init_db, session_scope
+from bot.safety.net import crisis_reply
+
+CRISIS = "I took a whole bottle of pills and I feel really strange"
+ORDINARY = "how many hours a week is IOP?"
+
+
+def test_crisis_reply_gives_the_category_message() -> None:
+    reply = crisis_reply(CRISIS, "US")
+    assert reply is not None
+    text, category = reply
+    assert category == "overdose"
+    assert "911" in text
+
+
+def test_ordinary_messages_get_no_crisis_reply() -> None:
+    assert crisis_reply(ORDINARY, "US") is None
+
+
+def test_a_broken_detector_fails_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_text: str) -> None:
+        raise RuntimeError("spaCy is gone")
+
+    monkeypatch.setattr("bot.safety.net.detect", broken)
+    reply = crisis_reply(ORDINARY, "US")
+    assert reply is not None and "988" in reply[0] and reply[1] is None
+
+
+@pytest.fixture()
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("STAFF_WEBHOOK_URL", "")
+    get_engine.cache_clear()
+    init_db(url)
+    return url
+
+
+def _escalations(url: str) -> list[Any]:
+    from bot.safety.store import Escalation
+
+    with session_scope(url) as session:
+        return list(session.scalars(select(Escalation)))
+
+
+@pytest.mark.rasa
+class TestHandlerWrapper:
+    """Rasa's handler wrapped: paused (silent), answering, and failing."""
+
+    async def _run(self, text: str, behaviour: str) -> tuple[list[dict[str, Any]], Exception | None]:
+        from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+        from channels.safety_net import with_crisis_safety_net
+
+        async def rasa_handler(message: UserMessage) -> None:
+            if behaviour == "answers":
+                await message.output_channel.send_response(message.sender_id, {"text": "bot reply"})
+            elif behaviour == "fails":
+                raise RuntimeError("action server exploded")
+
+        collector = CollectingOutputChannel()
+        message = UserMessage(text, collector, "person-1", input_channel="rest")
+        try:
+            await with_crisis_safety_net(rasa_handler)(message)
+        except RuntimeError as exc:
+            return collector.messages, exc
+        return collector.messages, None
+
+    async def test_paused_conversation_crisis_gets_resources_and_an_escalation(
+        self, database: str
+    ) -> None:
+        messages, error = await self._run(CRISIS, "silent")
+        assert error is None
+        assert len(messages) == 1 and "911" in messages[0]["text"]
+        rows = _escalations(database)
+        assert [(r.category, r.channel) for r in rows] == [("overdose", "rest")]
+
+    async def test_answered_crisis_is_not_answered_twice(self, database: str) -> None:
+        messages, _ = await self._run(CRISIS, "answers")
+        assert [m["text"] for m in messages] == ["bot reply"]
+        assert _escalations(database) == []
+
+    async def test_failing_rasa_still_sends_crisis_resources(self, database: str) -> None:
+        messages, error = await self._run(CRISIS, "fails")
+        assert error is None
+        assert "911" in messages[0]["text"]
+
+    async def test_failing_rasa_on_an_ordinary_message_still_raises(self, database: str) -> None:
+        messages, error = await self._run(ORDINARY, "fails")
+        assert isinstance(error, RuntimeError) and messages == []
+
+    async def test_paused_conversation_ordinary_message_stays_silent(self, database: str) -> None:
+        messages, error = await self._run(ORDINARY, "silent")
+        assert error is None and messages == []
