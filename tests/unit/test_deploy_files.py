@@ -26,8 +26,8 @@ def project_source() -> str:
 
 
 def read_by_project(variable: str) -> bool:
-    """The project reads `variable` from the environment (a string literal in bot/ or Rasa's own)."""
-    return f'"{variable}"' in project_source() or variable in {"SANIC_NO_UVLOOP"}
+    """The project reads `variable` from the environment (a string literal in bot/)."""
+    return f'"{variable}"' in project_source()
 
 
 def python_modules(command: str) -> list[str]:
@@ -116,6 +116,13 @@ def test_helm_values_configure_shared_state_like_the_project() -> None:
     assert endpoints["lockStore"]["key_prefix"] == LOCK_KEY_PREFIX
     assert endpoints["eventBroker"]["queues"] == [EVENTS_QUEUE]
     assert " ".join(HELM["command"]) == "python -m rasa" and module_exists("rasa")
+
+
+def test_helm_channels_are_the_projects() -> None:
+    project = yaml.safe_load((ROOT / "credentials.yml").read_text())
+    helm = HELM["applicationSettings"]["credentials"]["additionalChannelCredentials"]
+    for name, settings in helm.items():
+        assert project.get(name) == settings, f"{name} differs from credentials.yml"
 
 
 def test_documented_make_targets_exist() -> None:

@@ -72,7 +72,8 @@ def test_container_config_command_writes_rasa_files_from_the_environment(
     assert endpoints["tracker_store"]["url"] == "db" and endpoints["lock_store"]["url"] == "redis"
     assert endpoints["event_broker"]["url"] == "rabbitmq"
     assert endpoints["action_endpoint"]["url"] == "http://actions:5055/webhook"
-    assert "rest" in yaml.safe_load((tmp_path / "credentials.yml").read_text())
+    channels = yaml.safe_load((tmp_path / "credentials.yml").read_text())
+    assert any(name.split(".")[-1].lower() in {"rest", "restinput"} for name in channels)
 
 
 def test_web_app_on_a_migrated_schema_creates_no_tables(tmp_path: Path) -> None:
@@ -115,3 +116,8 @@ def test_run_prod_explains_a_missing_backend_and_exits_1(
     monkeypatch.setenv("DATABASE_URL", "sqlite:///x.db")
     assert main(["--prod", "--model", str(model)]) == 1
     assert "needs DATABASE_URL=postgresql://" in capsys.readouterr().err
+
+
+def test_production_env_sets_nothing_sanic_cannot_parse() -> None:
+    # Sanic 21.12 reads SANIC_NO_UVLOOP with strtobool: an empty value stops every server at start.
+    assert "SANIC_NO_UVLOOP" not in production_env({})
