@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -187,11 +187,8 @@ class ActionScreeningResult(Action):
         declined = declined_from(tracker)
         if any(is_urgent(name, value) for name, value in answers.items()):
             store(tracker, "escalated", declined=declined)
-            return [
-                *reset_events(),
-                SlotSet(LEVEL_SLOT, "emergency"),
-                FollowupAction("utter_crisis"),
-            ]
+            # data/rules/screening.yml turns an emergency level into the crisis response.
+            return [*reset_events(), SlotSet(LEVEL_SLOT, "emergency")]
         try:
             result = screen(complete_answers(answers))
         except ScreeningInputError as exc:
@@ -206,7 +203,7 @@ class ActionScreeningResult(Action):
             SlotSet(FLAGS_SLOT, list(result.flags)),
         ]
         if result.level == "emergency":
-            return [*events, FollowupAction("utter_crisis")]
+            return events
         buttons = [{"title": t, "payload": p} for t, p in result_buttons(result)]
         dispatcher.utter_message(
             text=result_message(result, complete_answers(answers), declined), buttons=buttons

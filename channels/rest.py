@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable
 
-from rasa.core.channels.channel import RestInput as RasaRestInput
 from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint
 
 from channels.safety_net import with_crisis_safety_net

@@ -131,13 +131,14 @@ async def test_result_is_shown_stored_and_answers_cleared(db: str) -> None:
         assert (row.status, row.level, row.declined) == ("completed", "iop", ["group_ok"])
 
 
-async def test_urgent_answer_escalates_with_crisis_reply(db: str) -> None:
+async def test_urgent_answer_sets_the_emergency_level_for_the_crisis_rule(db: str) -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionScreeningResult().run(
         dispatcher, tracker({"functioning": "mild", "harm_to_others": True}, "conv-b"), {}
     )
-    assert events[-1] == {"event": "followup", "timestamp": None, "name": "utter_crisis"}
-    assert dispatcher.messages == []
+    assert events[-1] == {"event": "slot", "timestamp": None, "name": "screening_level",
+                          "value": "emergency"}
+    assert dispatcher.messages == []  # the crisis response comes from the rule, not this action
     with session_scope(db) as session:
         (row,) = screenings_for(session, "conv-b")
         assert (row.status, row.answers) == (
