@@ -17,6 +17,8 @@ EVENTS_EXCHANGE = Settings.events_exchange  # Rasa 3.6's default (rasa/core/brok
 LOCK_KEY_PREFIX = "iop"  # Rasa requires an alphanumeric prefix
 # Rasa's PikaEventBroker, except that a failed publish is logged without the event (components/).
 EVENT_BROKER_TYPE = "components.event_broker.ContentFreePikaEventBroker"
+# Rasa's RedisLockStore, except that tickets are issued atomically across instances (components/).
+LOCK_STORE_TYPE = "components.lock_store.AtomicRedisLockStore"
 
 
 def events_queue(env: Mapping[str, str]) -> str:
@@ -81,7 +83,7 @@ def lock_store_config(redis_url: str) -> dict[str, Any]:
     if not db.isdigit():
         raise ConfigError(f"REDIS_URL must end in a database number, got {db!r}")
     config: dict[str, Any] = {
-        "type": "redis",
+        "type": LOCK_STORE_TYPE,
         "url": parts.hostname or "127.0.0.1",
         "port": parts.port or 6379,
         "db": int(db),

@@ -89,6 +89,7 @@ def start_scaled_stack(
     )
     settings = Settings.from_env(env)
     endpoints, credentials = write_runtime_config(settings, env, workdir)
+    credentials.write_text("rest: {}\n")  # Rasa's own REST channel: these tests are about shared state
     services = production_services(settings, model, endpoints, credentials)
     stack = ScaledStack(
         rasa_urls=[f"http://127.0.0.1:{rasa_port + i}" for i in range(2)],

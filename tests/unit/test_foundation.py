@@ -96,7 +96,8 @@ def test_redis_and_rabbitmq_urls_switch_on_lock_store_and_event_broker() -> None
         "sqlite:///var/app.db",
         5055,
     )
-    assert config["lock_store"]["type"] == "redis" and config["lock_store"]["db"] == 2
+    assert config["lock_store"]["type"] == "components.lock_store.AtomicRedisLockStore"
+    assert config["lock_store"]["db"] == 2
     assert config["event_broker"]["type"] == "components.event_broker.ContentFreePikaEventBroker"
     assert config["event_broker"]["username"] == "u"
     assert "lock_store" not in endpoints_config({}, "sqlite:///var/app.db", 5055)

@@ -10,7 +10,7 @@ from bot.rasa_endpoints import endpoints_config, event_broker_config, lock_store
 
 def test_redis_url_with_credentials_database_and_tls() -> None:
     assert lock_store_config("rediss://ops:p%40ss@cache.local:6380/3") == {
-        "type": "redis",
+        "type": "components.lock_store.AtomicRedisLockStore",
         "url": "cache.local",
         "port": 6380,
         "db": 3,
@@ -20,7 +20,7 @@ def test_redis_url_with_credentials_database_and_tls() -> None:
         "use_ssl": True,
     }
     assert lock_store_config("redis://127.0.0.1") == {
-        "type": "redis",
+        "type": "components.lock_store.AtomicRedisLockStore",
         "url": "127.0.0.1",
         "port": 6379,
         "db": 0,
@@ -106,6 +106,7 @@ async def test_rasa_builds_its_stores_from_these_settings() -> None:
         config = {k: EndpointConfig(**v) for k, v in endpoints_config(env, url, 5055).items()}
         lock_store = LockStore.create(config["lock_store"])
         assert isinstance(lock_store, RedisLockStore) and lock_store.key_prefix == "iop:lock:"
+        assert type(lock_store).__name__ == "AtomicRedisLockStore"
         broker = await EventBroker.create(config["event_broker"])
         assert isinstance(broker, PikaEventBroker) and broker.is_ready()
         assert type(broker).__name__ == "ContentFreePikaEventBroker"
