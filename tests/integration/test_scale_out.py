@@ -42,6 +42,7 @@ TURNS = [
     "bye",
 ]
 CRISIS_TURNS = ["hi", "I want to kill myself", "how much does IOP cost?", "thanks", "bye"]
+INJECTED = "crisis resources (test)"
 RESULTS: dict[str, Any] = {}
 ARTIFACT = Path(__file__).resolve().parents[2] / "test-artifacts" / "scale-out.json"
 
@@ -229,7 +230,7 @@ def test_every_escalation_reaches_the_staff_queue_across_a_broker_restart(scaled
         """An escalation as the crisis response writes it, appended through Rasa's API (model-independent)."""
         event = {
             "event": "bot",
-            "text": "crisis resources (test)",
+            "text": INJECTED,
             "timestamp": time.time(),
             "metadata": {"utter_action": "utter_crisis"},
         }
@@ -258,7 +259,7 @@ def test_every_escalation_reaches_the_staff_queue_across_a_broker_restart(scaled
     sent = asyncio.run(scenario())
     stored = stored_events(scaled.database_url, prefix)
     for sender, transcript in sent.items():
-        assert stored_transcript(stored[sender])[: len(transcript)] == transcript
+        assert stored_transcript([e for e in stored[sender] if e.get("text") != INJECTED]) == transcript
     expected = escalation_keys(stored)
     assert len(expected) >= conversations
     deadline = time.monotonic() + 90
