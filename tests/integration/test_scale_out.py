@@ -56,21 +56,23 @@ def scaled(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     require(5672, "RabbitMQ")
     name = f"iop_test_{secrets.token_hex(4)}"
     with scratch_postgres() as url:
-        stack = start_scaled_stack(
-            trained_model,
-            tmp_path_factory.mktemp("scaled"),
-            url,
-            {
-                "REDIS_URL": REDIS_URL,
-                "RABBITMQ_URL": RABBITMQ_URL,
-                "RABBITMQ_QUEUE": name,
-                "RABBITMQ_EXCHANGE": name,
-            },
-        )
+        stack: ScaledStack | None = None
         try:
+            stack = start_scaled_stack(
+                trained_model,
+                tmp_path_factory.mktemp("scaled"),
+                url,
+                {
+                    "REDIS_URL": REDIS_URL,
+                    "RABBITMQ_URL": RABBITMQ_URL,
+                    "RABBITMQ_QUEUE": name,
+                    "RABBITMQ_EXCHANGE": name,
+                },
+            )
             yield stack
         finally:
-            stack.stop()
+            if stack is not None:
+                stack.stop()
             connection = pika.BlockingConnection(pika.URLParameters(RABBITMQ_URL))
             channel = connection.channel()
             channel.queue_delete(name)
