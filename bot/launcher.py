@@ -139,7 +139,6 @@ def run(model: Path) -> int:
     env = dict(os.environ)
     env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(32))
     env.setdefault("COOKIE_SECURE", "0")  # plain http on localhost
-    env.setdefault("SANIC_NO_UVLOOP", "")
     settings = Settings.from_env(env)
     if not model.is_file():
         raise LaunchError(f"no trained model at {model}: run `make train` first")

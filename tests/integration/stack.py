@@ -91,6 +91,7 @@ def start_stack(
             "RASA_AUTH_TOKEN": secrets.token_urlsafe(16),
             "COOKIE_SECURE": "0",
             "STAFF_WEBHOOK_URL": "",
+            "STAFF_HOURS": "always",  # hand-offs are tested as during staff hours
         }
     )
     env.update(extra_env or {})
