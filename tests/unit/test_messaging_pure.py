@@ -82,13 +82,14 @@ def test_non_string_settings_are_kept_and_the_template_is_not_modified():
     assert TEMPLATE["channels.sms.SmsInput"]["account_sid"] == "${TWILIO_ACCOUNT_SID}"
 
 
-def test_the_repository_credentials_file_renders_to_rest_and_socketio_without_env():
+def test_the_repository_credentials_file_renders_to_rest_and_socketio_without_env() -> None:
     import yaml
 
     with open("credentials.yml", encoding="utf-8") as handle:
         template = yaml.safe_load(handle)
-    assert set(effective_credentials(template, {})) == {"rest", "socketio"}
-    assert set(disabled_channels(template, {})) == set(template) - {"rest", "socketio"}
+    always_on = {"channels.rest.RestInput", "channels.socketio.SocketIOInput"}
+    assert set(effective_credentials(template, {})) == always_on
+    assert set(disabled_channels(template, {})) == set(template) - always_on
 
 
 @pytest.mark.parametrize(
