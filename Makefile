@@ -55,9 +55,10 @@ run-prod: install train ## Two Rasa instances (5005, 5006) on PostgreSQL, Redis,
 migrate: install ## Apply the database migrations to DATABASE_URL (creates a missing PostgreSQL database)
 	@$(PY) -m bot.migrate
 
-lint: install ## ruff and mypy
+lint: install ## ruff, mypy and the widget's JavaScript unit tests
 	@$(PY) -m ruff check .
 	@$(PY) -m mypy
+	@cd web/widget && npm test --silent
 
 test-unit: install ## Unit tests that need neither TensorFlow nor a trained model
 	@$(PY) -m pytest -q -m "not rasa and not model and not browser and not services" tests/unit

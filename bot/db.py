@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from bot.config import default_database_url
 
-Base = declarative_base()
+# Typed as Any: without the SQLAlchemy mypy plugin a declarative base is opaque to mypy.
+Base: Any = declarative_base()
 
 
 def database_url() -> str:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
+from bot import analytics_store, audit, messaging_store, queue, users
+from bot.referral import store as referral_store
+from bot.safety import store as safety_store
+from bot.screening import store as screening_store
 
 TABLE_MODULES = (
-    "bot.safety.store",
-    "bot.screening.store",
-    "bot.referral.store",
-    "bot.messaging_store",
-    "bot.users",
-    "bot.audit",
-    "bot.queue",
-    "bot.analytics_store",
+    safety_store,
+    screening_store,
+    referral_store,
+    messaging_store,
+    users,
+    audit,
+    queue,
+    analytics_store,
 )
-
-for _name in TABLE_MODULES:
-    try:
-        importlib.import_module(_name)
-    except ModuleNotFoundError as exc:  # a part not built yet must not break the others
-        if exc.name != _name:
-            raise

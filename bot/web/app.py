@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import itertools
 import logging
@@ -13,11 +14,11 @@ from sanic.response import HTTPResponse, json
 from sqlalchemy import text
 
 from bot.config import Settings
-from bot.db import get_engine, init_db
+from bot.db import get_engine, init_db, session_scope
 
 logger = logging.getLogger(__name__)
 
-# Blueprint modules, each exposing `bp`; a part not built yet is skipped, so the app always starts.
+# Blueprint modules, each exposing `bp` or `register(app, settings)`.
 BLUEPRINT_MODULES = ("bot.web.widget", "bot.web.console", "bot.web.api")
 PUBLIC_ROUTES_CTX = "public_routes"
 _app_numbers = itertools.count(1)
@@ -37,6 +38,15 @@ def _database_ok(url: str) -> bool:
     except Exception:  # any driver error means "not healthy"; the reason is logged, not returned
         logger.warning("health check: database unreachable")
         return False
+
+
+def _load_program_directory(url: str) -> None:
+    from bot.referral.programs import cached_programs
+    from bot.referral.store import load_programs_into_db
+
+    with session_scope(url) as session:
+        count = load_programs_into_db(session, cached_programs())
+    logger.info("program directory: %d programs loaded", count)
 
 
 def create_app(settings: Settings | None = None, *, create_tables: bool = True) -> Sanic:
@@ -59,17 +69,18 @@ def create_app(settings: Settings | None = None, *, create_tables: bool = True) 
         )
 
     for module_name in BLUEPRINT_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
+        module = importlib.import_module(module_name)
         register = getattr(module, "register", None)
         if register is not None:
             register(app, settings)
         else:
             app.blueprint(module.bp)
+
+    @app.before_server_start
+    async def load_program_directory(_app: Sanic, _loop: object) -> None:
+        """Keep the programs table in step with content/programs.yml (idempotent)."""
+        await asyncio.to_thread(_load_program_directory, settings.database_url)
+
     if settings.rabbitmq_url:  # Rasa's events feed the analytics table (bot/web/events_consumer.py)
         from bot.web.events_consumer import attach
 
