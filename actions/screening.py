@@ -37,6 +37,7 @@ DECLINED_SLOT = "screening_declined"
 CORRECTING_SLOT = "screening_correcting"
 CORRECTION_SLOT = "screening_correction"
 LEVEL_SLOT = "screening_level"
+ESCALATED_SLOT = "screening_escalated"  # true sends the crisis rule after the result
 FLAGS_SLOT = "screening_flags"
 PREFER_NOT_SAY_VALUE = "prefer_not_say"  # the from_intent value of the prefer_not_say intent
 
@@ -188,14 +189,14 @@ class ActionScreeningResult(Action):
         if any(is_urgent(name, value) for name, value in answers.items()):
             store(tracker, "escalated", declined=declined)
             # data/rules/screening.yml turns an emergency level into the crisis response.
-            return [*reset_events(), SlotSet(LEVEL_SLOT, "emergency")]
+            return [*reset_events(), SlotSet(LEVEL_SLOT, "emergency"), SlotSet(ESCALATED_SLOT, True)]
         try:
             result = screen(complete_answers(answers))
         except ScreeningInputError as exc:
             logger.warning("screening incomplete (%s)", exc.field)
             dispatcher.utter_message(text=NOT_UNDERSTOOD)
             store(tracker, "abandoned", declined=declined)
-            return reset_events()
+            return [*reset_events(), SlotSet(ESCALATED_SLOT, False)]
         store(tracker, "completed", declined=declined, result=result)
         events = [
             *reset_events(),
@@ -203,7 +204,8 @@ class ActionScreeningResult(Action):
             SlotSet(FLAGS_SLOT, list(result.flags)),
         ]
         if result.level == "emergency":
-            return events
+            return [*events, SlotSet(ESCALATED_SLOT, True)]
+        events.append(SlotSet(ESCALATED_SLOT, False))
         buttons = [{"title": t, "payload": p} for t, p in result_buttons(result)]
         dispatcher.utter_message(
             text=result_message(result, complete_answers(answers), declined), buttons=buttons

@@ -136,8 +136,8 @@ async def test_urgent_answer_sets_the_emergency_level_for_the_crisis_rule(db: st
     events = await ActionScreeningResult().run(
         dispatcher, tracker({"functioning": "mild", "harm_to_others": True}, "conv-b"), {}
     )
-    assert events[-1] == {"event": "slot", "timestamp": None, "name": "screening_level",
-                          "value": "emergency"}
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert (slots["screening_level"], slots["screening_escalated"]) == ("emergency", True)
     assert dispatcher.messages == []  # the crisis response comes from the rule, not this action
     with session_scope(db) as session:
         (row,) = screenings_for(session, "conv-b")
