@@ -8,6 +8,7 @@ The result is a suggestion for a conversation with a clinician, never a diagnosi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal, Mapping, Union
 
 Value = Union[bool, str, None]
@@ -37,6 +38,27 @@ FIELDS: dict[str, tuple[Value, ...]] = {
 }
 """Every input field and its allowed values, in the order the conversation asks them."""
 
+# Someone for whom no rule but the last applies (level outpatient, risk none, no flags): the baseline
+# that tests and the evaluation vary one field at a time.
+NO_CONCERNS: Mapping[str, Value] = MappingProxyType(
+    {
+        "wish_dead": False,
+        "suicidal_thoughts": False,
+        "suicide_method": None,
+        "suicide_intent": None,
+        "suicide_plan": None,
+        "suicide_behavior": "never",
+        "harm_to_others": False,
+        "withdrawal": "none",
+        "medically_unstable": False,
+        "substance_use": "none",
+        "functioning": "none",
+        "current_care": "none",
+        "safe_home": True,
+        "can_attend": "in_person",
+        "group_ok": "yes",
+    }
+)
 LEVELS: tuple[Level, ...] = ("emergency", "inpatient_residential", "php", "iop", "outpatient")
 RISKS: tuple[Risk, ...] = ("high", "moderate", "low", "none")
 

@@ -10,23 +10,13 @@ from typing import Any
 
 import pytest
 
-from bot.screening.engine import screen
+from bot.screening.engine import NO_CONCERNS, screen
 
 ROOT = Path(__file__).resolve().parents[2]
 CALM: dict[str, Any] = {
-    "wish_dead": False,
-    "suicidal_thoughts": False,
-    "suicide_method": None,
-    "suicide_intent": None,
-    "suicide_plan": None,
-    "suicide_behavior": "never",
-    "harm_to_others": False,
-    "withdrawal": "none",
-    "medically_unstable": False,
-    "substance_use": "none",
+    **NO_CONCERNS,
     "functioning": "significant",
     "current_care": "weekly_helping",
-    "safe_home": True,
     "can_attend": "virtual_only",
     "group_ok": "unsure",
 }

@@ -10,6 +10,7 @@ from bot.screening.engine import (
     FIELDS,
     FLAG_RULES,
     LEVEL_RULES,
+    NO_CONCERNS,
     RISK_RULES,
     ScreeningInputError,
     assess_risk,
@@ -17,23 +18,7 @@ from bot.screening.engine import (
 )
 
 # Someone doing fine: every rule before the last stays quiet.
-CALM: dict[str, Any] = {
-    "wish_dead": False,
-    "suicidal_thoughts": False,
-    "suicide_method": None,
-    "suicide_intent": None,
-    "suicide_plan": None,
-    "suicide_behavior": "never",
-    "harm_to_others": False,
-    "withdrawal": "none",
-    "medically_unstable": False,
-    "substance_use": "none",
-    "functioning": "none",
-    "current_care": "none",
-    "safe_home": True,
-    "can_attend": "in_person",
-    "group_ok": "yes",
-}
+CALM: dict[str, Any] = dict(NO_CONCERNS)
 THOUGHTS: dict[str, Any] = {
     "suicidal_thoughts": True,
     "suicide_method": False,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.screening.engine import LEVELS, screen
+from bot.screening.engine import LEVELS, NO_CONCERNS, screen
 from bot.screening.messages import (
     DISCLAIMER,
     LEVEL_NAMES,
@@ -17,23 +17,7 @@ from bot.screening.messages import (
     result_message,
 )
 
-CALM: dict[str, Any] = {
-    "wish_dead": False,
-    "suicidal_thoughts": False,
-    "suicide_method": None,
-    "suicide_intent": None,
-    "suicide_plan": None,
-    "suicide_behavior": "never",
-    "harm_to_others": False,
-    "withdrawal": "none",
-    "medically_unstable": False,
-    "substance_use": "none",
-    "functioning": "none",
-    "current_care": "none",
-    "safe_home": True,
-    "can_attend": "in_person",
-    "group_ok": "yes",
-}
+CALM: dict[str, Any] = dict(NO_CONCERNS)
 BY_LEVEL: dict[str, dict[str, Any]] = {
     "emergency": {"harm_to_others": True},
     "inpatient_residential": {"withdrawal": "severe"},

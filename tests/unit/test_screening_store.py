@@ -8,26 +8,10 @@ from typing import Any
 import pytest
 
 from bot.db import init_db, session_scope
-from bot.screening.engine import screen
+from bot.screening.engine import NO_CONCERNS, screen
 from bot.screening.store import record_screening, screenings_for
 
-CALM: dict[str, Any] = {
-    "wish_dead": False,
-    "suicidal_thoughts": False,
-    "suicide_method": None,
-    "suicide_intent": None,
-    "suicide_plan": None,
-    "suicide_behavior": "never",
-    "harm_to_others": False,
-    "withdrawal": "none",
-    "medically_unstable": False,
-    "substance_use": "none",
-    "functioning": "significant",
-    "current_care": "none",
-    "safe_home": True,
-    "can_attend": "no",
-    "group_ok": "yes",
-}
+CALM: dict[str, Any] = {**NO_CONCERNS, "functioning": "significant", "can_attend": "no"}
 
 
 @pytest.fixture
