@@ -1,0 +1,294 @@
+"""`python -m bot.evaluation`: measure the assistant and write reports/report.md and reports/summary.json."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+from bot.config import PROJECT_ROOT
+
+STEPS = ("nlu-cv", "screening", "safety-detector", "dialogue", "nlu-test", "speed")
+TIMED_STEPS = ("speed",)
+"""Steps that measure time or memory: they never overlap the cross-validation."""
+LEVELS = (1, 5, 20)
+# Minutes per step on 2 shared CPU cores, measured in development; CV is per fold.
+ESTIMATE_MIN = {"screening": 0.1, "safety-detector": 0.3, "dialogue": 1.0, "nlu-test": 1.0, "speed": 6.0}
+ESTIMATE_CV_FOLD_MIN = 4.0
+ESTIMATE_RETRAIN_MIN = 5.0
+
+
+def choose_model(explicit: Path | None) -> Path:
+    """--model, else $MODEL_PATH, else the current model, else the newest in models/."""
+    from bot.training import MODELS_DIR, model_path
+
+    if explicit:
+        return explicit
+    if os.environ.get("MODEL_PATH"):
+        return Path(os.environ["MODEL_PATH"])
+    current = model_path()
+    if current.exists():
+        return current
+    models = sorted(MODELS_DIR.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise SystemExit("no trained model in models/: run `make train` first")
+    print(f"warning: no model for the current inputs; using the newest, {models[-1].name}", file=sys.stderr)
+    return models[-1]
+
+
+def estimate_minutes(steps: tuple[str, ...], folds: int, retrain: bool) -> float:
+    """A rough run time for the chosen steps on 2 CPU cores."""
+    overlapped = sum(ESTIMATE_MIN.get(s, 0.0) for s in steps if s not in TIMED_STEPS)
+    cross_validation = folds * ESTIMATE_CV_FOLD_MIN if "nlu-cv" in steps else 0.0
+    timed = sum(ESTIMATE_MIN.get(s, 0.0) for s in TIMED_STEPS if s in steps)
+    minutes = max(overlapped, cross_validation) + timed
+    return round(minutes + (ESTIMATE_RETRAIN_MIN if retrain and "speed" in steps else 0), 1)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="python -m bot.evaluation", description=__doc__)
+    parser.add_argument("--model", type=Path, help="trained model (default: $MODEL_PATH, else current)")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    parser.add_argument("--retrain", action="store_true", help="time a fresh training of the project")
+    parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated steps of {STEPS}")
+    parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="concurrency levels")
+    parser.add_argument("--messages-per-user", type=int, default=10, help="load per level: users x this")
+    parser.add_argument("--min-messages", type=int, default=40, help="at least this many per level")
+    parser.add_argument("--max-seconds", type=float, default=90, help="time bound per level")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen steps, then write summary.json, the plots and report.md."""
+    from tqdm import tqdm
+
+    args = parse_args(argv)
+    steps = tuple(s for s in STEPS if s in args.only.split(","))
+    model = choose_model(args.model).resolve()
+    out: Path = args.out.resolve()
+    logs = out / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    estimate = estimate_minutes(steps, args.folds, args.retrain)
+    print(f"evaluating {model.name}: {', '.join(steps)}; estimate about {estimate} min", flush=True)
+    summary: dict[str, Any] = {
+        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "model": model.name,
+        "rasa_version": metadata.version("rasa"),
+        "cpus": os.cpu_count(),
+        "estimate_min": estimate,
+        "skipped": [s for s in STEPS if s not in steps],
+        "steps": {},
+    }
+    started = time.monotonic()
+    runners: dict[str, Callable[[], None]] = {
+        "screening": lambda: _screening(summary),
+        "safety-detector": lambda: _detector(summary),
+        "dialogue": lambda: _dialogue(summary, model, out, logs),
+        "nlu-test": lambda: _nlu_test(summary, model, out, logs),
+        "speed": lambda: _speed(summary, model, out, logs, args),
+        "nlu-cv": lambda: _nlu_cv(summary, out, logs, args.folds),
+    }
+    # Cross-validation runs in the background while the steps that measure no time run; the speed
+    # step waits for it, so latency, memory and training times are measured without it.
+    with tqdm(total=len(steps), desc="evaluation", unit="step") as bar, ThreadPoolExecutor(1) as pool:
+
+        def timed(step: str) -> None:
+            step_started = time.monotonic()
+            runners[step]()
+            summary["steps"][step] = round(time.monotonic() - step_started, 1)
+            bar.update()
+
+        background = pool.submit(timed, "nlu-cv") if "nlu-cv" in steps else None
+        for step in steps:
+            if step == "nlu-cv":
+                continue
+            if step in TIMED_STEPS and background:
+                bar.set_postfix_str("waiting for cross-validation")
+                background.result()
+            bar.set_postfix_str(step)
+            timed(step)
+        if background:
+            background.result()
+    summary["duration_s"] = round(time.monotonic() - started, 1)
+    write_outputs(summary, out)
+    print(f"done in {summary['duration_s'] / 60:.1f} min: {out / 'report.md'}", flush=True)
+    return 0
+
+
+def _screening(summary: dict[str, Any]) -> None:
+    from bot.evaluation.screening import evaluate_screening
+
+    summary["screening"] = evaluate_screening()
+
+
+def _detector(summary: dict[str, Any]) -> None:
+    from tqdm import tqdm
+
+    from bot.evaluation.safety import detector_category_accuracy, detector_flags, load_corpus, score
+
+    crisis, negatives = load_corpus()
+    result = score(crisis, negatives, detector_flags,
+                   lambda cases: tqdm(cases, desc="detector", unit="msg", leave=False))
+    result["category_accuracy"] = detector_category_accuracy(crisis)
+    summary.setdefault("safety", {})["detector"] = result
+
+
+def _dialogue(summary: dict[str, Any], model: Path, out: Path, logs: Path) -> None:
+    from bot.evaluation.dialogue import run_story_tests
+
+    summary["dialogue"] = run_story_tests(model, PROJECT_ROOT / "tests" / "stories", out / "core-test", logs)
+
+
+def _nlu_test(summary: dict[str, Any], model: Path, out: Path, logs: Path) -> None:
+    from bot.evaluation.nlu import run_held_out
+
+    summary.setdefault("nlu", {})["held_out"] = run_held_out(
+        model, out / "nlu-test", PROJECT_ROOT / "tests" / "nlu", logs
+    )
+
+
+def _nlu_cv(summary: dict[str, Any], out: Path, logs: Path, folds: int) -> None:
+    from tqdm import tqdm
+
+    from bot.evaluation.nlu import FOLD_DONE, run_cross_validation
+    from bot.evaluation.rasa_cli import count_in_log
+
+    with tqdm(
+        total=folds, desc="cross-validation", unit="fold", leave=False, position=1, mininterval=10
+    ) as bar:
+
+        def tick() -> None:
+            bar.update(min(count_in_log(logs / "nlu-cv.log", FOLD_DONE), folds) - bar.n)
+
+        summary.setdefault("nlu", {})["cross_validation"] = run_cross_validation(
+            out / "nlu-cv", folds, logs, on_tick=tick
+        )
+
+
+def _speed(summary: dict[str, Any], model: Path, out: Path, logs: Path, args: argparse.Namespace) -> None:
+    from bot.evaluation import servers
+    from bot.evaluation.load import SCRIPT
+    from bot.evaluation.safety import crisis_texts, is_crisis_reply, load_corpus, score
+
+    levels = [int(x) for x in args.levels.split(",")]
+    speed: dict[str, Any] = {
+        "levels": levels, "script": list(SCRIPT), "max_seconds": args.max_seconds,
+        "max_messages": {u: max(args.min_messages, u * args.messages_per_user) for u in levels},
+    }
+    summary["speed"] = speed
+    project = servers.start_project(model, logs / "project")
+    try:
+        speed["project"] = _measure(project, levels, args)
+        crisis, negatives = load_corpus()
+        replies = crisis_texts()
+        result = score(crisis, negatives, lambda text: is_crisis_reply(_say(project.url, text), replies),
+                       _bar("safety via REST"))
+        summary.setdefault("safety", {})["model"] = result
+        speed["project"]["action_server_rss_mb"] = servers.memory_mb(project.helpers[0].pid)
+    finally:
+        project.stop()
+    if args.retrain:
+        with tempfile.TemporaryDirectory(prefix="eval-train-") as tmp:
+            seconds = servers.train_project(Path(tmp), logs / "project-train.log")
+        speed["project"]["training_s"] = round(seconds, 1)
+        speed["project"]["training_note"] = "Project training time: a fresh `rasa train` in this run."
+    else:
+        speed["project"]["training_s"] = None
+        speed["project"]["training_note"] = (
+            "Project training time not measured (Rasa does not record it in the model; "
+            "`python -m bot.evaluation --retrain` times a fresh training)."
+        )
+    with tempfile.TemporaryDirectory(prefix="eval-stock-") as tmp:
+        stock_model, seconds = servers.init_stock(Path(tmp) / "stock", logs / "stock-init.log")
+        stock = servers.start_stock(Path(tmp) / "stock", stock_model, logs / "stock_server.log")
+        try:
+            speed["stock"] = _measure(stock, levels, args)
+        finally:
+            stock.stop()
+    speed["stock"]["training_s"] = round(seconds, 1)
+    speed["stock"]["training_note"] = (
+        "Stock training time: `rasa init --no-prompt` (scaffold and train) in this run."
+    )
+
+
+def _bar(desc: str) -> Callable[[Any], Any]:
+    from tqdm import tqdm
+
+    return lambda items: tqdm(items, desc=desc, unit="msg", leave=False)
+
+
+def _say(url: str, text: str) -> list[dict[str, Any]]:
+    import uuid
+
+    import httpx
+
+    response = httpx.post(f"{url}/webhooks/rest/webhook",
+                          json={"sender": f"eval-{uuid.uuid4().hex[:10]}", "message": text}, timeout=60)
+    response.raise_for_status()
+    return list(response.json())
+
+
+def _measure(server: Any, levels: list[int], args: argparse.Namespace) -> dict[str, Any]:
+    """Start-up, memory and the load levels of one started server."""
+    from tqdm import tqdm
+
+    from bot.evaluation.load import run_level, warm_up
+    from bot.evaluation.servers import memory_mb
+
+    result: dict[str, Any] = {"startup_s": server.startup_s, "rss_idle_mb": memory_mb(server.process.pid)}
+    warm_up(server.url)
+    result["levels"] = []
+    for users in levels:
+        budget = max(args.min_messages, users * args.messages_per_user)
+        with tqdm(total=budget, desc=f"{server.name}: {users} users", unit="msg", leave=False) as bar:
+            level = asyncio.run(run_level(server.url, users, budget, args.max_seconds, tick=bar.update))
+        result["levels"].append(level.summary())
+    result["single_user"] = next((lv for lv in result["levels"] if lv["users"] == 1), None)
+    result["rss_after_load_mb"] = memory_mb(server.process.pid)
+    result["rss_peak_mb"] = memory_mb(server.process.pid, "VmHWM")
+    return result
+
+
+def write_outputs(summary: dict[str, Any], out: Path) -> None:
+    """Plots (from the summary), summary.json and report.md."""
+    from bot.evaluation import plots
+    from bot.evaluation.report import render
+
+    images: dict[str, str] = {}
+    for key, relative in (
+        ("cv_intent_confusion", "nlu-cv/intent_confusion_matrix.png"),
+        ("cv_faq_confusion", "nlu-cv/response_selection_confusion_matrix.png"),
+        ("test_faq_confusion", "nlu-test/response_selection_confusion_matrix.png"),
+    ):
+        if (out / relative).exists() and _fresh(out / relative, summary):
+            images[key] = relative
+    speed = summary.get("speed") or {}
+    if speed.get("project") and speed.get("stock"):
+        images["latency"] = plots.latency_chart(speed, out / "latency.png").name
+        images["throughput"] = plots.throughput_chart(speed, out / "throughput.png").name
+    if summary.get("safety"):
+        images["safety"] = plots.safety_chart(summary["safety"], out / "safety.png").name
+    summary["images"] = images
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    (out / "report.md").write_text(render(summary), encoding="utf-8")
+
+
+def _fresh(path: Path, summary: dict[str, Any]) -> bool:
+    """Whether a file Rasa wrote belongs to this run's steps (not a leftover of an older run)."""
+    step = "nlu-cv" if path.parent.name == "nlu-cv" else "nlu-test"
+    return step in summary["steps"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

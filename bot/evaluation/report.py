@@ -1,0 +1,240 @@
+"""Render summary.json as report.md: pure string building, no I/O."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence
+
+from bot.evaluation.stats import flatten_speed, ratio_rows, speed_metrics
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A Markdown table; `|` and newlines in cells are escaped."""
+
+    def cell(value: Any) -> str:
+        return fmt(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def fmt(value: Any) -> str:
+    """Numbers with sensible precision; None as a dash."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if abs(value) < 10:
+            return f"{value:.3g}"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.1f}"
+    return str(value)
+
+
+def pct(value: float | None) -> str:
+    """A rate as a percentage."""
+    return "-" if value is None else f"{value:.1%}"
+
+
+def image(images: Mapping[str, str], key: str, alt: str) -> str:
+    """A Markdown image when the plot exists, else nothing."""
+    return f"\n![{alt}]({images[key]})" if key in images else ""
+
+
+def render(summary: Mapping[str, Any]) -> str:
+    """The whole report."""
+    images = summary.get("images") or {}
+    parts = [
+        "# Evaluation report",
+        "",
+        f"Model `{summary.get('model', '?')}`, Rasa {summary.get('rasa_version', '?')}, "
+        f"generated {summary.get('generated_at', '?')} in {fmt(summary.get('duration_s'))} s "
+        f"(estimate before the run: about {fmt(summary.get('estimate_min'))} min on "
+        f"{summary.get('cpus', '?')} CPUs). Machine-readable figures: `summary.json`.",
+    ]
+    if summary.get("skipped"):
+        parts.append(f"\nSkipped: {', '.join(summary['skipped'])}.")
+    parts += [_nlu(summary.get("nlu"), images), _dialogue(summary.get("dialogue")),
+              _safety(summary.get("safety"), images), _screening(summary.get("screening")),
+              _speed(summary.get("speed"), images), _steps(summary.get("steps"))]
+    return "\n".join(p for p in parts if p) + "\n"
+
+
+def _scores(title: str, scores: Mapping[str, Any] | None, worst: int = 12) -> str:
+    if not scores:
+        return ""
+    rows = [(r["label"], r["precision"], r["recall"], r["f1"], r["support"]) for r in scores["table"][:worst]]
+    pairs = [(p["expected"], p["predicted"], p["count"]) for p in scores.get("confused_pairs", [])]
+    text = (
+        f"\n**{title}**: accuracy {pct(scores.get('accuracy'))}, macro F1 {fmt(scores.get('macro_f1'))}, "
+        f"weighted F1 {fmt(scores.get('weighted_f1'))} over {scores.get('labels')} labels. "
+        f"Lowest F1 first ({min(worst, len(scores['table']))} of {len(scores['table'])}):\n\n"
+        + table(("label", "precision", "recall", "F1", "support"), rows)
+    )
+    if pairs:
+        text += "\n\nMost confused pairs:\n\n" + table(("expected", "predicted", "count"), pairs)
+    return text
+
+
+def _nlu(nlu: Mapping[str, Any] | None, images: Mapping[str, str]) -> str:
+    if not nlu:
+        return ""
+    out = ["\n## NLU"]
+    cv = nlu.get("cross_validation")
+    if cv:
+        out.append(
+            f"\n### {cv.get('folds')}-fold cross-validation on `data/nlu` "
+            f"({fmt(cv.get('seconds'))} s, files in `nlu-cv/`)"
+        )
+        out.append(_scores("Intents", cv.get("intents")))
+        out.append(_scores("FAQ topics (response selector)", cv.get("faq")))
+        out.append(image(images, "cv_intent_confusion", "intent confusion matrix (cross-validation)"))
+        out.append(image(images, "cv_faq_confusion", "FAQ topic confusion matrix (cross-validation)"))
+    held = nlu.get("held_out")
+    if held:
+        gate = held.get("held_out") or {}
+        out.append(
+            f"\n### Held-out test (`tests/nlu/`, current model; files in `nlu-test/`)\n\n"
+            f"Intent and FAQ topic both right: {gate.get('correct')}/{gate.get('examples')} "
+            f"({pct(gate.get('accuracy'))}; `make test` gates at 95 %)."
+        )
+        out.append(_scores("Intents", held.get("intents")))
+        out.append(_scores("FAQ topics", held.get("faq")))
+        if gate.get("misses"):
+            out.append("\nMisses:\n\n" + table(
+                ("text", "expected", "predicted"),
+                ((m["text"], m["expected"], m["predicted"]) for m in gate["misses"]),
+            ))
+        out.append(image(images, "test_faq_confusion", "FAQ topic confusion matrix (held-out)"))
+    return "\n".join(o for o in out if o)
+
+
+def _dialogue(dialogue: Mapping[str, Any] | None) -> str:
+    if not dialogue:
+        return ""
+    text = (
+        f"\n## Dialogue\n\nStory tests (`tests/stories`): "
+        f"{dialogue.get('passed')}/{dialogue.get('stories')} stories pass, {dialogue.get('failed')} fail; "
+        f"action accuracy {pct(dialogue.get('action_accuracy'))} "
+        f"({fmt(dialogue.get('seconds'))} s, files in `core-test/`)."
+    )
+    if dialogue.get("errors"):
+        text += "\n\nPrediction errors:\n\n" + table(
+            ("story", "expected", "predicted"),
+            ((e["story"], e["expected"], e["predicted"]) for e in dialogue["errors"]),
+        )
+    else:
+        text += " No prediction errors."
+    return text
+
+
+def _safety(safety: Mapping[str, Any] | None, images: Mapping[str, str]) -> str:
+    if not safety:
+        return ""
+    model, detector = safety.get("model") or {}, safety.get("detector") or {}
+    out = ["\n## Safety (`tests/safety/corpus.yml`)"]
+    out.append(
+        "\nA crisis message counts as caught when the first reply of the turn is the crisis response "
+        "(trained model through the REST channel, action server running). A hard negative counts as a "
+        "false positive when it gets that response. The detector column is `bot.safety.detector.detect` "
+        "alone, without the classifier.\n"
+    )
+    categories = list(model.get("recall_per_category") or detector.get("recall_per_category") or {})
+    rows = [
+        (c, ((model.get("recall_per_category") or detector.get("recall_per_category") or {}).get(c) or {})
+         .get("total"),
+         pct((model.get("recall_per_category") or {}).get(c, {}).get("recall")),
+         pct((detector.get("recall_per_category") or {}).get(c, {}).get("recall")))
+        for c in categories
+    ]
+    rows.append(("**all crisis messages**", model.get("crisis_messages") or detector.get("crisis_messages"),
+                 pct(model.get("recall")), pct(detector.get("recall"))))
+    rows.append(("**false-positive rate** (hard negatives)",
+                 model.get("negatives") or detector.get("negatives"),
+                 pct(model.get("false_positive_rate")), pct(detector.get("false_positive_rate"))))
+    out.append(table(("category", "messages", "model (REST)", "detector alone"), rows))
+    if detector.get("category_accuracy") is not None:
+        out.append(f"\nThe detector names the expected category for {pct(detector['category_accuracy'])} "
+                   "of crisis messages.")
+    kinds = model.get("false_positives_per_kind") or detector.get("false_positives_per_kind") or {}
+    if kinds:
+        out.append("\n" + table(
+            ("negative kind", "messages", "model flagged", "detector flagged"),
+            ((k, v["total"], (model.get("false_positives_per_kind") or {}).get(k, {}).get("flagged"),
+              (detector.get("false_positives_per_kind") or {}).get(k, {}).get("flagged"))
+             for k, v in kinds.items()),
+        ))
+    for name, result in (("model", model), ("detector alone", detector)):
+        if result.get("misses"):
+            out.append(f"\nMissed by the {name}:\n\n" + table(
+                ("category", "text"), ((m["category"], m["text"]) for m in result["misses"])))
+        if result.get("false_alarms"):
+            out.append(f"\nFalse alarms of the {name}:\n\n" + table(
+                ("kind", "text"), ((m["kind"], m["text"]) for m in result["false_alarms"])))
+    if model and not model.get("misses"):
+        out.append("\nThe model missed no crisis message.")
+    out.append(image(images, "safety", "safety recall per category"))
+    return "\n".join(o for o in out if o)
+
+
+def _screening(screening: Mapping[str, Any] | None) -> str:
+    if not screening:
+        return ""
+    text = (
+        f"\n## Screening rules\n\n{screening['rules_covered']}/{screening['rules']} rules of "
+        f"`bot/screening/engine.py` fire as documented; {screening['cases_passed']}/{screening['cases']} "
+        "generated inputs (one per alternative of each rule's condition, on a benign baseline) give the "
+        "rule's risk, level or flag.\n\n"
+        + table(("rule", "sets", "input (changes from baseline)", "level", "risk", "ok"),
+                ((c["rule"], c["expected"], c["input"], c["level"], c["risk"], c["passed"])
+                 for c in screening["case_table"]))
+    )
+    if screening.get("uncovered"):
+        text += f"\n\n**Rules not exercised as documented:** {', '.join(screening['uncovered'])}"
+    levels = list(screening["levels_in_cases"])
+    text += "\n\nCases per level, and the levels of " + f"{screening['random_samples']} uniformly random " + (
+        "valid answer sets (a check that every input gets a level, not a population estimate):\n\n"
+    ) + table(
+        ("level", "generated cases", "random inputs"),
+        ((lv, screening["levels_in_cases"][lv], screening["levels_in_random"].get(lv)) for lv in levels),
+    )
+    return text
+
+
+def _speed(speed: Mapping[str, Any] | None, images: Mapping[str, str]) -> str:
+    if not speed or not speed.get("project") or not speed.get("stock"):
+        return ""
+    levels = speed.get("levels") or []
+    project, stock = flatten_speed(speed["project"]), flatten_speed(speed["stock"])
+    rows = ratio_rows(project, stock, speed_metrics(levels))
+    text = (
+        "\n## Speed and cost: this project vs a stock `rasa init` assistant\n\n"
+        "Both Rasa servers ran in this run, one after the other, on the same machine "
+        f"(`rasa run --enable-api`, loopback, REST channel). Load is closed-loop: each of N virtual users "
+        f"sends its next message when the previous reply arrives, up to "
+        f"{', '.join(f'{n} messages for {u} users' for u, n in (speed.get('max_messages') or {}).items())} "
+        f"or {fmt(speed.get('max_seconds'))} s per level, after a warm-up. Every conversation is the same "
+        f"script: {', '.join(repr(s) for s in speed.get('script', []))}. The project answers with its "
+        "full pipeline (safety detector, SQLite tracker store, action server); the stock assistant keeps "
+        "trackers in memory and needs no action server. A ratio above 1 means the project is slower or "
+        "bigger.\n\n"
+        + table(("metric", "unit", "project", "stock", "project / stock"),
+                ((r.metric, r.unit, r.project, r.stock, None if r.ratio is None else f"{r.ratio:.2f}x")
+                 for r in rows))
+    )
+    notes = [speed["project"].get("training_note"), speed["stock"].get("training_note")]
+    extra = speed["project"].get("action_server_rss_mb")
+    if extra is not None:
+        notes.append(f"The project's action server adds {fmt(extra)} MB RSS.")
+    errors = sum(level.get("errors", 0) for side in ("project", "stock") for level in speed[side]["levels"])
+    notes.append(f"Failed requests during the load: {errors}.")
+    text += "\n\n" + " ".join(n for n in notes if n)
+    text += "\n" + image(images, "latency", "latency percentiles per concurrency level")
+    text += "\n" + image(images, "throughput", "throughput per concurrency level")
+    return text
+
+
+def _steps(steps: Mapping[str, float] | None) -> str:
+    if not steps:
+        return ""
+    return "\n## Run time per step\n\n" + table(("step", "seconds"), ((k, v) for k, v in steps.items()))
