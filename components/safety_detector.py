@@ -16,6 +16,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -32,6 +33,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety import detector
+from bot.safety.decision import CLASSIFIER_ONLY_MIN_CONFIDENCE, classifier_crisis_stands
 
 logger = logging.getLogger(__name__)
 
@@ -64,12 +66,14 @@ def escalate(message: Message, finding: detector.SafetyFinding, extractor: str) 
     message.set(ENTITIES, [*others, entity], add_to_output=True)
 
 
-def demote(message: Message) -> None:
-    """Replace a `crisis` prediction by the next intent in the ranking."""
+def demote(message: Message, fallback_threshold: float = 0.0) -> None:
+    """Replace a `crisis` prediction by the next intent, or by nlu_fallback if that one is weak."""
     ranking = [
         item for item in message.get(INTENT_RANKING_KEY) or [] if item.get(INTENT_NAME_KEY) != CRISIS_INTENT
     ]
     top = ranking[0] if ranking else _intent(None, 0.0)
+    if float(top.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < fallback_threshold:
+        top = _intent(DEFAULT_NLU_FALLBACK_INTENT_NAME, fallback_threshold)
     message.set(INTENT, dict(top), add_to_output=True)
     message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
@@ -80,11 +84,14 @@ class SafetyDetector(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """No options: the rules live in bot/safety/patterns.yml."""
-        return {}
+        """The rules live in bot/safety/patterns.yml; these settle classifier-only predictions."""
+        return {
+            "classifier_only_threshold": CLASSIFIER_ONLY_MIN_CONFIDENCE,
+            "fallback_threshold": 0.45,  # as the FallbackClassifier, for a demoted message
+        }
 
     def __init__(self, config: Dict[str, Any], name: str) -> None:
-        self.component_config = config
+        self.component_config = {**self.get_default_config(), **config}
         self._name = name
 
     @classmethod
@@ -114,9 +121,13 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             if analysis.finding is not None:
                 escalate(message, analysis.finding, self.name)
                 logger.debug("safety detector fired: rule %s", analysis.finding.rule_id)
-            elif (message.get(INTENT) or {}).get(
+            elif (intent := message.get(INTENT) or {}).get(
                 INTENT_NAME_KEY
-            ) == CRISIS_INTENT and analysis.recognised_non_crisis:
-                demote(message)
-                logger.debug("safety detector vetoed crisis: %s", analysis.non_crisis_rule_ids)
+            ) == CRISIS_INTENT and not classifier_crisis_stands(
+                float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
+                analysis,
+                float(self.component_config["classifier_only_threshold"]),
+            ):
+                demote(message, float(self.component_config["fallback_threshold"]))
+                logger.debug("classifier-only crisis not confirmed: %s", analysis.non_crisis_rule_ids)
         return messages

@@ -34,10 +34,20 @@ def test_detector_overrides_the_classifier_and_adds_the_category() -> None:
 
 
 def test_idiom_demotes_a_crisis_prediction_to_the_next_intent() -> None:
-    out = _process(_message("this commute is killing me", [("crisis", 0.7), ("faq", 0.2), ("greet", 0.1)]))
-    assert out.get("intent") == {"name": "faq", "confidence": 0.2}
+    out = _process(_message("this commute is killing me", [("crisis", 0.5), ("faq", 0.46), ("greet", 0.04)]))
+    assert out.get("intent") == {"name": "faq", "confidence": 0.46}
     assert [i["name"] for i in out.get("intent_ranking")] == ["faq", "greet"]
     assert out.get("entities") == []
+
+
+def test_a_demoted_message_with_a_weak_next_intent_becomes_a_fallback() -> None:
+    out = _process(_message("this commute is killing me", [("crisis", 0.7), ("faq", 0.2), ("greet", 0.1)]))
+    assert out.get("intent") == {"name": "nlu_fallback", "confidence": 0.45}
+
+
+def test_an_unsure_classifier_only_crisis_is_not_escalated() -> None:
+    out = _process(_message("the kids are a lot today", [("crisis", 0.8), ("share_feelings", 0.2)]))
+    assert out.get("intent") == {"name": "nlu_fallback", "confidence": 0.45}
 
 
 def test_unrecognised_text_keeps_the_classifier_crisis_prediction() -> None:
