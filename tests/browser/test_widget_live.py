@@ -74,13 +74,17 @@ def test_widget_main_path_against_rasa(live_page: Any, stack: Any) -> None:
 
     ask(page, "I want to kill myself")
     expect(page.locator(".msg--bot .bubble").filter(has_text="988").last).to_be_visible()
+    # the crisis turn ends with the safety check; wait for it before taking the transcript
+    expect(page.locator(".msg--bot .bubble").last).to_contain_text("safe", timeout=REPLY_TIMEOUT_MS)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "live-conversation.png"))
 
     shown = page.locator(".msg .bubble").all_inner_texts()
     page.reload()
     expect(page.get_by_role("dialog")).to_be_visible()
-    expect(page.locator(".msg .bubble")).to_have_text(shown)
+    restored = page.locator(".msg .bubble")
+    expect(restored).to_have_count(len(shown))
+    assert restored.all_inner_texts() == shown
     expect(page.locator("#iop-panel")).to_have_attribute("data-connection", "online", timeout=20000)
     # Rasa kept the tracker: the same conversation continues after the reload
     session_id = page.evaluate(
