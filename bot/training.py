@@ -20,9 +20,26 @@ import yaml
 from bot.config import PROJECT_ROOT
 
 MODELS_DIR = PROJECT_ROOT / "models"
-# What training reads. data/generated/ is derived from content/, which is hashed instead.
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "content", "components")
+# What training reads. data/generated/ is derived from content/, which is hashed instead; custom
+# components count when config.yml names them (an event broker or lock store does not change the model).
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "content")
 SKIPPED_PARTS = {"generated", "__pycache__"}
+
+
+def configured_component_files(root: Path) -> list[Path]:
+    """The project's modules that config.yml uses as pipeline components or policies."""
+    config = root / "config.yml"
+    if not config.is_file():
+        return []
+    document = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    names = [
+        str(item.get("name", ""))
+        for section in ("pipeline", "policies")
+        for item in document.get(section) or []
+        if isinstance(item, dict)
+    ]
+    modules = {name.rsplit(".", 1)[0] for name in names if name.startswith("components.")}
+    return [root / f"{module.replace('.', '/')}.py" for module in sorted(modules)]
 
 
 def training_files(root: Path = PROJECT_ROOT) -> list[Path]:
@@ -38,6 +55,7 @@ def training_files(root: Path = PROJECT_ROOT) -> list[Path]:
                 for p in sorted(path.rglob("*"))
                 if p.is_file() and not SKIPPED_PARTS.intersection(p.relative_to(root).parts)
             )
+    files.extend(path for path in configured_component_files(root) if path.is_file())
     return files
 
 

@@ -20,14 +20,23 @@ class ContentFreePikaEventBroker(PikaEventBroker):
     """PikaEventBroker whose logs never carry the event."""
 
     async def _publish(self, event: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-        if self._exchange is None:
+        if self._exchange is None:  # not connected yet: keep it rather than drop it
+            self._keep(event)
             return
         try:
             await self._exchange.publish(self._message(event, headers), "")
         except Exception as exc:
             logger.error("event broker: publish failed (%s); event kept to resend", type(exc).__name__)
-            if self.should_keep_unpublished_messages:
-                self._unpublished_events.append(event)
+            self._keep(event)
             if self.raise_on_failure:
                 await self.close()
                 raise
+            return
+        # Rasa resends kept events only when a reconnection happens; an event that failed after that
+        # moment would wait for the next one, which may never come. Any success drains the backlog.
+        if self._unpublished_events:
+            self._publish_unpublished_messages()
+
+    def _keep(self, event: dict[str, Any]) -> None:
+        if self.should_keep_unpublished_messages:
+            self._unpublished_events.append(event)

@@ -36,3 +36,42 @@ async def test_failed_publish_is_kept_and_logged_without_the_event(
     logged = caplog.text + "".join(capsys.readouterr())
     assert "publish failed (ConnectionError)" in logged
     assert "private" not in logged
+
+
+class FlakyExchange:
+    """Fails the first publish, then records every message it is given."""
+
+    def __init__(self) -> None:
+        self.failures_left = 1
+        self.bodies: list[bytes] = []
+
+    async def publish(self, message: Any, *_: Any) -> None:
+        if self.failures_left:
+            self.failures_left -= 1
+            raise ConnectionError("broker restarting")
+        self.bodies.append(message.body)
+
+
+async def test_kept_events_are_sent_with_the_next_successful_publish() -> None:
+    import rasa.shared.utils.common
+
+    broker_class = rasa.shared.utils.common.class_from_module_path(EVENT_BROKER_TYPE)
+    broker = broker_class("127.0.0.1", "guest", "guest", event_loop=asyncio.get_running_loop())
+    broker._exchange = exchange = FlakyExchange()
+    first = {"sender_id": "a", "event": "bot", "timestamp": 1.0}
+    second = {"sender_id": "b", "event": "bot", "timestamp": 2.0}
+    await broker._publish(first)  # fails: kept, and no reconnection will come to resend it
+    await broker._publish(second)  # succeeds: drains the backlog
+    await asyncio.gather(*broker._background_tasks)
+    assert not broker._unpublished_events
+    assert sorted(b'"sender_id": "a"' in body for body in exchange.bodies) == [False, True]
+
+
+async def test_events_before_the_connection_exists_are_kept_not_dropped() -> None:
+    import rasa.shared.utils.common
+
+    broker_class = rasa.shared.utils.common.class_from_module_path(EVENT_BROKER_TYPE)
+    broker = broker_class("127.0.0.1", "guest", "guest", event_loop=asyncio.get_running_loop())
+    event = {"sender_id": "early", "event": "user", "timestamp": 1.0}
+    await broker._publish(event)
+    assert list(broker._unpublished_events) == [event]

@@ -101,3 +101,19 @@ def test_redis_and_rabbitmq_urls_switch_on_lock_store_and_event_broker() -> None
     assert config["event_broker"]["type"] == "components.event_broker.ContentFreePikaEventBroker"
     assert config["event_broker"]["username"] == "u"
     assert "lock_store" not in endpoints_config({}, "sqlite:///var/app.db", 5055)
+
+
+def test_fingerprint_covers_configured_components_only(tmp_path: Path) -> None:
+    (tmp_path / "components").mkdir()
+    (tmp_path / "config.yml").write_text(
+        "pipeline:\n- name: components.detector.Detector\npolicies:\n- name: RulePolicy\n"
+    )
+    detector = tmp_path / "components" / "detector.py"
+    detector.write_text("class Detector: ...\n")
+    broker = tmp_path / "components" / "broker.py"
+    broker.write_text("class Broker: ...\n")
+    before = fingerprint(training_files(tmp_path), tmp_path)
+    broker.write_text("class Broker:  # changed\n    ...\n")
+    assert fingerprint(training_files(tmp_path), tmp_path) == before
+    detector.write_text("class Detector:  # changed\n    ...\n")
+    assert fingerprint(training_files(tmp_path), tmp_path) != before
