@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         "estimate_min": estimate,
         "skipped": [s for s in STEPS if s not in steps],
         "steps": {},
+        "load_average": {"start": round(os.getloadavg()[0], 2)},
     }
     started = time.monotonic()
     runners: dict[str, Callable[[], None]] = {
@@ -121,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         if background:
             background.result()
     summary["duration_s"] = round(time.monotonic() - started, 1)
+    summary["load_average"]["end"] = round(os.getloadavg()[0], 2)
     write_outputs(summary, out)
     print(f"done in {summary['duration_s'] / 60:.1f} min: {out / 'report.md'}", flush=True)
     return 0

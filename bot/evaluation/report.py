@@ -52,6 +52,14 @@ def render(summary: Mapping[str, Any]) -> str:
         f"(estimate before the run: about {fmt(summary.get('estimate_min'))} min on "
         f"{summary.get('cpus', '?')} CPUs). Machine-readable figures: `summary.json`.",
     ]
+    load = summary.get("load_average") or {}
+    if load:
+        busy = max(load.get("start") or 0, load.get("end") or 0) > (summary.get("cpus") or 1)
+        parts.append(
+            f"\nOne-minute load average {fmt(load.get('start'))} at the start, {fmt(load.get('end'))} at "
+            "the end" + (": above the CPU count, so other work shared the machine and times are longer "
+                         "than on an idle one." if busy else ".")
+        )
     if summary.get("skipped"):
         parts.append(f"\nSkipped: {', '.join(summary['skipped'])}.")
     parts += [_nlu(summary.get("nlu"), images), _dialogue(summary.get("dialogue")),

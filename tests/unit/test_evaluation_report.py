@@ -77,6 +77,13 @@ def test_report_embeds_only_the_plots_that_exist() -> None:
     assert "throughput.png" not in text and "confusion_matrix" not in text
 
 
+def test_a_busy_machine_is_pointed_out() -> None:
+    summary = {**fake_summary(), "load_average": {"start": 3.9, "end": 1.0}}
+    assert "above the CPU count" in render(summary)
+    summary["load_average"] = {"start": 0.5, "end": 1.0}
+    assert "above the CPU count" not in render(summary)
+
+
 def test_sections_without_results_are_left_out() -> None:
     summary = {"model": "m", "skipped": ["speed", "nlu-cv"], "steps": {}}
     text = render(summary)
