@@ -203,5 +203,5 @@ def test_live_handoff_crisis_reaches_the_queue_and_staff_reply_reaches_the_widge
         person.screenshot(path=str(ARTIFACTS / "handoff-widget.png"))
         staff.screenshot(path=str(ARTIFACTS / "handoff-console.png"), full_page=True)
         staff.get_by_role("button", name="Hand back to assistant").click()
-        expect(staff.locator("#transcript-status")).to_contain_text("Handed back")
+        expect(staff.locator("#transcript-status")).to_contain_text("Handed back", timeout=15000)
         browser.close()
