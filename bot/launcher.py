@@ -61,18 +61,25 @@ def credentials_config(path: Path, env: dict[str, str]) -> dict[str, Any]:
     return effective_credentials(template, env)
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read: it may hold passwords and channel tokens."""
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(text, encoding="utf-8")
+
+
 def write_runtime_config(
     settings: Settings, env: dict[str, str], out_dir: Path = VAR_DIR
 ) -> tuple[Path, Path]:
     """Write endpoints.yml and credentials.yml for this run into `out_dir` (default var/)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     endpoints = out_dir / "endpoints.yml"
-    endpoints.write_text(
-        yaml.safe_dump(endpoints_config(env, settings.database_url, settings.action_port))
+    _write_private(
+        endpoints, yaml.safe_dump(endpoints_config(env, settings.database_url, settings.action_port))
     )
     credentials = out_dir / "credentials.yml"
-    credentials.write_text(
-        yaml.safe_dump(credentials_config(PROJECT_ROOT / "credentials.yml", env))
+    _write_private(
+        credentials, yaml.safe_dump(credentials_config(PROJECT_ROOT / "credentials.yml", env))
     )
     return endpoints, credentials
 

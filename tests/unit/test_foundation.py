@@ -117,3 +117,11 @@ def test_fingerprint_covers_configured_components_only(tmp_path: Path) -> None:
     assert fingerprint(training_files(tmp_path), tmp_path) == before
     detector.write_text("class Detector:  # changed\n    ...\n")
     assert fingerprint(training_files(tmp_path), tmp_path) != before
+
+
+def test_runtime_config_files_are_private(tmp_path: Path) -> None:
+    from bot.launcher import write_runtime_config
+
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}"}
+    for path in write_runtime_config(Settings.from_env(env), env, tmp_path):
+        assert path.stat().st_mode & 0o777 == 0o600
