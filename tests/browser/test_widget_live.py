@@ -94,3 +94,43 @@ def test_widget_main_path_against_rasa(live_page: Any, stack: Any) -> None:
     events = stack.tracker(session_id)["events"]
     assert any(e.get("event") == "user" and e.get("text") == "hello" for e in events)
     ask(page, "thanks")
+
+
+def test_widget_screening_then_referral_against_rasa(stack: Any) -> None:
+    """Screening started from a button and answered in the widget, then matching programs."""
+    from tests.integration.conversation import answer_payload
+    from tests.integration.test_conversations import LEVELS
+
+    if not BUNDLE.is_file() or not CHROMIUM.exists():
+        pytest.skip("widget bundle or Debian Chromium missing: run `make widget system-deps`")
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        page.goto(stack.web_url + "/")
+        page.get_by_role("button", name="Chat with us").click()
+        expect(page.locator("#iop-panel")).to_have_attribute("data-connection", "online", timeout=20000)
+        ask(page, "hello")
+        before = bot_count(page)
+        page.locator(".quick-reply", has_text="Is IOP right for me?").last.click()
+        expect(page.locator(".msg--bot").nth(before)).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        page.wait_for_timeout(1500)
+        session_id = page.evaluate(
+            "() => JSON.parse(localStorage.getItem(Object.keys(localStorage).find("
+            "k => k.startsWith('iop-chat:')))).sessionId"
+        )
+        answers = LEVELS["iop"]
+        for _ in range(20):
+            tracker = stack.tracker(session_id)
+            if (tracker.get("active_loop") or {}).get("name") != "screening_form":
+                break
+            slot = tracker["slots"]["requested_slot"]
+            ask(page, answer_payload(slot, answers[slot]))
+        assert stack.tracker(session_id)["slots"]["screening_level"] == "iop"
+        first = bot_count(page)
+        expect(ask(page, "evening, online, Medicaid")).to_contain_text("programs that may fit")
+        answers_after = page.locator(".msg--bot .bubble").filter(has_text="(fictional)")
+        expect(answers_after.first).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        assert answers_after.count() >= 1 and bot_count(page) > first
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "live-screening-referral.png"))
+        browser.close()
