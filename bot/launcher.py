@@ -208,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         help="two Rasa instances on PostgreSQL, Redis and RabbitMQ, migrated schema (docs/production.md)",
     )
     args = parser.parse_args(argv)
+    # Ctrl-C and SIGTERM both stop the stack, even when started as a background job (which inherits
+    # SIGINT as ignored, so Python would not install its own handler).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         if args.prod:
