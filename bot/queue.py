@@ -12,16 +12,17 @@ within a tier by risk (high first), then oldest first.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from types import ModuleType
 from typing import Any, Callable, Iterable, Literal, Mapping
 
 from sqlalchemy import Column, DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Session
 
 from bot.db import Base
+from bot.referral import store as referral_store
+from bot.safety import store as safety_store
+from bot.screening import store as screening_store
 
 Kind = Literal["crisis", "handoff", "callback", "screening"]
 Status = Literal["open", "claimed", "resolved"]
@@ -148,22 +149,10 @@ def merge(items: Iterable[QueueItem], states: Mapping[str, StateView]) -> list[Q
 
 
 # ---------------------------------------------------------------------------------------------
-# Loaders: each reads one part's table; a module not built yet contributes nothing.
-
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
-
+# Loaders: each reads one part's table.
 
 def _load_escalations(session: Session) -> list[QueueItem]:
-    store = _module("bot.safety.store")
-    if store is None:
-        return []
-    model = store.Escalation
+    model = safety_store.Escalation
     rows = session.execute(select(model).where(model.status != "closed")).scalars()
     return [
         QueueItem(
@@ -181,11 +170,9 @@ def _load_escalations(session: Session) -> list[QueueItem]:
 
 
 def _load_handoffs(session: Session) -> list[QueueItem]:
-    store = _module("bot.referral.store")
-    if store is None:
-        return []
-    model = store.HandoffRequest
-    rows = session.execute(select(model).where(model.status.in_(store.HANDOFF_OPEN_STATUSES))).scalars()
+    model = referral_store.HandoffRequest
+    open_statuses = referral_store.HANDOFF_OPEN_STATUSES
+    rows = session.execute(select(model).where(model.status.in_(open_statuses))).scalars()
     return [
         QueueItem(
             kind="handoff",
@@ -203,10 +190,7 @@ def _load_handoffs(session: Session) -> list[QueueItem]:
 
 
 def _load_callbacks(session: Session) -> list[QueueItem]:
-    store = _module("bot.referral.store")
-    if store is None:
-        return []
-    model = store.CallbackRequest
+    model = referral_store.CallbackRequest
     rows = session.execute(select(model).where(model.status == "new")).scalars()
     return [
         QueueItem(
@@ -225,10 +209,7 @@ SCREENING_QUEUE_STATUSES = ("completed", "escalated")
 
 
 def _load_screenings(session: Session) -> list[QueueItem]:
-    store = _module("bot.screening.store")
-    if store is None:
-        return []
-    model = store.ScreeningRow
+    model = screening_store.ScreeningRow
     rows = session.execute(select(model).where(model.status.in_(SCREENING_QUEUE_STATUSES))).scalars()
     return [
         QueueItem(
@@ -295,11 +276,10 @@ def _set_source_status(session: Session, kind: str, item_id: int, status: str) -
     Escalations new -> acknowledged (claimed) -> closed; handoffs waiting -> joined -> closed;
     callbacks new -> done.
     """
-    referral, safety = _module("bot.referral.store"), _module("bot.safety.store")
     models = {
-        "crisis": safety.Escalation if safety else None,
-        "handoff": referral.HandoffRequest if referral else None,
-        "callback": referral.CallbackRequest if referral else None,
+        "crisis": safety_store.Escalation,
+        "handoff": referral_store.HandoffRequest,
+        "callback": referral_store.CallbackRequest,
     }
     model = models.get(kind)
     row = session.get(model, item_id) if model is not None else None
@@ -383,65 +363,59 @@ def iso_time(moment: datetime | None) -> str:
 def conversation_details(session: Session, conversation_id: str) -> dict[str, Any]:
     """Screenings (answers, result, reasons), callback and handoff requests and open queue items."""
     details: dict[str, Any] = {"screenings": [], "callbacks": [], "handoffs": [], "escalations": []}
-    screening = _module("bot.screening.store")
-    if screening is not None:
-        for row in screening.screenings_for(session, conversation_id):
-            details["screenings"].append(
-                {
-                    "id": row.id,
-                    "at": iso_time(row.created_at),
-                    "status": row.status,
-                    "level": row.level,
-                    "risk": row.risk,
-                    "flags": list(row.flags or []),
-                    "answers": dict(row.answers or {}),
-                    "declined": list(row.declined or []),
-                    "reasons": reasons_for(row.rules or []),
-                }
-            )
-    safety = _module("bot.safety.store")
-    if safety is not None:
-        escalations = select(safety.Escalation).where(safety.Escalation.sender_id == conversation_id)
-        for row in session.execute(escalations.order_by(safety.Escalation.id)).scalars():
-            details["escalations"].append(
-                {"id": row.id, "at": iso_time(row.created_at), "category": row.category,
-                 "channel": row.channel, "status": row.status}
-            )  # fmt: skip
-    referral = _module("bot.referral.store")
-    if referral is not None:
-        callbacks = select(referral.CallbackRequest).where(
-            referral.CallbackRequest.conversation_id == conversation_id
+    for row in screening_store.screenings_for(session, conversation_id):
+        details["screenings"].append(
+            {
+                "id": row.id,
+                "at": iso_time(row.created_at),
+                "status": row.status,
+                "level": row.level,
+                "risk": row.risk,
+                "flags": list(row.flags or []),
+                "answers": dict(row.answers or {}),
+                "declined": list(row.declined or []),
+                "reasons": reasons_for(row.rules or []),
+            }
         )
-        for row in session.execute(callbacks.order_by(referral.CallbackRequest.id)).scalars():
-            program = session.get(referral.ProgramRow, row.program_id) if row.program_id else None
-            details["callbacks"].append(
-                {
-                    "id": row.id,
-                    "at": iso_time(row.created_at),
-                    "name": row.name,
-                    "contact_kind": row.contact_kind,
-                    "contact": row.contact,
-                    "best_time": row.best_time,
-                    "consent_text": row.consent_text,
-                    "consent_at": iso_time(row.consent_at),
-                    "program": program.name if program is not None else None,
-                    "status": row.status,
-                }
-            )
-        handoffs = select(referral.HandoffRequest).where(
-            referral.HandoffRequest.conversation_id == conversation_id
+    escalations = select(safety_store.Escalation).where(safety_store.Escalation.sender_id == conversation_id)
+    for row in session.execute(escalations.order_by(safety_store.Escalation.id)).scalars():
+        details["escalations"].append(
+            {"id": row.id, "at": iso_time(row.created_at), "category": row.category,
+             "channel": row.channel, "status": row.status}
+        )  # fmt: skip
+    callbacks = select(referral_store.CallbackRequest).where(
+        referral_store.CallbackRequest.conversation_id == conversation_id
+    )
+    for row in session.execute(callbacks.order_by(referral_store.CallbackRequest.id)).scalars():
+        program = session.get(referral_store.ProgramRow, row.program_id) if row.program_id else None
+        details["callbacks"].append(
+            {
+                "id": row.id,
+                "at": iso_time(row.created_at),
+                "name": row.name,
+                "contact_kind": row.contact_kind,
+                "contact": row.contact,
+                "best_time": row.best_time,
+                "consent_text": row.consent_text,
+                "consent_at": iso_time(row.consent_at),
+                "program": program.name if program is not None else None,
+                "status": row.status,
+            }
         )
-        for row in session.execute(handoffs.order_by(referral.HandoffRequest.id)).scalars():
-            details["handoffs"].append(
-                {
-                    "id": row.id,
-                    "at": iso_time(row.created_at),
-                    "channel": row.channel,
-                    "status": row.status,
-                    "urgent": bool(row.urgent),
-                    "category": row.crisis_category,
-                }
-            )
+    handoffs = select(referral_store.HandoffRequest).where(
+        referral_store.HandoffRequest.conversation_id == conversation_id
+    )
+    for row in session.execute(handoffs.order_by(referral_store.HandoffRequest.id)).scalars():
+        details["handoffs"].append(
+            {
+                "id": row.id,
+                "at": iso_time(row.created_at),
+                "channel": row.channel,
+                "status": row.status,
+                "urgent": bool(row.urgent),
+                "category": row.crisis_category,
+            }
+        )
     details["items"] = [i.to_dict() for i in open_items(session) if i.conversation_id == conversation_id]
     details["timeline"] = timeline(details)
     return details
