@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from bot.config import PROJECT_ROOT, VAR_DIR, ConfigError, Settings
+from bot.messaging import effective_credentials
 from bot.rasa_endpoints import endpoints_config
 
 READY_TIMEOUT_S = 300
@@ -54,10 +55,6 @@ def check_port_free(host: str, port: int, variable: str) -> None:
 def credentials_config(path: Path, env: dict[str, str]) -> dict[str, Any]:
     """The channels to enable: rest and socketio always, messaging ones only when configured."""
     template = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    try:
-        from bot.messaging import effective_credentials
-    except ModuleNotFoundError:
-        return {k: v for k, v in template.items() if "${" not in yaml.safe_dump(v)}
     return effective_credentials(template, env)
 
 
