@@ -95,7 +95,9 @@ def build_services(settings: Settings, model: Path, endpoints: Path, credentials
             "Rasa server",
             [
                 python, "-m", "rasa", "run", "--model", str(model), "--enable-api",
-                "--auth-token", settings.rasa_auth_token, "--port", str(settings.rasa_port),
+                # "--opt=value": a random token may start with "-", which argparse would
+                # otherwise read as the next option and exit with code 2.
+                f"--auth-token={settings.rasa_auth_token}", "--port", str(settings.rasa_port),
                 "--interface", settings.host, "--endpoints", str(endpoints),
                 "--credentials", str(credentials), "--cors", *web_origins,
             ],

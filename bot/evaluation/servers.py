@@ -153,7 +153,7 @@ def start_stock(directory: Path, model: Path, log: Path) -> Server:
     """The stock assistant's Rasa server started like the project's (REST, API with a token)."""
     port, token = free_port(), secrets.token_urlsafe(16)
     argv = [
-        sys.executable, "-m", "rasa", "run", "--model", str(model), "--enable-api", "--auth-token", token,
+        sys.executable, "-m", "rasa", "run", "--model", str(model), "--enable-api", f"--auth-token={token}",
         "--port", str(port), "--interface", "127.0.0.1",
     ]
     started = time.monotonic()

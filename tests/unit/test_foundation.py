@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Settings
-from bot.launcher import LaunchError, check_port_free
+from bot.launcher import LaunchError, build_services, check_port_free
 from bot.rasa_endpoints import endpoints_config, tracker_store_config
 from bot.training import TrainingInputError, check_yaml, fingerprint, training_files
 
@@ -125,3 +125,21 @@ def test_runtime_config_files_are_private(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}"}
     for path in write_runtime_config(Settings.from_env(env), env, tmp_path):
         assert path.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.rasa
+@pytest.mark.parametrize("token", ["-ZYwH4r9XUI8HVCAqmcjnA", "plain_token", "--looks-like-a-flag"])
+def test_rasa_command_line_keeps_any_auth_token(tmp_path: Path, token: str) -> None:
+    """Rasa's own parser reads the launcher's argv with the token intact, even one starting with '-'.
+
+    A CI run failed when token_urlsafe() began with '-': argparse took it for an option, exit 2.
+    """
+    from rasa.__main__ import create_argument_parser
+
+    settings = Settings.from_env({"RASA_AUTH_TOKEN": token})
+    services = build_services(settings, tmp_path / "m.tar.gz", tmp_path / "e.yml", tmp_path / "c.yml")
+    rasa = next(s for s in services if s.name == "Rasa server")
+    args = create_argument_parser().parse_args(rasa.argv[rasa.argv.index("run") :])
+    assert args.auth_token == token
+    assert args.port == settings.rasa_port
+    assert args.credentials == str(tmp_path / "c.yml")
