@@ -15,7 +15,15 @@ import httpx
 import yaml
 
 from bot.config import Settings
-from bot.launcher import READY_TIMEOUT_S, Service, build_services, stop_all, wait_ready, write_runtime_config
+from bot.launcher import (
+    READY_TIMEOUT_S,
+    LaunchError,
+    Service,
+    build_services,
+    stop_all,
+    wait_ready,
+    write_runtime_config,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,8 +133,20 @@ def start_stack(
                 )
         deadline = time.monotonic() + READY_TIMEOUT_S
         for service in services:
-            wait_ready(service, deadline)
+            try:
+                wait_ready(service, deadline)
+            except LaunchError as error:
+                raise LaunchError(f"{error}; its log ends:\n{log_tail(workdir, service)}") from None
     except BaseException:
         stack.stop()
         raise
     return stack
+
+
+def log_tail(workdir: Path, service: Service, lines: int = 40) -> str:
+    """The last lines a test stack service wrote, so a CI failure explains itself."""
+    log = workdir / f"{service.name.replace(' ', '_')}.log"
+    try:
+        return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError as error:
+        return f"(no log: {error})"
