@@ -1,4 +1,4 @@
-"""Run `rasa` command lines as subprocesses, logging to a file and timing them."""
+"""Run `rasa` (and the project's Rasa tools) as subprocesses, logging to files and timing them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from bot.config import PROJECT_ROOT
 
@@ -31,32 +31,73 @@ def run_rasa(
 
     `on_tick` is called about once a second while it runs (to refresh a progress bar).
     """
-    log.parent.mkdir(parents=True, exist_ok=True)
+    return run_module("rasa", args, log, cwd, timeout, on_tick)
+
+
+def run_module(
+    module: str,
+    args: list[str],
+    log: Path,
+    cwd: Path = PROJECT_ROOT,
+    timeout: float = 3600,
+    on_tick: Callable[[], None] | None = None,
+) -> tuple[int, float]:
+    """Run `python -m <module> <args>` with output to `log`; return (exit code, seconds)."""
     started = time.monotonic()
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
-            [sys.executable, "-m", "rasa", *args], cwd=cwd, env=rasa_env(), stdout=out,
+    (code,) = run_parallel([([module, *args], log)], 1, cwd, timeout, on_tick)
+    return code, time.monotonic() - started
+
+
+def run_parallel(
+    commands: Sequence[tuple[list[str], Path]],
+    jobs: int,
+    cwd: Path = PROJECT_ROOT,
+    timeout: float = 3600,
+    on_tick: Callable[[], None] | None = None,
+) -> list[int]:
+    """Run `python -m <argv>` for each (argv, log), at most `jobs` at once; return the exit codes.
+
+    A command still running after `timeout` seconds (from the start of all) is killed and reports
+    -9; an interrupt kills every running child before it propagates.
+    """
+    codes: list[int | None] = [None] * len(commands)
+    pending = list(range(len(commands)))
+    running: dict[int, subprocess.Popen[bytes]] = {}
+    started = time.monotonic()
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, jobs):
+                index = pending.pop(0)
+                argv, log = commands[index]
+                running[index] = _spawn(argv, log, cwd)
+            for index, process in list(running.items()):
+                if process.poll() is not None:
+                    codes[index] = process.returncode
+                    del running[index]
+                elif time.monotonic() - started > timeout:
+                    _kill(process)
+                    codes[index] = -9
+                    del running[index]
+            if on_tick:
+                on_tick()
+            if running:
+                time.sleep(1)
+    finally:
+        for process in running.values():
+            _kill(process)
+    return [-9 if code is None else code for code in codes]
+
+
+def _spawn(argv: list[str], log: Path, cwd: Path) -> subprocess.Popen[bytes]:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:  # the child keeps its own descriptor
+        return subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
+            [sys.executable, "-m", *argv], cwd=cwd, env=rasa_env(), stdout=out,
             stderr=subprocess.STDOUT, start_new_session=True,
         )
-        try:
-            while process.poll() is None:
-                if time.monotonic() - started > timeout:
-                    process.kill()
-                    process.wait()
-                    break
-                if on_tick:
-                    on_tick()
-                time.sleep(1)
-        except BaseException:
-            process.kill()
-            process.wait()
-            raise
-    return process.returncode, time.monotonic() - started
 
 
-def count_in_log(log: Path, needle: str) -> int:
-    """How often `needle` occurs in `log` so far (0 when it does not exist yet)."""
-    try:
-        return log.read_text(encoding="utf-8", errors="replace").count(needle)
-    except OSError:
-        return 0
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    process.kill()
+    process.wait()
+

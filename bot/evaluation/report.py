@@ -91,9 +91,17 @@ def _nlu(nlu: Mapping[str, Any] | None, images: Mapping[str, str]) -> str:
     cv = nlu.get("cross_validation")
     if cv:
         out.append(
-            f"\n### {cv.get('folds')}-fold cross-validation on `data/nlu` "
+            f"\n### {cv.get('folds')}-fold cross-validation on `data/nlu` with the FAQ answers "
             f"({fmt(cv.get('seconds'))} s, files in `nlu-cv/`)"
         )
+        if cv.get("failed_folds"):
+            out.append(f"\n**Folds {cv['failed_folds']} failed**: see `logs/nlu-cv-fold-<n>.log`.")
+        elif cv.get("fold_train_s"):
+            out.append(
+                f"\nStratified split with seed {cv.get('seed')}; {cv.get('jobs')} folds trained at once; "
+                f"training per fold {', '.join(fmt(s) for s in cv['fold_train_s'])} s; "
+                f"{fmt(cv.get('examples'))} examples, each predicted by the one model that did not see it."
+            )
         out.append(_scores("Intents", cv.get("intents")))
         out.append(_scores("FAQ topics (response selector)", cv.get("faq")))
         out.append(image(images, "cv_intent_confusion", "intent confusion matrix (cross-validation)"))

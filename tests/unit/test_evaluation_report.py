@@ -130,3 +130,13 @@ def test_a_crisis_reply_is_recognised_by_its_first_message() -> None:
     assert is_crisis_reply([{"text": "Call 988 now."}, {"text": "Are you safe?"}], crisis)
     assert not is_crisis_reply([{"text": "Hi"}, {"text": "Call 988 now."}], crisis)
     assert not is_crisis_reply([], crisis)
+
+
+def test_cross_validation_shows_its_split_and_fold_times_or_the_failed_folds() -> None:
+    summary = fake_summary()
+    cv = summary["nlu"]["cross_validation"]
+    cv.update(seed=2718, jobs=2, fold_train_s=[200.5, 210.0], examples=19)
+    text = render(summary)
+    assert "seed 2718; 2 folds trained at once; training per fold 200.5, 210.0 s; 19 examples" in text
+    cv["failed_folds"] = [1]
+    assert "**Folds [1] failed**" in render(summary)
