@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from bot.evaluation.rasa_cli import run_module, run_parallel, run_rasa
+from bot.evaluation.rasa_cli import NO_TRAINING_CACHE, run_module, run_parallel, run_rasa
 from bot.nlu_gate import held_out_examples, misclassified
 
 CV_TOOL = "rasa_tools.cross_validation"
@@ -33,9 +33,9 @@ def run_cross_validation(
     started = time.monotonic()
     for stale in (out / "folds").glob("fold-*.json"):
         stale.unlink()
-    codes = run_parallel(
+    codes = run_parallel(  # every run trains every fold: comparable times, no stale cache
         cross_validation_commands(out, folds, logs), jobs,
-        on_tick=(lambda: on_tick(finished_folds(out))) if on_tick else None,
+        on_tick=(lambda: on_tick(finished_folds(out))) if on_tick else None, env=NO_TRAINING_CACHE,
     )
     result: dict[str, Any] = {"folds": folds, "jobs": jobs}
     failed = [fold for fold, code in enumerate(codes) if code != 0]

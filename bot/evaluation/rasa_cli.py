@@ -11,6 +11,9 @@ from typing import Callable, Sequence
 
 from bot.config import PROJECT_ROOT
 
+NO_TRAINING_CACHE = {"RASA_MAX_CACHE_SIZE": "0"}
+"""Rasa reuses trained components from .rasa/cache; measured trainings must start from nothing."""
+
 
 def rasa_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for Rasa children: telemetry off, quiet TensorFlow."""
@@ -26,12 +29,14 @@ def run_rasa(
     cwd: Path = PROJECT_ROOT,
     timeout: float = 3600,
     on_tick: Callable[[], None] | None = None,
+    env: dict[str, str] | None = None,
 ) -> tuple[int, float]:
     """Run `python -m rasa <args>` with output to `log`; return (exit code, seconds).
 
-    `on_tick` is called about once a second while it runs (to refresh a progress bar).
+    `on_tick` is called about once a second while it runs (to refresh a progress bar); `env` adds
+    variables to the children's environment.
     """
-    return run_module("rasa", args, log, cwd, timeout, on_tick)
+    return run_module("rasa", args, log, cwd, timeout, on_tick, env)
 
 
 def run_module(
@@ -41,10 +46,11 @@ def run_module(
     cwd: Path = PROJECT_ROOT,
     timeout: float = 3600,
     on_tick: Callable[[], None] | None = None,
+    env: dict[str, str] | None = None,
 ) -> tuple[int, float]:
     """Run `python -m <module> <args>` with output to `log`; return (exit code, seconds)."""
     started = time.monotonic()
-    (code,) = run_parallel([([module, *args], log)], 1, cwd, timeout, on_tick)
+    (code,) = run_parallel([([module, *args], log)], 1, cwd, timeout, on_tick, env)
     return code, time.monotonic() - started
 
 
@@ -54,6 +60,7 @@ def run_parallel(
     cwd: Path = PROJECT_ROOT,
     timeout: float = 3600,
     on_tick: Callable[[], None] | None = None,
+    env: dict[str, str] | None = None,
 ) -> list[int]:
     """Run `python -m <argv>` for each (argv, log), at most `jobs` at once; return the exit codes.
 
@@ -69,7 +76,7 @@ def run_parallel(
             while pending and len(running) < max(1, jobs):
                 index = pending.pop(0)
                 argv, log = commands[index]
-                running[index] = _spawn(argv, log, cwd)
+                running[index] = _spawn(argv, log, cwd, rasa_env(env))
             for index, process in list(running.items()):
                 if process.poll() is not None:
                     codes[index] = process.returncode
@@ -88,11 +95,11 @@ def run_parallel(
     return [-9 if code is None else code for code in codes]
 
 
-def _spawn(argv: list[str], log: Path, cwd: Path) -> subprocess.Popen[bytes]:
+def _spawn(argv: list[str], log: Path, cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:  # the child keeps its own descriptor
         return subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
-            [sys.executable, "-m", *argv], cwd=cwd, env=rasa_env(), stdout=out,
+            [sys.executable, "-m", *argv], cwd=cwd, env=env, stdout=out,
             stderr=subprocess.STDOUT, start_new_session=True,
         )
 

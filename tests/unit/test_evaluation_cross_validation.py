@@ -152,3 +152,15 @@ def test_the_tool_is_a_module_the_pool_can_run() -> None:
     import importlib.util
 
     assert importlib.util.find_spec("rasa_tools.cross_validation") is not None
+
+
+def test_children_get_the_extra_environment_and_measured_trainings_skip_the_cache(tmp_path: Path) -> None:
+    from bot.evaluation.rasa_cli import NO_TRAINING_CACHE
+
+    (tmp_path / "env_probe.py").write_text(
+        "import os, sys\nopen(sys.argv[1], 'w').write(os.environ.get('RASA_MAX_CACHE_SIZE', 'unset'))\n"
+    )
+    seen = tmp_path / "seen"
+    assert run_parallel([(["env_probe", str(seen)], tmp_path / "p.log")], 1, cwd=tmp_path,
+                        env=NO_TRAINING_CACHE) == [0]
+    assert seen.read_text() == "0"  # Rasa's cache is off: every fold and retraining really trains
