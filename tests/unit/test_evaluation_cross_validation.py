@@ -164,3 +164,13 @@ def test_children_get_the_extra_environment_and_measured_trainings_skip_the_cach
     assert run_parallel([(["env_probe", str(seen)], tmp_path / "p.log")], 1, cwd=tmp_path,
                         env=NO_TRAINING_CACHE) == [0]
     assert seen.read_text() == "0"  # Rasa's cache is off: every fold and retraining really trains
+
+
+def test_a_full_run_times_the_project_training_and_estimates_folds_in_waves() -> None:
+    from bot.evaluation.__main__ import STEPS, estimate_minutes, parse_args
+
+    assert parse_args([]).retrain is True
+    assert parse_args(["--no-retrain"]).retrain is False
+    two_at_once, one_at_a_time = estimate_minutes(STEPS, 5, False, 2), estimate_minutes(STEPS, 5, False, 1)
+    assert one_at_a_time > two_at_once  # 5 waves instead of 3
+    assert estimate_minutes(STEPS, 5, True, 2) > two_at_once
