@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.evaluation.rasa_cli import run_rasa
+from bot.evaluation.rasa_cli import run_module
 
 _STORY = re.compile(r"^- story:\s*(.+?)(?:\s*\([^()]*\.ya?ml\))?\s*$")
 """A story's name, without the source file Rasa appends in parentheses."""
@@ -16,8 +16,8 @@ _PREDICTED = re.compile(r"^\s*-\s*(.+?)\s*#\s*predicted:\s*(.+?)\s*$")
 
 def run_story_tests(model: Path, stories: Path, out: Path, logs: Path) -> dict[str, Any]:
     """Run the story tests of `stories` against `model`; counts and errors from the files in `out`."""
-    code, seconds = run_rasa(
-        ["test", "core", "--model", str(model), "--stories", str(stories), "--out", str(out)],
+    code, seconds = run_module(
+        "rasa", ["test", "core", "--model", str(model), "--stories", str(stories), "--out", str(out)],
         logs / "core-test.log",
     )
     results = read_story_results(out)

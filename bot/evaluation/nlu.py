@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from bot.evaluation.rasa_cli import NO_TRAINING_CACHE, run_module, run_parallel, run_rasa
+from bot.evaluation.rasa_cli import NO_TRAINING_CACHE, run_module, run_parallel
 from bot.nlu_gate import held_out_examples, misclassified
 
 CV_TOOL = "rasa_tools.cross_validation"
@@ -62,8 +62,9 @@ def finished_folds(out: Path) -> int:
 
 def run_held_out(model: Path, out: Path, data: Path, logs: Path) -> dict[str, Any]:
     """`rasa test nlu` of the trained model on the held-out data, plus the gate's accuracy."""
-    code, seconds = run_rasa(
-        ["test", "nlu", "--model", str(model), "--nlu", str(data), "--out", str(out)], logs / "nlu-test.log"
+    code, seconds = run_module(
+        "rasa", ["test", "nlu", "--model", str(model), "--nlu", str(data), "--out", str(out)],
+        logs / "nlu-test.log",
     )
     results = {"exit_code": code, "seconds": round(seconds, 1), **read_results(out)}
     examples = held_out_examples(data)

@@ -23,22 +23,6 @@ def rasa_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def run_rasa(
-    args: list[str],
-    log: Path,
-    cwd: Path = PROJECT_ROOT,
-    timeout: float = 3600,
-    on_tick: Callable[[], None] | None = None,
-    env: dict[str, str] | None = None,
-) -> tuple[int, float]:
-    """Run `python -m rasa <args>` with output to `log`; return (exit code, seconds).
-
-    `on_tick` is called about once a second while it runs (to refresh a progress bar); `env` adds
-    variables to the children's environment.
-    """
-    return run_module("rasa", args, log, cwd, timeout, on_tick, env)
-
-
 def run_module(
     module: str,
     args: list[str],
@@ -48,7 +32,11 @@ def run_module(
     on_tick: Callable[[], None] | None = None,
     env: dict[str, str] | None = None,
 ) -> tuple[int, float]:
-    """Run `python -m <module> <args>` with output to `log`; return (exit code, seconds)."""
+    """Run `python -m <module> <args>` (e.g. module "rasa") with output to `log`; (exit code, seconds).
+
+    `on_tick` is called about once a second while it runs (to refresh a progress bar); `env` adds
+    variables to the child's environment.
+    """
     started = time.monotonic()
     (code,) = run_parallel([([module, *args], log)], 1, cwd, timeout, on_tick, env)
     return code, time.monotonic() - started

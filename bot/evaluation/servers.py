@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.evaluation.rasa_cli import NO_TRAINING_CACHE, rasa_env, run_rasa
+from bot.evaluation.rasa_cli import NO_TRAINING_CACHE, rasa_env, run_module
 from bot.launcher import build_services, write_runtime_config
 
 READY_TIMEOUT_S = 600
@@ -142,8 +142,9 @@ def start_project(model: Path, workdir: Path) -> Server:
 def init_stock(directory: Path, log: Path) -> tuple[Path, float]:
     """`rasa init --no-prompt` into `directory` (scaffold and train); the model and the seconds taken."""
     directory.mkdir(parents=True, exist_ok=True)
-    code, seconds = run_rasa(
-        ["init", "--no-prompt", "--init-dir", str(directory)], log, cwd=directory, env=NO_TRAINING_CACHE
+    code, seconds = run_module(
+        "rasa", ["init", "--no-prompt", "--init-dir", str(directory)], log,
+        cwd=directory, env=NO_TRAINING_CACHE,
     )
     models = sorted((directory / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if code != 0 or not models:
@@ -171,8 +172,8 @@ def start_stock(directory: Path, model: Path, log: Path) -> Server:
 
 def train_project(out: Path, log: Path) -> float:
     """A fresh `rasa train` of the project into `out` (not models/); the seconds taken."""
-    code, seconds = run_rasa(
-        ["train", "--out", str(out), "--fixed-model-name", "eval-retrain"], log, env=NO_TRAINING_CACHE
+    code, seconds = run_module(
+        "rasa", ["train", "--out", str(out), "--fixed-model-name", "eval-retrain"], log, env=NO_TRAINING_CACHE
     )
     if code != 0:
         raise RuntimeError(f"rasa train failed (exit {code}); see {log}")
