@@ -22,18 +22,23 @@ REPLY_TIMEOUT_MS = 30000  # the first prediction of a freshly loaded model can b
 
 
 @pytest.fixture(scope="module")
-def live_page(stack: Any) -> Iterator[Any]:
+def live_browser(stack: Any) -> Iterator[Any]:
+    """One Chromium for the module: Playwright's sync API allows one running instance per thread."""
     if not BUNDLE.is_file():
         pytest.fail(f"widget bundle missing at {BUNDLE}: run `make widget`")
     if not CHROMIUM.exists():
         pytest.skip("Debian Chromium is not installed: run `make system-deps`")
     with sync_api.sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 860})
-        page = context.new_page()
-        yield page
-        context.close()
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def live_page(live_browser: Any) -> Iterator[Any]:
+    context = live_browser.new_context(viewport={"width": 1280, "height": 860})
+    yield context.new_page()
+    context.close()
 
 
 def bot_count(page: Any) -> int:
@@ -96,16 +101,14 @@ def test_widget_main_path_against_rasa(live_page: Any, stack: Any) -> None:
     ask(page, "thanks")
 
 
-def test_widget_screening_then_referral_against_rasa(stack: Any) -> None:
+def test_widget_screening_then_referral_against_rasa(live_browser: Any, stack: Any) -> None:
     """Screening started from a button and answered in the widget, then matching programs."""
     from tests.integration.conversation import answer_payload
     from tests.integration.test_conversations import LEVELS
 
-    if not BUNDLE.is_file() or not CHROMIUM.exists():
-        pytest.skip("widget bundle or Debian Chromium missing: run `make widget system-deps`")
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    context = live_browser.new_context(viewport={"width": 390, "height": 844})  # a phone, a new visitor
+    try:
+        page = context.new_page()
         page.goto(stack.web_url + "/")
         page.get_by_role("button", name="Chat with us").click()
         expect(page.locator("#iop-panel")).to_have_attribute("data-connection", "online", timeout=20000)
@@ -133,4 +136,5 @@ def test_widget_screening_then_referral_against_rasa(stack: Any) -> None:
         assert answers_after.count() >= 1 and bot_count(page) > first
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "live-screening-referral.png"))
-        browser.close()
+    finally:
+        context.close()
