@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.launcher import READY_TIMEOUT_S, Service, stop_all, wait_ready, write_runtime_config
 from bot.migrate import upgrade
 from bot.production import production_env, production_services
-from tests.integration.stack import PROJECT_ROOT, free_port
+from tests.integration.stack import PROJECT_ROOT, free_port, service_log
 
 
 @dataclass
@@ -102,7 +102,7 @@ def start_scaled_stack(
     )
     try:
         for service in services:
-            with open(workdir / f"{service.name.replace(' ', '_')}.log", "wb") as log:
+            with open(service_log(workdir, service), "wb") as log:
                 service.process = subprocess.Popen(
                     service.argv,
                     cwd=PROJECT_ROOT,

@@ -126,7 +126,7 @@ def start_stack(
     try:
         for service in services:
             # The child keeps its own copy of the log's descriptor; ours can close at once.
-            with open(workdir / f"{service.name.replace(' ', '_')}.log", "wb") as log:
+            with open(service_log(workdir, service), "wb") as log:
                 service.process = subprocess.Popen(
                     service.argv, cwd=PROJECT_ROOT, env=env, stdout=log,
                     stderr=subprocess.STDOUT, start_new_session=True,
@@ -143,10 +143,15 @@ def start_stack(
     return stack
 
 
+def service_log(workdir: Path, service: Service) -> Path:
+    """Where a test stack service writes its output."""
+    return workdir / f"{service.name.replace(' ', '_')}.log"
+
+
 def log_tail(workdir: Path, service: Service, lines: int = 40) -> str:
     """The last lines a test stack service wrote, so a CI failure explains itself."""
-    log = workdir / f"{service.name.replace(' ', '_')}.log"
     try:
-        return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        text = service_log(workdir, service).read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
     except OSError as error:
         return f"(no log: {error})"
