@@ -64,7 +64,7 @@ def run_parallel(
             while pending and len(running) < max(1, jobs):
                 index = pending.pop(0)
                 argv, log = commands[index]
-                running[index] = _spawn(argv, log, cwd, rasa_env(env))
+                running[index] = spawn([sys.executable, "-m", *argv], cwd, rasa_env(env), log)
             for index, process in list(running.items()):
                 if process.poll() is not None:
                     codes[index] = process.returncode
@@ -83,16 +83,15 @@ def run_parallel(
     return [-9 if code is None else code for code in codes]
 
 
-def _spawn(argv: list[str], log: Path, cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def spawn(argv: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start `argv` in its own session with output to `log` (the child keeps its own descriptor)."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as out:  # the child keeps its own descriptor
+    with log.open("wb") as out:
         return subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
-            [sys.executable, "-m", *argv], cwd=cwd, env=env, stdout=out,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
     process.kill()
     process.wait()
-

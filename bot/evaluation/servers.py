@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.evaluation.rasa_cli import NO_TRAINING_CACHE, rasa_env, run_module
+from bot.evaluation.rasa_cli import NO_TRAINING_CACHE, rasa_env, run_module, spawn
 from bot.launcher import build_services, write_runtime_config
 
 READY_TIMEOUT_S = 600
@@ -62,15 +62,6 @@ class Server:
         """Stop the server and its helpers (each one's process group)."""
         for process in [self.process, *self.helpers]:
             stop_process(process)
-
-
-def spawn(argv: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """Start `argv` in its own session with output to `log`."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as out:
-        return subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
-            argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:
