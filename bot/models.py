@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot import analytics_store, audit, messaging_store, queue, users
+from bot import analytics_store, audit, messaging_store, queue
 from bot.referral import store as referral_store
 from bot.safety import store as safety_store
 from bot.screening import store as screening_store
+from bot.triage import users
 
 TABLE_MODULES = (
     safety_store,

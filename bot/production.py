@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from bot.config import VAR_DIR, ConfigError, Settings
-from bot.launcher import (
+from bot.config import VAR_DIR, Settings
+from bot.stack import (
     LaunchError,
     Service,
     build_services,
@@ -111,18 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_production(model: Path) -> int:
-    """Check the backends, migrate, start the scaled-out stack and supervise it until Ctrl-C.
-
-    Reports its own errors: under `python -m bot.launcher` the launcher's LaunchError is another class.
-    """
-    try:
-        return _run_production(model)
-    except (LaunchError, ConfigError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-
-
-def _run_production(model: Path) -> int:
+    """Check the backends, migrate, start the scaled-out stack and supervise it until Ctrl-C."""
     from bot.migrate import upgrade  # Alembic loads only on this path
 
     env = production_env(os.environ)

@@ -76,7 +76,7 @@ def _purge_app_tables(
     engine: Engine, cutoff: datetime, now: datetime, report: PurgeReport, dry: bool
 ) -> None:
     import bot.models  # noqa: F401  (registers every table on Base)
-    from bot.users import FAILURE_WINDOW, SESSION_IDLE, SESSION_MAX, LoginFailure, StaffSession
+    from bot.triage.users import FAILURE_WINDOW, SESSION_IDLE, SESSION_MAX, LoginFailure, StaffSession
 
     existing = set(inspect(engine).get_table_names())
     with engine.begin() as connection:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.evaluation.rasa_cli import NO_TRAINING_CACHE, rasa_env, run_module, spawn
-from bot.launcher import build_services, write_runtime_config
+from bot.stack import build_services, write_runtime_config
 
 READY_TIMEOUT_S = 600
 

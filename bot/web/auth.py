@@ -18,7 +18,7 @@ from sanic.response import BaseHTTPResponse, HTTPResponse, json, redirect
 
 from bot.config import Settings
 from bot.db import session_scope
-from bot.users import SESSION_MAX, SignedIn, csrf_matches, resume_session
+from bot.triage.users import SESSION_MAX, SignedIn, csrf_matches, resume_session
 
 SESSION_COOKIE = "iop_staff_session"
 LOGIN_PATH = "/console/login"

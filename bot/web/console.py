@@ -28,7 +28,7 @@ from bot.referral.vocab import INSURANCE
 from bot.screening.engine import ScreeningInputError
 from bot.screening.flow import QUESTION_ORDER
 from bot.screening.messages import DISCLAIMER, LEVEL_NAMES
-from bot.users import (
+from bot.triage.users import (
     ROLES,
     UserError,
     add_user,

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from bot.db import init_db, session_scope
-from bot.users import add_user
+from bot.triage.users import add_user
 from tests.browser.widget_harness import CHROMIUM, PROJECT_ROOT, free_port, launch_chromium
 from tests.unit.console_support import PASSWORD, make_app, seed_queue
 

@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 
 from bot.config import Settings
-from bot.launcher import READY_TIMEOUT_S, Service, stop_all, wait_ready, write_runtime_config
 from bot.migrate import upgrade
 from bot.production import production_env, production_services
+from bot.stack import READY_TIMEOUT_S, Service, stop_all, wait_ready, write_runtime_config
 from tests.integration.stack import PROJECT_ROOT, free_port, service_log
 
 

@@ -14,7 +14,7 @@ from sanic import Sanic
 
 from bot.config import Settings
 from bot.db import session_scope
-from bot.users import add_user
+from bot.triage.users import add_user
 from bot.web.app import create_app
 
 PASSWORD = "correct horse battery"

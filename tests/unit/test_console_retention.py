@@ -12,7 +12,7 @@ from bot.db import session_scope
 from bot.referral.store import CallbackRequest, HandoffRequest
 from bot.retention import purge, retention_days, tracker_store_url
 from bot.screening.store import ScreeningRow
-from bot.users import StaffSession, add_user, start_session
+from bot.triage.users import StaffSession, add_user, start_session
 from tests.unit.console_support import NOW, make_app, seed_queue
 
 

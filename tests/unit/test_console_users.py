@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.db import init_db, session_scope
-from bot.users import (
+from bot.triage.users import (
     FAILURE_WINDOW,
     MAX_FAILURES,
     SESSION_IDLE,
@@ -16,10 +16,10 @@ from bot.users import (
     add_user,
     authenticate,
     find_user,
-    main,
     resume_session,
     start_session,
 )
+from bot.users import main
 from tests.unit.console_support import NOW, PASSWORD
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.launcher import LaunchError
 from bot.production import (
     PRODUCTION_DEFAULTS,
     check_reachable,
@@ -16,6 +15,7 @@ from bot.production import (
     production_services,
     rasa_ports,
 )
+from bot.stack import LaunchError
 
 
 def test_backends_default_to_loopback_and_explicit_values_win() -> None:

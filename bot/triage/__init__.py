@@ -1,0 +1,1 @@
+"""Staff triage: accounts and sign-in (users), the audit log, and the work queue."""
