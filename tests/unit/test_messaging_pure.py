@@ -82,11 +82,13 @@ def test_non_string_settings_are_kept_and_the_template_is_not_modified():
     assert TEMPLATE["channels.sms.SmsInput"]["account_sid"] == "${TWILIO_ACCOUNT_SID}"
 
 
-def test_the_repository_credentials_file_renders_to_rest_and_socketio_without_env() -> None:
+def test_the_repository_channel_files_render_to_rest_and_socketio_without_env() -> None:
     import yaml
 
-    with open("credentials.yml", encoding="utf-8") as handle:
-        template = yaml.safe_load(handle)
+    template: dict = {}
+    for path in ("credentials.yml", "channels/messaging.yml"):
+        with open(path, encoding="utf-8") as handle:
+            template.update(yaml.safe_load(handle))
     always_on = {"channels.rest.RestInput", "channels.socketio.SocketIOInput"}
     assert set(effective_credentials(template, {})) == always_on
     assert set(disabled_channels(template, {})) == set(template) - always_on

@@ -73,7 +73,13 @@ def test_container_config_command_writes_rasa_files_from_the_environment(
     assert endpoints["event_broker"]["url"] == "rabbitmq"
     assert endpoints["action_endpoint"]["url"] == "http://actions:5055/webhook"
     channels = yaml.safe_load((tmp_path / "credentials.yml").read_text())
-    assert any(name.split(".")[-1].lower() in {"rest", "restinput"} for name in channels)
+    assert set(channels) == {"channels.rest.RestInput", "channels.socketio.SocketIOInput"}
+    for name, value in {"TELEGRAM_TOKEN": "1:AA", "TELEGRAM_BOT_NAME": "iop_bot",
+                        "TELEGRAM_WEBHOOK_SECRET": "s3cret", "PUBLIC_URL": "https://bot.example.org"}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["config", "--out", str(tmp_path)]) == 0
+    telegram = yaml.safe_load((tmp_path / "credentials.yml").read_text())["channels.telegram.TelegramInput"]
+    assert telegram["webhook_url"] == "https://bot.example.org/webhooks/telegram/webhook"
 
 
 def test_web_app_on_a_migrated_schema_creates_no_tables(tmp_path: Path) -> None:
