@@ -3,16 +3,67 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
+ENV_FILE_VARIABLE = "IOP_ENV_FILE"
+"""Names another file to read instead of the checkout's `.env` (tests, several deployments)."""
+
+_ENV_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
 
 
 class ConfigError(ValueError):
     """A setting has a value the assistant cannot run with; the message names the variable."""
+
+
+def parse_env_file(text: str, source: str = ".env") -> dict[str, str]:
+    """`KEY=value` lines as a dict: `#` comments, blank lines, `export`, and quoted values.
+
+    An unquoted value ends at ` #` (a trailing comment); a quoted one is taken as written. Any other
+    line is an error naming the file and line, so a typo never silently drops a setting.
+    """
+    values: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _ENV_LINE.match(line)
+        if match is None:
+            raise ConfigError(f"{source}, line {number}: expected NAME=value, got {raw.strip()!r}")
+        name, value = match.groups()
+        if value[:1] in {'"', "'"} and value.endswith(value[0]) and len(value) >= 2:
+            value = value[1:-1]
+        else:
+            value = re.split(r"\s+#", value, maxsplit=1)[0].strip()
+        values[name] = value
+    return values
+
+
+def env_file_path(env: Mapping[str, str] | None = None) -> Path:
+    """The `.env` file to read: `IOP_ENV_FILE` if set, else `.env` in the checkout."""
+    env = os.environ if env is None else env
+    override = env.get(ENV_FILE_VARIABLE, "").strip()
+    return Path(override) if override else PROJECT_ROOT / ".env"
+
+
+@lru_cache(maxsize=1)
+def _env_file_values(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    return parse_env_file(path.read_text(encoding="utf-8"), str(path))
+
+
+def environment() -> dict[str, str]:
+    """The process environment over the `.env` file: a variable set in the shell always wins.
+
+    Read once per process (settings change with a restart, as for any server).
+    """
+    return {**_env_file_values(env_file_path()), **os.environ}
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
@@ -52,8 +103,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from `env` (default: the process environment)."""
-        env = os.environ if env is None else env
+        """Build settings from `env` (default: the process environment over `.env`)."""
+        env = environment() if env is None else env
         rasa_port = _port(env, "RASA_PORT", 5005)
         host = env.get("BIND_HOST", "127.0.0.1").strip() or "127.0.0.1"
         return cls(

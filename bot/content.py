@@ -8,14 +8,13 @@ action server is down. `python -m bot.content` writes them; `make train` and `ma
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import yaml
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, environment
 
 CONTENT_DIR = PROJECT_ROOT / "content"
 GENERATED_DIR = PROJECT_ROOT / "data" / "generated"
@@ -32,7 +31,7 @@ def _faq() -> Responses:
 def _crisis() -> Responses:
     from bot.safety.resources import render_crisis_responses
 
-    country = os.environ.get("CRISIS_COUNTRY", "US").strip() or "US"
+    country = environment().get("CRISIS_COUNTRY", "US").strip() or "US"
     return render_crisis_responses(CONTENT_DIR / "crisis_resources.yml", country)
 
 

@@ -6,7 +6,6 @@ SQLAlchemy 1.4 in 2.0 style (`future=True`, `select()`). Tables live next to the
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +15,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
-from bot.config import default_database_url
+from bot.config import default_database_url, environment
 
 # Typed as Any: without the SQLAlchemy mypy plugin a declarative base is opaque to mypy.
 Base: Any = declarative_base()
@@ -24,7 +23,7 @@ Base: Any = declarative_base()
 
 def database_url() -> str:
     """`DATABASE_URL`, or the embedded SQLite default."""
-    return os.environ.get("DATABASE_URL", "").strip() or default_database_url()
+    return environment().get("DATABASE_URL", "").strip() or default_database_url()
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:

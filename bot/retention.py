@@ -10,7 +10,6 @@ cutoff. The audit log is kept (it is the record of who saw what). Run it daily, 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -19,7 +18,7 @@ from typing import Any, Mapping, Sequence
 from sqlalchemy import Table, column, delete, func, inspect, or_, select, table
 from sqlalchemy.engine import Connection, Engine
 
-from bot.config import ConfigError
+from bot.config import ConfigError, environment
 from bot.db import Base, get_engine
 
 DEFAULT_RETENTION_DAYS = 90
@@ -45,7 +44,7 @@ class PurgeReport:
 
 def retention_days(env: Mapping[str, str] | None = None) -> int:
     """`RETENTION_DAYS` as a positive whole number of days (default 90)."""
-    env = os.environ if env is None else env
+    env = environment() if env is None else env
     raw = env.get("RETENTION_DAYS", "").strip()
     if not raw:
         return DEFAULT_RETENTION_DAYS

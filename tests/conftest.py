@@ -14,6 +14,9 @@ import pytest
 
 from tests.integration.stack import RunningStack, start_stack
 
+# A developer's .env must not change what the tests see; tests that read an env file name their own.
+os.environ["IOP_ENV_FILE"] = os.devnull
+
 
 def _model_path() -> Path:
     from bot.training import model_path

@@ -7,13 +7,14 @@ Sat 10:00-14:00"); "always" or "never" (tests, demos). `STAFF_TIMEZONE`: an IANA
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config import environment
 
 DEFAULT_STAFF_HOURS: Final = "Mon-Fri 09:00-17:00"
 DEFAULT_STAFF_TIMEZONE: Final = "America/New_York"
@@ -86,7 +87,7 @@ def parse_staff_hours(spec: str, timezone: str = DEFAULT_STAFF_TIMEZONE) -> Staf
 
 def staff_hours_from_env(env: Mapping[str, str] | None = None) -> StaffHours:
     """StaffHours from STAFF_HOURS and STAFF_TIMEZONE (documented defaults when unset)."""
-    env = os.environ if env is None else env
+    env = environment() if env is None else env
     spec = env.get("STAFF_HOURS", "").strip() or DEFAULT_STAFF_HOURS
     timezone = env.get("STAFF_TIMEZONE", "").strip() or DEFAULT_STAFF_TIMEZONE
     return parse_staff_hours(spec, timezone)

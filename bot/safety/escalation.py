@@ -8,7 +8,6 @@ staff console's login, because on some channels it is a phone number.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -16,6 +15,7 @@ from typing import Any, Callable
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.config import environment
 from bot.db import session_scope
 from bot.safety.detector import CATEGORIES
 from bot.safety.store import Escalation
@@ -116,7 +116,7 @@ def record_escalation(
         escalation_id = store_record(record, db_url)
     except SQLAlchemyError as exc:
         logger.error("escalation not stored (%s): category=%s", type(exc).__name__, record.category)
-    url = webhook_url if webhook_url is not None else os.environ.get(WEBHOOK_ENV, "").strip()
+    url = webhook_url if webhook_url is not None else environment().get(WEBHOOK_ENV, "").strip()
     notified = "not_configured"
     if url:
         try:

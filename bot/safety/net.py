@@ -8,10 +8,10 @@ which detects a safety concern and returns the country's crisis message for it.
 from __future__ import annotations
 
 import logging
-import os
 from functools import lru_cache
 from pathlib import Path
 
+from bot.config import environment
 from bot.safety.detector import detect
 from bot.safety.resources import _country, crisis_text, load_resources
 
@@ -32,7 +32,7 @@ def crisis_reply(text: str | None, country: str | None = None) -> tuple[str, str
     Fails safe: if detection itself breaks, the full default crisis message is returned, because
     silence is the worse error for a message nobody else will answer.
     """
-    country = country or os.environ.get("CRISIS_COUNTRY", "").strip() or "US"
+    country = country or environment().get("CRISIS_COUNTRY", "").strip() or "US"
     try:
         finding = detect(text or "")
     except Exception:  # any detector failure must fail safe, never silent
