@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import signal
 import sys
 from pathlib import Path
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, environment
 from bot.stack import (
     LaunchError,
     build_services,
     check_port_free,
+    first_account_note,
     ready_banner,
     supervise,
     write_runtime_config,
@@ -22,7 +22,7 @@ from bot.stack import (
 
 def run(model: Path) -> int:
     """Start the stack and supervise it until Ctrl-C or a child dies."""
-    env = dict(os.environ)
+    env = environment()
     env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(32))
     env.setdefault("COOKIE_SECURE", "0")  # plain http on localhost
     settings = Settings.from_env(env)
@@ -36,7 +36,8 @@ def run(model: Path) -> int:
         check_port_free(settings.host, port, variable)
     endpoints, credentials = write_runtime_config(settings, env)
     services = build_services(settings, model, endpoints, credentials)
-    return supervise(services, env, ready_banner(settings))
+    return supervise(services, env, ready_banner(settings), lambda: first_account_note(settings.database_url))
+
 
 
 def main(argv: list[str] | None = None) -> int:

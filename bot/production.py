@@ -8,7 +8,6 @@ The app's schema is migrated with Alembic first (never `create_all`). See docs/p
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import socket
 import sys
@@ -17,12 +16,13 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from bot.config import VAR_DIR, Settings
+from bot.config import VAR_DIR, Settings, environment
 from bot.stack import (
     LaunchError,
     Service,
     build_services,
     check_port_free,
+    first_account_note,
     ready_banner,
     supervise,
     write_runtime_config,
@@ -94,7 +94,7 @@ def check_reachable(url: str, variable: str, timeout: float = 3.0) -> None:
 
 def write_config(out_dir: Path, env: Mapping[str, str] | None = None) -> tuple[Path, Path]:
     """Write endpoints.yml and credentials.yml for one Rasa container from its environment."""
-    env = dict(os.environ if env is None else env)
+    env = dict(environment() if env is None else env)
     return write_runtime_config(Settings.from_env(env), env, out_dir)
 
 
@@ -114,7 +114,7 @@ def run_production(model: Path) -> int:
     """Check the backends, migrate, start the scaled-out stack and supervise it until Ctrl-C."""
     from bot.migrate import upgrade  # Alembic loads only on this path
 
-    env = production_env(os.environ)
+    env = production_env(environment())
     settings = Settings.from_env(env)
     if not model.is_file():
         raise LaunchError(f"no trained model at {model}: run `make train` first")
@@ -133,7 +133,9 @@ def run_production(model: Path) -> int:
     upgrade(settings.database_url)
     endpoints, credentials = write_runtime_config(settings, env)
     services = production_services(settings, model, endpoints, credentials)
-    return supervise(services, env, ready_banner(settings, ports))
+    return supervise(
+        services, env, ready_banner(settings, ports), lambda: first_account_note(settings.database_url)
+    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Mapping
 
 import yaml
 
@@ -54,9 +54,15 @@ def check_port_free(host: str, port: int, variable: str) -> None:
             ) from None
 
 
-def credentials_config(path: Path, env: dict[str, str]) -> dict[str, Any]:
+CREDENTIALS_FILES = (PROJECT_ROOT / "credentials.yml", PROJECT_ROOT / "channels" / "messaging.yml")
+"""Rasa's own credentials (REST, socket.io; `rasa run` reads it as is) and the opt-in messaging channels."""
+
+
+def credentials_config(env: Mapping[str, str], paths: tuple[Path, ...] = CREDENTIALS_FILES) -> dict[str, Any]:
     """The channels to enable: rest and socketio always, messaging ones only when configured."""
-    template = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    template: dict[str, Any] = {}
+    for path in paths:
+        template.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     return effective_credentials(template, env)
 
 
@@ -78,7 +84,7 @@ def write_runtime_config(
     )
     credentials = out_dir / "credentials.yml"
     _write_private(
-        credentials, yaml.safe_dump(credentials_config(PROJECT_ROOT / "credentials.yml", env))
+        credentials, yaml.safe_dump(credentials_config(env))
     )
     return endpoints, credentials
 
@@ -157,8 +163,14 @@ def ready_banner(settings: Settings, rasa_ports: tuple[int, ...] = ()) -> str:
     )
 
 
-def supervise(services: list[Service], env: dict[str, str], banner: str) -> int:
-    """Start `services` in order, wait until all answer, then watch them until Ctrl-C or one dies."""
+def supervise(
+    services: list[Service], env: dict[str, str], banner: str, after_ready: Callable[[], str] | None = None
+) -> int:
+    """Start `services` in order, wait until all answer, then watch them until Ctrl-C or one dies.
+
+    `after_ready` adds a note below the URLs once everything answers (e.g. how to create the first
+    staff account).
+    """
     started = time.monotonic()
     try:
         for service in services:
@@ -169,7 +181,9 @@ def supervise(services: list[Service], env: dict[str, str], banner: str) -> int:
         deadline = time.monotonic() + READY_TIMEOUT_S
         for service in services:
             wait_ready(service, deadline)
-        print(f"\nReady in {time.monotonic() - started:.0f} s.\n{banner}\nPress Ctrl-C to stop.", flush=True)
+        note = after_ready() if after_ready else ""
+        elapsed = time.monotonic() - started
+        print(f"\nReady in {elapsed:.0f} s.\n{banner}\n{note}Press Ctrl-C to stop.", flush=True)
         while all(s.process and s.process.poll() is None for s in services):
             time.sleep(1)
         dead = next(s for s in services if s.process and s.process.poll() is not None)
@@ -179,3 +193,22 @@ def supervise(services: list[Service], env: dict[str, str], banner: str) -> int:
         return 0
     finally:
         stop_all(services)
+
+
+def first_account_note(database_url: str) -> str:
+    """How to create the first staff account, when nobody can sign in to the console yet."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db import session_scope
+    from bot.triage.users import FIRST_ACCOUNT_COMMAND, count_active_users
+
+    try:
+        with session_scope(database_url) as session:
+            if count_active_users(session):
+                return ""
+    except SQLAlchemyError:
+        return ""  # the web app reports database problems itself
+    return (
+        "\nNo staff account exists yet, so nobody can sign in to the console. Create the first one\n"
+        f"(the password is prompted) in another terminal:\n  {FIRST_ACCOUNT_COMMAND}\n\n"
+    )

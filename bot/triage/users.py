@@ -159,6 +159,16 @@ def add_user(session: Session, username: str, password: str, role: str = "staff"
     return user
 
 
+FIRST_ACCOUNT_COMMAND = ".venv/bin/python -m bot.users add NAME --role admin"
+"""How the first administrator is created on the server (the password is prompted)."""
+
+
+def count_active_users(session: Session) -> int:
+    """How many accounts can sign in; 0 means a new installation that needs its first account."""
+    query = select(func.count(StaffUser.id)).where(StaffUser.active.is_(True))
+    return int(session.execute(query).scalar_one())
+
+
 def list_users(session: Session) -> list[StaffUser]:
     """Every account, by username."""
     return list(session.execute(select(StaffUser).order_by(StaffUser.username)).scalars())

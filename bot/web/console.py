@@ -29,10 +29,12 @@ from bot.screening.engine import ScreeningInputError
 from bot.screening.flow import QUESTION_ORDER
 from bot.screening.messages import DISCLAIMER, LEVEL_NAMES
 from bot.triage.users import (
+    FIRST_ACCOUNT_COMMAND,
     ROLES,
     UserError,
     add_user,
     authenticate,
+    count_active_users,
     csrf_matches,
     end_session,
     list_users,
@@ -91,6 +93,12 @@ def _db_url(request: Request) -> str:
 
 # -- sign-in --------------------------------------------------------------------------------------
 
+def _needs_first_account(request: Request) -> bool:
+    """True on a new installation: no account can sign in yet, so the page says how to create one."""
+    with session_scope(_db_url(request)) as db:
+        return count_active_users(db) == 0
+
+
 def _login_page(request: Request, error: str = "", status: int = 200) -> HTTPResponse:
     login_csrf = secrets.token_urlsafe(32)
     response = render(
@@ -100,6 +108,7 @@ def _login_page(request: Request, error: str = "", status: int = 200) -> HTTPRes
         error=error,
         login_csrf=login_csrf,
         next=auth.safe_next(request.args.get("next")),
+        first_account_command=FIRST_ACCOUNT_COMMAND if _needs_first_account(request) else "",
     )
     response.cookies[LOGIN_CSRF_COOKIE] = login_csrf
     cookie = response.cookies[LOGIN_CSRF_COOKIE]

@@ -220,3 +220,27 @@ async def test_console_pages_send_security_headers(tmp_path):
         page = await client.get("/console/login")
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["cache-control"] == "no-store"
+
+
+async def test_a_new_installation_says_how_to_create_the_first_account(tmp_path):
+    app = make_app(tmp_path)
+    async with client_for(app) as client:
+        page = (await client.get(LOGIN_PATH)).text
+        assert "No staff account exists yet" in page
+        assert ".venv/bin/python -m bot.users add NAME --role admin" in page
+        create_user(app, "sam", role="admin")
+        page = (await client.get(LOGIN_PATH)).text
+        assert "No staff account exists yet" not in page and "bot.users add" not in page
+
+
+def test_make_run_prints_the_first_account_command_until_one_exists(tmp_path):
+    from bot.db import init_db
+    from bot.stack import first_account_note
+    from bot.triage.users import add_user
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    init_db(url)
+    assert ".venv/bin/python -m bot.users add NAME --role admin" in first_account_note(url)
+    with session_scope(url) as db:
+        add_user(db, "kim", PASSWORD, "admin")
+    assert first_account_note(url) == ""
