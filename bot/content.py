@@ -73,9 +73,18 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError, yaml.YAMLError) as exc:
         print(f"content error: {exc}", file=sys.stderr)
         return 1
-    for path in written:
-        print(f"rendered {path}")
+    for name in RENDERERS:
+        path = args.out / f"{name}.yml"
+        print(f"{'rendered' if path in written else 'up to date'}: {_shown(path)}")
     return 0
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the checkout when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
 
 
 if __name__ == "__main__":
