@@ -272,8 +272,10 @@ COMMANDS: dict[str, Spec] = {
             "--from-literal=redis-password=... --from-literal=rabbitmq-host=... "
             "--from-literal=rabbitmq-user=... --from-literal=rabbitmq-password=...",
             "helm repo add rasa https://helm.rasa.com",
-            "helm install iop rasa/rasa -f deploy/helm/values.yml --set applicationSettings.token=$RASA_AUTH_TOKEN",
-            "helm install iop-actions rasa/rasa-action-server --set image.repository=registry.example.org/iop-actions",
+            "helm install iop rasa/rasa -f deploy/helm/values.yml "
+            "--set applicationSettings.token=$RASA_AUTH_TOKEN",
+            "helm install iop-actions rasa/rasa-action-server "
+            "--set image.repository=registry.example.org/iop-actions",
         )
     },
 }

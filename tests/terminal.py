@@ -40,7 +40,7 @@ class TerminalSession:
         if pid == 0:  # the child: becomes the command
             try:
                 os.chdir(cwd)
-                os.execvpe("bash", ["bash", "-c", command], {**env, "COLUMNS": "160", "LINES": "50"})  # noqa: S606
+                os.execvpe("bash", ["bash", "-c", command], {**env, "COLUMNS": "160", "LINES": "50"})
             finally:
                 os._exit(127)
         # A real terminal's size: Rasa's prompts wrap text to it (a 0-column pty makes them crash).
@@ -54,14 +54,16 @@ class TerminalSession:
         while not regex.search(self.output):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise TerminalTimeout(f"no {pattern!r} after {timeout:.0f} s; output ends:\n{self.output[-3000:]}")
+                tail = self.output[-3000:]
+                raise TerminalTimeout(f"no {pattern!r} after {timeout:.0f} s; output ends:\n{tail}")
             ready, _, _ = select.select([self.fd], [], [], min(remaining, 1.0))
             if not ready:
                 continue
             try:
                 chunk = os.read(self.fd, 65536)
             except OSError:  # the program closed its terminal (exited)
-                raise TerminalTimeout(f"exited before {pattern!r}; output ends:\n{self.output[-3000:]}") from None
+                tail = self.output[-3000:]
+                raise TerminalTimeout(f"exited before {pattern!r}; output ends:\n{tail}") from None
             self._raw.append(chunk.decode("utf-8", errors="replace"))
             self.output = _ANSI.sub("", "".join(self._raw))
         return self.output

@@ -63,7 +63,7 @@ def _environment(workdir: Path) -> dict[str, str]:
 
 
 def _bash(text: str, env: dict[str, str], cwd: Path, stdin: str | None, timeout: float) -> str:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         ["bash", "-c", text], input=stdin, capture_output=True, text=True, cwd=cwd, env=env,
         timeout=timeout,
     )
@@ -111,7 +111,7 @@ def _serve(command: DocCommand, spec: Serve, env: dict[str, str], workdir: Path)
     probe = spec.probe.format(port=port, web_port=env["WEB_PORT"], rasa_port=env["RASA_PORT"])
     log = workdir / "server.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             ["bash", "-c", text], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
