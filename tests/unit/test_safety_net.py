@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import get_engine, init_db, session_scope
-from bot.safety.net import crisis_reply
+from bot.safety.detector import CATEGORIES, SafetyFinding
+from bot.safety.net import RESOURCES_PATH, _message, crisis_reply
+from bot.safety.resources import DETAILS, LANGUAGES, render_crisis_responses
 
 CRISIS = "I took a whole bottle of pills and I feel really strange"
 ORDINARY = "how many hours a week is IOP?"
@@ -25,6 +28,33 @@ def test_crisis_reply_gives_the_category_message() -> None:
 
 def test_ordinary_messages_get_no_crisis_reply() -> None:
     assert crisis_reply(ORDINARY, "US") is None
+
+
+def test_the_finding_has_no_detail_and_english_until_the_detector_says_otherwise() -> None:
+    finding = SafetyFinding("suicide", "want to die", "suicide.direct")
+    assert (finding.detail, finding.language) == ("none", "en")
+
+
+@pytest.mark.parametrize("country", ["US", "CA"])
+def test_the_net_sends_exactly_what_rasa_would_for_every_situation(country: str) -> None:
+    rendered = render_crisis_responses(RESOURCES_PATH, country)["utter_crisis"]
+    by_slots = {
+        tuple(c["value"] for c in v["condition"]): v["text"] for v in rendered if "condition" in v
+    }
+    for category, detail, language in itertools.product(CATEGORIES, DETAILS, LANGUAGES):
+        assert _message(category, country, detail, language) == by_slots[(category, detail, language)]
+    assert _message(None, country) == next(v["text"] for v in rendered if "condition" not in v)
+
+
+def test_crisis_reply_follows_the_findings_detail_and_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    finding = SafetyFinding("abuse", "me pega", "abuse.es", detail="child_abuse", language="es")
+    monkeypatch.setattr("bot.safety.net.detect", lambda _text: finding)
+    reply = crisis_reply("mi papá me pega", "US")
+    assert reply is not None
+    text, category = reply
+    assert category == "abuse"
+    assert text == _message("abuse", "US", "child_abuse", "es")
+    assert "1-800-422-4453" in text and "llama al 911" in text
 
 
 def test_a_broken_detector_fails_safe(monkeypatch: pytest.MonkeyPatch) -> None:
