@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import get_engine, init_db, session_scope
+from bot.referral.store import HandoffRequest, flag_urgent_handoff, open_handoff_request
 from bot.safety.detector import CATEGORIES, SafetyFinding
 from bot.safety.net import RESOURCES_PATH, _message, crisis_reply
 from bot.safety.resources import DETAILS, LANGUAGES, render_crisis_responses
@@ -76,6 +77,28 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+def _handoffs(url: str) -> list[tuple[str, bool, str | None]]:
+    with session_scope(url) as session:
+        rows = session.scalars(select(HandoffRequest).order_by(HandoffRequest.id))
+        return [(r.conversation_id, bool(r.urgent), r.crisis_category) for r in rows]
+
+
+def test_flag_urgent_handoff_marks_only_an_open_handoff(database: str) -> None:
+    with session_scope(database) as session:
+        open_handoff_request(session, "person-1", "rest")
+    assert flag_urgent_handoff("person-2", "suicide", database) is False
+    assert flag_urgent_handoff("person-1", "suicide", database) is True
+    assert _handoffs(database) == [("person-1", True, "suicide")]
+
+
+def test_flag_urgent_handoff_never_raises_when_the_database_is_down(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "app.db").mkdir()  # a directory: SQLite cannot open it
+    assert flag_urgent_handoff("person-1", "suicide", f"sqlite:///{tmp_path / 'app.db'}") is None
+    assert "not marked urgent" in caplog.text and "person-1" not in caplog.text
+
+
 def _escalations(url: str) -> list[Any]:
     from bot.safety.store import Escalation
 
@@ -114,6 +137,27 @@ class TestHandlerWrapper:
         assert len(messages) == 1 and "911" in messages[0]["text"]
         rows = _escalations(database)
         assert [(r.category, r.channel) for r in rows] == [("overdose", "rest")]
+
+    async def test_paused_hand_off_crisis_marks_the_hand_off_urgent(self, database: str) -> None:
+        with session_scope(database) as session:
+            open_handoff_request(session, "person-1", "rest")
+        messages, error = await self._run(CRISIS, "silent")
+        assert error is None
+        assert [m["text"] for m in messages] == [crisis_reply(CRISIS, "US")[0]]  # type: ignore[index]
+        assert [(r.category, r.sender_id) for r in _escalations(database)] == [("overdose", "person-1")]
+        assert _handoffs(database) == [("person-1", True, "overdose")]
+
+    async def test_crisis_resources_go_out_with_the_database_down(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        (tmp_path / "app.db").mkdir()  # a directory: SQLite cannot open it
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+        monkeypatch.setenv("STAFF_WEBHOOK_URL", "")
+        get_engine.cache_clear()
+        messages, error = await self._run(CRISIS, "silent")
+        assert error is None
+        assert len(messages) == 1 and "911" in messages[0]["text"]
+        assert "person-1" not in caplog.text and CRISIS not in caplog.text
 
     async def test_answered_crisis_is_not_answered_twice(self, database: str) -> None:
         messages, _ = await self._run(CRISIS, "answers")
