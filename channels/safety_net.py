@@ -2,7 +2,9 @@
 
 Rasa answers crisis messages itself (utter_crisis, even with the action server down). It stays silent
 while a conversation is paused for a human hand-off, and a failure inside Rasa can leave a message
-unanswered; in both cases this wrapper sends the crisis message and records an escalation for staff.
+unanswered; in both cases this wrapper sends the crisis message, records an escalation for staff and
+marks the conversation's open hand-off (if any) urgent in the staff queue. The bookkeeping comes after
+the reply and never fails it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.referral.store import flag_urgent_handoff
 from bot.safety.escalation import record_escalation
 from bot.safety.net import crisis_reply
 
@@ -37,6 +40,19 @@ class CountingOutputChannel:
         return getattr(self.inner, name)
 
 
+def after_crisis_reply(category: str | None, channel: str | None, sender_id: str | None) -> None:
+    """Escalation for staff, then the open hand-off marked urgent; logs failures, never raises."""
+    steps = (
+        lambda: record_escalation(category, channel, sender_id),
+        lambda: flag_urgent_handoff(sender_id or "", category),
+    )
+    for step in steps:
+        try:
+            step()
+        except Exception as exc:  # the crisis reply is already out; bookkeeping must not fail it
+            logger.error("crisis bookkeeping failed (%s): category=%s", type(exc).__name__, category)
+
+
 def with_crisis_safety_net(on_new_message: Handler) -> Handler:
     """Rasa's handler, plus crisis resources whenever Rasa sent nothing for a crisis message."""
 
@@ -54,7 +70,7 @@ def with_crisis_safety_net(on_new_message: Handler) -> Handler:
                 text, category = reply
                 await counting.inner.send_text_message(message.sender_id, text)
                 await asyncio.to_thread(
-                    record_escalation, category, message.input_channel, message.sender_id
+                    after_crisis_reply, category, message.input_channel, message.sender_id
                 )
                 logger.warning("crisis resources sent by the channel safety net (%s)", category)
                 return result

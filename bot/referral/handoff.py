@@ -1,16 +1,15 @@
-"""Human handoff: what to tell the person, and how a paused conversation still answers a crisis (pure).
+"""Human handoff: what to tell the person when they ask for a person (pure).
 
-While staff have the conversation, Rasa is paused (`ConversationPaused`) and predicts nothing, so
-the bot's own crisis reply would never run. The channel layer (web app) therefore calls
-`route_paused_message` for every message of a paused conversation *before* forwarding it: when
-crisis language is detected, it sends `crisis_reply` at once, marks the handoff urgent in the
-staff queue (`bot.referral.store.mark_handoff_urgent`) and still forwards the message so the
-transcript stays complete.
+While staff have the conversation, Rasa is paused (`ConversationPaused`): it records the person's
+messages, so the transcript stays complete, but answers nothing, so its own crisis reply never runs.
+Every channel's safety net (`channels/safety_net.py`) covers that gap: when Rasa sent nothing, it
+runs crisis detection itself (`bot.safety.net.crisis_reply`), sends the crisis message, records an
+escalation for staff and marks the open hand-off urgent in the staff queue
+(`bot.referral.store.flag_urgent_handoff`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,28 +45,3 @@ def plan_handoff(hours: StaffHours, now: datetime) -> HandoffPlan:
         else "Our staff are not available in this chat."
     )
     return HandoffPlan(False, f"{when} I can ask our intake team to call you back instead. {HELPLINES}")
-
-
-@dataclass(frozen=True)
-class PausedRoute:
-    """For a message in a paused (staff-handled) conversation."""
-
-    crisis_category: str | None
-    detector_failed: bool = False
-
-    @property
-    def needs_crisis_reply(self) -> bool:
-        """Whether the channel layer must answer with the general crisis reply right away."""
-        return self.crisis_category is not None or self.detector_failed
-
-
-def route_paused_message(text: str, detect: Callable[[str], str | None]) -> PausedRoute:
-    """Run crisis detection (e.g. a wrapper over `bot.safety`) on a message Rasa will not answer.
-
-    `detect` returns a crisis category or None. A failing detector counts as a crisis (fail safe):
-    the person then gets the crisis resources rather than silence.
-    """
-    try:
-        return PausedRoute(detect(text or ""))
-    except Exception:  # any detector failure must fail safe
-        return PausedRoute(None, detector_failed=True)

@@ -54,11 +54,17 @@ class PatternError(ValueError):
 
 @dataclass(frozen=True)
 class SafetyFinding:
-    """A crisis signal: the safety category, the phrase that matched and the rule that fired."""
+    """A crisis signal: the safety category, the phrase that matched and the rule that fired.
+
+    `detail` (none, child_abuse, sexual_assault, domestic_violence) and `language` (en, es) choose
+    the crisis reply's resources and language (bot.safety.resources.crisis_message).
+    """
 
     category: str
     phrase: str
     rule_id: str
+    detail: str = "none"
+    language: str = "en"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.referral.handoff import HELPLINES, plan_handoff, route_paused_message
+from bot.referral.handoff import HELPLINES, plan_handoff
 from bot.referral.hours import (
     StaffHoursError,
     describe_opening,
@@ -112,17 +112,3 @@ def test_handoff_plan_in_and_out_of_hours() -> None:
     assert "988" in HELPLINES and "1-800-662-4357" in HELPLINES and "911" in HELPLINES
     never = plan_handoff(staff_hours_from_env({"STAFF_HOURS": "never"}), ny(0, 10))
     assert not never.staff_available and "not available" in never.message
-
-
-def test_paused_messages_are_checked_for_crisis_and_fail_safe() -> None:
-    def detect(text: str) -> str | None:
-        return "suicide" if "end it" in text else None
-
-    def broken(text: str) -> str | None:
-        raise RuntimeError("model missing")
-
-    assert route_paused_message("I want to end it all", detect).crisis_category == "suicide"
-    assert route_paused_message("I want to end it all", detect).needs_crisis_reply
-    assert not route_paused_message("what time is group?", detect).needs_crisis_reply
-    failed = route_paused_message("anything", broken)
-    assert failed.needs_crisis_reply and failed.detector_failed and failed.crisis_category is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import get_engine, init_db, session_scope
-from bot.safety.net import crisis_reply
+from bot.referral.store import HandoffRequest, flag_urgent_handoff, open_handoff_request
+from bot.safety.detector import CATEGORIES, SafetyFinding
+from bot.safety.net import RESOURCES_PATH, _message, crisis_reply
+from bot.safety.resources import DETAILS, LANGUAGES, render_crisis_responses
 
 CRISIS = "I took a whole bottle of pills and I feel really strange"
 ORDINARY = "how many hours a week is IOP?"
@@ -25,6 +29,33 @@ def test_crisis_reply_gives_the_category_message() -> None:
 
 def test_ordinary_messages_get_no_crisis_reply() -> None:
     assert crisis_reply(ORDINARY, "US") is None
+
+
+def test_the_finding_has_no_detail_and_english_until_the_detector_says_otherwise() -> None:
+    finding = SafetyFinding("suicide", "want to die", "suicide.direct")
+    assert (finding.detail, finding.language) == ("none", "en")
+
+
+@pytest.mark.parametrize("country", ["US", "CA"])
+def test_the_net_sends_exactly_what_rasa_would_for_every_situation(country: str) -> None:
+    rendered = render_crisis_responses(RESOURCES_PATH, country)["utter_crisis"]
+    by_slots = {
+        tuple(c["value"] for c in v["condition"]): v["text"] for v in rendered if "condition" in v
+    }
+    for category, detail, language in itertools.product(CATEGORIES, DETAILS, LANGUAGES):
+        assert _message(category, country, detail, language) == by_slots[(category, detail, language)]
+    assert _message(None, country) == next(v["text"] for v in rendered if "condition" not in v)
+
+
+def test_crisis_reply_follows_the_findings_detail_and_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    finding = SafetyFinding("abuse", "me pega", "abuse.es", detail="child_abuse", language="es")
+    monkeypatch.setattr("bot.safety.net.detect", lambda _text: finding)
+    reply = crisis_reply("mi papá me pega", "US")
+    assert reply is not None
+    text, category = reply
+    assert category == "abuse"
+    assert text == _message("abuse", "US", "child_abuse", "es")
+    assert "1-800-422-4453" in text and "llama al 911" in text
 
 
 def test_a_broken_detector_fails_safe(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,6 +75,28 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     get_engine.cache_clear()
     init_db(url)
     return url
+
+
+def _handoffs(url: str) -> list[tuple[str, bool, str | None]]:
+    with session_scope(url) as session:
+        rows = session.scalars(select(HandoffRequest).order_by(HandoffRequest.id))
+        return [(r.conversation_id, bool(r.urgent), r.crisis_category) for r in rows]
+
+
+def test_flag_urgent_handoff_marks_only_an_open_handoff(database: str) -> None:
+    with session_scope(database) as session:
+        open_handoff_request(session, "person-1", "rest")
+    assert flag_urgent_handoff("person-2", "suicide", database) is False
+    assert flag_urgent_handoff("person-1", "suicide", database) is True
+    assert _handoffs(database) == [("person-1", True, "suicide")]
+
+
+def test_flag_urgent_handoff_never_raises_when_the_database_is_down(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "app.db").mkdir()  # a directory: SQLite cannot open it
+    assert flag_urgent_handoff("person-1", "suicide", f"sqlite:///{tmp_path / 'app.db'}") is None
+    assert "not marked urgent" in caplog.text and "person-1" not in caplog.text
 
 
 def _escalations(url: str) -> list[Any]:
@@ -84,6 +137,27 @@ class TestHandlerWrapper:
         assert len(messages) == 1 and "911" in messages[0]["text"]
         rows = _escalations(database)
         assert [(r.category, r.channel) for r in rows] == [("overdose", "rest")]
+
+    async def test_paused_hand_off_crisis_marks_the_hand_off_urgent(self, database: str) -> None:
+        with session_scope(database) as session:
+            open_handoff_request(session, "person-1", "rest")
+        messages, error = await self._run(CRISIS, "silent")
+        assert error is None
+        assert [m["text"] for m in messages] == [crisis_reply(CRISIS, "US")[0]]  # type: ignore[index]
+        assert [(r.category, r.sender_id) for r in _escalations(database)] == [("overdose", "person-1")]
+        assert _handoffs(database) == [("person-1", True, "overdose")]
+
+    async def test_crisis_resources_go_out_with_the_database_down(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        (tmp_path / "app.db").mkdir()  # a directory: SQLite cannot open it
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+        monkeypatch.setenv("STAFF_WEBHOOK_URL", "")
+        get_engine.cache_clear()
+        messages, error = await self._run(CRISIS, "silent")
+        assert error is None
+        assert len(messages) == 1 and "911" in messages[0]["text"]
+        assert "person-1" not in caplog.text and CRISIS not in caplog.text
 
     async def test_answered_crisis_is_not_answered_twice(self, database: str) -> None:
         messages, _ = await self._run(CRISIS, "answers")
