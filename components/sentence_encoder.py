@@ -1,0 +1,94 @@
+"""Dense sentence features from the pretrained encoder (bot.encoder, all-MiniLM-L6-v2).
+
+Put it in config.yml beside the sparse featurizers, before DIETClassifier and ResponseSelector:
+
+    - name: components.sentence_encoder.SentenceEncoderFeaturizer
+
+It adds one 384-number sentence feature to the text of every message, and to the FAQ answers the
+ResponseSelector learns from, so both classifiers see meaning next to the character n-grams. The encoder
+is loaded once per process and shared; training encodes in batches; nothing is cached per conversation.
+Sentence features only: DIET and the ResponseSelector run without transformer layers here, so they
+classify from the sentence position alone and token-level vectors would add nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import RESPONSE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.encoder import MODEL_NAME, REVISION, SentenceEncoder, load_encoder
+
+ATTRIBUTES = (TEXT, RESPONSE)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds the all-MiniLM-L6-v2 sentence vector of the text (and of FAQ answers) as a dense feature."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """`model_dir`: the encoder's directory (None: bot.encoder's default); `batch_size` for training."""
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "model_dir": None,
+            "batch_size": 64,
+            # Part of the config, so a different encoder revision changes the training fingerprint.
+            "encoder": f"{MODEL_NAME}@{REVISION}",
+        }
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        """Packages the encoder needs beside Rasa."""
+        return ["transformers", "tokenizers"]
+
+    def __init__(self, config: dict[str, Any], name: str, encoder: SentenceEncoder) -> None:
+        super().__init__(name, {**self.get_default_config(), **config})
+        self._encoder = encoder
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        """Nothing beyond Rasa's own checks."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEncoderFeaturizer:
+        """Load (or reuse) the process's encoder."""
+        directory = config.get("model_dir")
+        return cls(config, execution_context.node_name, load_encoder(str(directory) if directory else None))
+
+    def _featurize(self, messages: list[Message], attribute: str) -> None:
+        texts = [m.get(attribute) for m in messages]
+        chosen = [(m, t) for m, t in zip(messages, texts, strict=True) if isinstance(t, str) and t.strip()]
+        if not chosen:
+            return
+        # Each distinct text once: every FAQ example carries its (long) answer as the response.
+        unique = list(dict.fromkeys(t for _m, t in chosen))
+        encoded = self._encoder.encode(unique, int(self._config["batch_size"]))
+        vectors = dict(zip(unique, encoded, strict=True))
+        for message, text in chosen:
+            self.add_features_to_message(None, vectors[text][np.newaxis, :], attribute, message)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Featurize every training example's text and every FAQ answer, in batches."""
+        for attribute in ATTRIBUTES:
+            self._featurize(training_data.training_examples, attribute)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Featurize incoming messages' text."""
+        self._featurize(messages, TEXT)
+        return messages
