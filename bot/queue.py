@@ -9,6 +9,10 @@ contributes no items. Ordering and merging are pure functions over `QueueItem`.
 Order: crisis escalations (and handoffs flagged urgent) first, then handoffs, callbacks, screenings;
 within a tier by risk (high first), then oldest first.
 
+Screenings reach the queue when completed or escalated, and also unfinished (in progress or stopped)
+when they disclosed risk or an answer was changed to a less worrying one (`bot.screening.disclosure`);
+their `attention` says why.
+
 Crisis escalations are one item per conversation, not per message (`crisis_items`): its highest risk,
 the category of its highest-risk message with the others listed, the first and the latest unresolved
 danger message and how many there are. The item's id is the conversation's first escalation, so its
@@ -29,6 +33,7 @@ from bot.db import Base
 from bot.referral import store as referral_store
 from bot.safety import store as safety_store
 from bot.screening import store as screening_store
+from bot.screening.disclosure import attention, describe_change, needs_staff
 
 Kind = Literal["crisis", "handoff", "callback", "screening"]
 Status = Literal["open", "claimed", "resolved"]
@@ -169,19 +174,25 @@ class StateView:
     status: Status = "open"
     claimed_by: str | None = None
     notes: tuple[str, ...] = ()
+    updated_at: datetime | None = None  # when it was claimed or resolved
+
+
+def _newer(moment: datetime | None, than: datetime | None) -> bool:
+    return moment is not None and than is not None and _aware(moment) > _aware(than)
 
 
 def merge(items: Iterable[QueueItem], states: Mapping[str, StateView]) -> list[QueueItem]:
     """Apply console states (by item key) to derived items; drop resolved ones; return in order.
 
-    An item whose source needs attention again (`reopens`: a crisis conversation with a danger message
-    after its resolution) is shown open and unclaimed, with its notes.
+    An item whose source needs attention again is shown open and unclaimed, with its notes: a crisis
+    conversation with a danger message after its resolution (`reopens`), or an item whose source
+    changed after it was resolved (`latest_at`: a screening answered on, finished or stopped).
     """
     merged = []
     for item in items:
         state = states.get(item.key, StateView())
         if state.status == "resolved":
-            if item.reopens:
+            if item.reopens or _newer(item.latest_at, state.updated_at):
                 merged.append(replace(item, status="open", claimed_by=None, notes=state.notes))
             continue
         merged.append(replace(item, status=state.status, claimed_by=state.claimed_by, notes=state.notes))
@@ -310,23 +321,32 @@ def _load_callbacks(session: Session) -> list[QueueItem]:
 
 
 SCREENING_QUEUE_STATUSES = ("completed", "escalated")
+"""Always in the queue; in_progress and abandoned screenings only when they need staff."""
+UNFINISHED_STATUSES = ("in_progress", "abandoned")
 
 
 def _load_screenings(session: Session) -> list[QueueItem]:
     model = screening_store.ScreeningRow
-    rows = session.execute(select(model).where(model.status.in_(SCREENING_QUEUE_STATUSES))).scalars()
-    return [
-        QueueItem(
-            kind="screening",
-            id=int(r.id),
-            conversation_id=r.conversation_id,
-            created_at=r.created_at,
-            level=r.level,
-            risk=r.risk,
-            source_status=r.status,
+    statuses = (*SCREENING_QUEUE_STATUSES, *UNFINISHED_STATUSES)
+    items = []
+    for r in session.execute(select(model).where(model.status.in_(statuses))).scalars():
+        answers, changes = dict(r.answers or {}), r.answer_changes()
+        if r.status in UNFINISHED_STATUSES and not needs_staff(answers, changes):
+            continue
+        items.append(
+            QueueItem(
+                kind="screening",
+                id=int(r.id),
+                conversation_id=r.conversation_id,
+                created_at=r.created_at,
+                level=r.level,
+                risk="high" if r.status == "escalated" else r.risk,
+                source_status=r.status,
+                latest_at=r.updated_at,
+                attention=attention(r.status, answers, r.declined or [], changes, r.risk),
+            )
         )
-        for r in rows
-    ]
+    return items
 
 
 LOADERS: tuple[Callable[[Session], list[QueueItem]], ...] = (
@@ -346,7 +366,7 @@ def load_states(session: Session, keys: Iterable[str] | None = None) -> dict[str
     states: dict[str, StateView] = {}
     for row in session.execute(select(QueueState)).scalars():
         key = f"{row.item_kind}:{row.item_id}"
-        states[key] = StateView(row.status, row.claimed_by, tuple(notes.pop(key, ())))
+        states[key] = StateView(row.status, row.claimed_by, tuple(notes.pop(key, ())), row.updated_at)
     for key, texts in notes.items():
         states[key] = StateView(notes=tuple(texts))
     return {k: v for k, v in states.items() if wanted is None or k in wanted}
@@ -509,17 +529,25 @@ def conversation_details(session: Session, conversation_id: str) -> dict[str, An
     """Screenings (answers, result, reasons), callback and handoff requests and open queue items."""
     details: dict[str, Any] = {"screenings": [], "callbacks": [], "handoffs": [], "escalations": []}
     for row in screening_store.screenings_for(session, conversation_id):
+        answers, changes = dict(row.answers or {}), row.answer_changes()
         details["screenings"].append(
             {
                 "id": row.id,
                 "at": iso_time(row.created_at),
+                "updated_at": iso_time(row.updated_at),
                 "status": row.status,
+                "status_text": SCREENING_STATUS_WORDS.get(row.status, row.status),
                 "level": row.level,
                 "risk": row.risk,
                 "flags": list(row.flags or []),
-                "answers": dict(row.answers or {}),
+                "answers": answers,
                 "declined": list(row.declined or []),
                 "reasons": reasons_for(row.rules or []),
+                "changes": [
+                    {**raw, "text": describe_change(change)}
+                    for raw, change in zip(row.changes or [], changes, strict=True)
+                ],
+                "attention": list(attention(row.status, answers, row.declined or [], changes, row.risk)),
             }
         )
     escalations = select(safety_store.Escalation).where(safety_store.Escalation.sender_id == conversation_id)
@@ -567,6 +595,9 @@ def conversation_details(session: Session, conversation_id: str) -> dict[str, An
     return details
 
 
+SCREENING_STATUS_WORDS = {"in_progress": "not finished (in progress or left)", "abandoned": "stopped"}
+
+
 def timeline(details: Mapping[str, Any]) -> list[dict[str, str]]:
     """Escalations, handoffs, callbacks and screenings of one conversation as dated lines, oldest first."""
     entries = []
@@ -582,6 +613,10 @@ def timeline(details: Mapping[str, Any]) -> list[dict[str, str]]:
     for c in details.get("callbacks", []):
         entries.append({"at": c["at"], "kind": "callback", "text": f"Callback requested; now {c['status']}"})
     for s in details.get("screenings", []):
+        status = SCREENING_STATUS_WORDS.get(s["status"], s["status"])
         level = f": suggested {s['level']}, risk {s['risk']}" if s.get("level") else ""
-        entries.append({"at": s["at"], "kind": "screening", "text": f"Screening {s['status']}{level}"})
+        risk = f": risk so far {s['risk']}" if not s.get("level") and s.get("risk") else ""
+        entries.append({"at": s["at"], "kind": "screening", "text": f"Screening {status}{level}{risk}"})
+        for change in s.get("changes", []):
+            entries.append({"at": change.get("at") or s["at"], "kind": "screening", "text": change["text"]})
     return sorted(entries, key=lambda e: e["at"])

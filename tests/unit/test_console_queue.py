@@ -11,6 +11,7 @@ from bot import queue
 from bot.db import session_scope
 from bot.queue import QueueItem, StateView, merge, order
 from bot.referral.store import CallbackRequest, HandoffRequest
+from bot.screening.engine import FOLLOW_UP_FIELDS
 from tests.unit.console_support import (
     NOW,
     client_for,
@@ -343,3 +344,73 @@ async def test_queue_api_and_page_show_one_crisis_row_per_conversation(tmp_path)
         assert [i["conversation_id"] for i in after if i["kind"] == "crisis"] == ["conv-crisis"]
         view = await client.get("/console/conversations/conv-many")
         assert "Crisis escalation: suicide (high, semantic)" in view.text
+
+
+# ---------------------------------------------------------------------------------------------
+# Screenings: what they disclosed reaches staff.
+
+
+def test_a_resolved_item_whose_source_moved_on_is_open_again():
+    resolved_at = NOW - timedelta(minutes=10)
+    states = {"screening:1": StateView("resolved", "kim", (), resolved_at)}
+    before = item("screening", 30, id=1, latest_at=NOW - timedelta(minutes=20))
+    after = item("screening", 30, id=1, latest_at=NOW - timedelta(minutes=1))
+    assert merge([before], states) == []
+    assert [(i.status, i.claimed_by) for i in merge([after], states)] == [("open", None)]
+
+
+async def queued(client) -> dict:
+    """The API's queue by conversation id."""
+    return {i["conversation_id"]: i for i in (await client.get("/api/console/queue")).json()["items"]}
+
+
+def _note(url: str, conversation: str, answers: dict, field: str, declined: tuple = ()) -> None:
+    from bot.screening.store import note_answer
+
+    with session_scope(url) as db:
+        note_answer(db, conversation, answers, list(declined), field)
+
+
+async def test_screening_disclosures_and_changes_show_in_the_api_and_the_console(tmp_path):
+    from bot.screening.store import finish_screening
+
+    app = make_app(tmp_path)
+    url = app.ctx.settings.database_url
+    create_user(app, "sam")
+    _note(url, "conv-left", {"functioning": "mild", "wish_dead": True}, "wish_dead")
+    _note(url, "conv-changed", {"wish_dead": True, "suicidal_thoughts": True, "suicide_method": True},
+          "suicide_method")  # fmt: skip
+    q2_no = {"wish_dead": True, "suicidal_thoughts": False, **dict.fromkeys(FOLLOW_UP_FIELDS)}
+    _note(url, "conv-changed", q2_no, "suicidal_thoughts")
+    with session_scope(url) as db:
+        finish_screening(db, "conv-changed", "abandoned", {"wish_dead": True, "suicidal_thoughts": False})
+        finish_screening(db, "conv-calm", "abandoned", {"functioning": "mild"})  # no risk: not queued
+    async with client_for(app) as client:
+        await sign_in(client, "sam")
+        csrf = await session_csrf(client)
+        listed = await queued(client)
+        assert set(listed) == {"conv-left", "conv-changed"}
+        left, changed = listed["conv-left"], listed["conv-changed"]
+        assert (left["risk"], left["summary"]) == ("low", [
+            "Not finished: still answering, or left the screening", "Suicidal thoughts in the past month",
+        ])  # fmt: skip
+        assert changed["summary"] == [
+            "Stopped before the end",
+            "Suicidal thoughts in the past month",
+            'Changed "Thoughts of suicide" from yes to no; this cleared the earlier answers '
+            '"How you might do it" yes',
+        ]
+        page = (await client.get("/console")).text
+        assert "Not finished: still answering, or left the screening · Suicidal thoughts" in page
+        assert "Changed &#34;Thoughts of suicide&#34; from yes to no" in page  # autoescaped
+        view = (await client.get("/console/conversations/conv-changed")).text
+        assert '<ul class="attention">' in view and "Screening (stopped," in view
+        assert "Risk from the answers so far: <strong>low</strong>" in view
+        # Staff resolve the unfinished screening; when it moves on, it is back.
+        key = left["key"]
+        await client.post(f"/api/console/queue/{key}/resolve", headers={"X-CSRF-Token": csrf})
+        assert "conv-left" not in await queued(client)
+        _note(url, "conv-left", {"functioning": "mild", "wish_dead": False}, "wish_dead")
+        again = await queued(client)
+        assert again["conv-left"]["key"] == key and again["conv-left"]["status"] == "open"
+        assert again["conv-left"]["summary"][-1] == 'Changed "Wishing you were dead" from yes to no'
