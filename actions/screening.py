@@ -245,6 +245,6 @@ class ActionScreeningStopped(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if answers_from(tracker):
-            store(tracker, "abandoned", declined=declined_from(tracker))
+        # Stored when answered or already stored for staff (an answer cleared to change it still counts).
+        store(tracker, "abandoned", declined=declined_from(tracker))
         return reset_events()

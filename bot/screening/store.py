@@ -169,18 +169,21 @@ def finish_screening(
     answers: Mapping[str, Value],
     declined: Sequence[str] = (),
     result: ScreeningResult | None = None,
-) -> int:
+) -> int | None:
     """End the conversation's screening: update its in_progress row, or store a new one.
 
     A completed screening's answers are its final answers; an escalated or abandoned one keeps
     every answer disclosed on the way (a cleared answer is not forgotten). Its risk is the result's,
-    else that of the answers.
+    else that of the answers. A screening stopped before any answer, with nothing stored, is not
+    stored (None).
     """
     if status not in FINAL_STATUSES:
         raise ValueError(f"status: must be one of {', '.join(FINAL_STATUSES)}")
     _check(conversation_id, declined)
     row = open_screening(session, conversation_id)
     if row is None:
+        if status == "abandoned" and not answers:
+            return None
         return record_screening(session, conversation_id, status, answers, declined, result)
     clean = _checked_answers(answers)
     row.answers = clean if status == "completed" else {**(row.answers or {}), **clean}

@@ -14,6 +14,7 @@ from actions.screening import (
     ActionScreeningResult,
     ActionScreeningStopped,
     ValidateScreeningForm,
+    answers_from,
 )
 from bot.db import get_engine, init_db, session_scope
 from bot.screening.engine import FIELDS, FOLLOW_UP_FIELDS
@@ -380,3 +381,19 @@ async def test_a_database_failure_never_breaks_the_answer(
     assert sent(chat.answer("wish_dead", True)) == ACK and chat.slots["wish_dead"] is True
     assert "not kept for staff (OperationalError)" in caplog.text and "conv-db-down" not in caplog.text
     get_engine.cache_clear()
+
+
+async def test_stopping_after_clearing_the_only_risk_answer_still_ends_the_stored_screening(db: str) -> None:
+    chat = Chat("conv-cleared")
+    chat.answer("wish_dead", True)
+    chat.change("wish_dead")
+    assert answers_from(tracker(chat.slots)) == {}
+    await chat.stop()
+    [item] = staff_items(db, "conv-cleared")
+    assert item["attention"] == ["Stopped before the end", "Suicidal thoughts in the past month"]
+
+
+async def test_stopping_before_any_answer_stores_nothing(db: str) -> None:
+    await Chat("conv-nothing").stop()
+    with session_scope(db) as session:
+        assert screenings_for(session, "conv-nothing") == []
