@@ -99,7 +99,7 @@ class QueueItem:
     status: Status = "open"
     claimed_by: str | None = None
     notes: tuple[str, ...] = ()
-    latest_at: datetime | None = None  # crisis: the latest unresolved danger message
+    latest_at: datetime | None = None  # crisis: the latest unresolved danger message; screening: last answer
     messages: int = 0  # crisis: how many unresolved danger messages
     other_categories: tuple[str, ...] = ()  # crisis: the categories besides `category`
     sources: tuple[str, ...] = ()  # crisis: which layers raised them (rules, semantic, ...)
