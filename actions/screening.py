@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import session_scope
 from bot.screening.answers import PREFER_NOT_SAY, coerce, parse_answer
+from bot.screening.disclosure import acknowledges_thoughts
 from bot.screening.engine import FIELDS, FOLLOW_UP_FIELDS, ScreeningInputError, Value, screen
 from bot.screening.flow import (
     answered_fields,
@@ -23,13 +24,16 @@ from bot.screening.flow import (
     required_fields,
 )
 from bot.screening.messages import (
+    CRISIS_RESOURCES_RESPONSE,
     NOT_UNDERSTOOD,
+    THOUGHTS_ACK,
+    THOUGHTS_DECLINED_ACK,
     WHICH_ANSWER,
     correction_buttons,
     result_buttons,
     result_message,
 )
-from bot.screening.store import Status, record_screening
+from bot.screening.store import Status, finish_screening, note_answer
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +69,21 @@ def reset_events() -> list[EventType]:
 
 
 def store(tracker: Tracker, status: Status, **kwargs: Any) -> None:
-    """Store the screening; a database problem is logged (no personal data) and not fatal."""
+    """Store the end of the screening; a database problem is logged (no personal data) and not fatal."""
     try:
         with session_scope() as session:
-            record_screening(session, tracker.sender_id, status, answers_from(tracker), **kwargs)
+            finish_screening(session, tracker.sender_id, status, answers_from(tracker), **kwargs)
     except (SQLAlchemyError, ValueError) as exc:
         logger.warning("screening not stored (%s)", type(exc).__name__)
+
+
+def keep_disclosure(tracker: Tracker, answers: dict[str, Value], declined: list[str], field: str) -> None:
+    """Store what this answer discloses for staff (bot.screening.store.note_answer); never fatal."""
+    try:
+        with session_scope() as session:
+            note_answer(session, tracker.sender_id, answers, declined, field)
+    except (SQLAlchemyError, ValueError) as exc:
+        logger.warning("screening answer not kept for staff (%s)", type(exc).__name__)
 
 
 class ValidateScreeningForm(FormValidationAction):
@@ -106,7 +119,11 @@ class ValidateScreeningForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
-        """One answer: a button value, a yes/no intent, "rather not say" or free text."""
+        """One answer: a button value, a yes/no intent, "rather not say" or free text.
+
+        Kept for staff as it is given when it discloses risk; past-month suicidal thoughts are
+        acknowledged at once with the crisis resources, and the questions go on.
+        """
         declined = [f for f in declined_from(tracker) if f != field]
         value = coerce(field, raw)
         if value is None and isinstance(raw, str):
@@ -122,6 +139,12 @@ class ValidateScreeningForm(FormValidationAction):
         slots: dict[str, Any] = {field: value, DECLINED_SLOT: declined or None}
         if field == "suicidal_thoughts" and value is False:
             slots.update(dict.fromkeys(FOLLOW_UP_FIELDS))
+        before = {name: v for name, v in answers_from(tracker).items() if name != field}
+        now = {**before, **{name: v for name, v in slots.items() if name in FIELDS}}
+        keep_disclosure(tracker, now, declined, field)
+        if acknowledges_thoughts(before, field, value):
+            dispatcher.utter_message(text=THOUGHTS_DECLINED_ACK if field in declined else THOUGHTS_ACK)
+            dispatcher.utter_message(response=CRISIS_RESOURCES_RESPONSE)
         return slots
 
     def validate_screening_correction(
@@ -222,6 +245,6 @@ class ActionScreeningStopped(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if answers_from(tracker):
-            store(tracker, "abandoned", declined=declined_from(tracker))
+        # Stored when answered or already stored for staff (an answer cleared to change it still counts).
+        store(tracker, "abandoned", declined=declined_from(tracker))
         return reset_events()

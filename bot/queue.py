@@ -8,6 +8,16 @@ contributes no items. Ordering and merging are pure functions over `QueueItem`.
 
 Order: crisis escalations (and handoffs flagged urgent) first, then handoffs, callbacks, screenings;
 within a tier by risk (high first), then oldest first.
+
+Screenings reach the queue when completed or escalated, and also unfinished (in progress or stopped)
+when they disclosed risk or an answer was changed to a less worrying one (`bot.screening.disclosure`);
+their `attention` says why.
+
+Crisis escalations are one item per conversation, not per message (`crisis_items`): its highest risk,
+the category of its highest-risk message with the others listed, the first and the latest unresolved
+danger message and how many there are. The item's id is the conversation's first escalation, so its
+state and notes stay with the conversation; resolving closes its escalations, and a danger message
+after that opens the same item again.
 """
 
 from __future__ import annotations
@@ -16,13 +26,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Literal, Mapping
 
-from sqlalchemy import Column, DateTime, Integer, String, Text, select
+from sqlalchemy import Column, DateTime, Integer, String, Text, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import Base
 from bot.referral import store as referral_store
 from bot.safety import store as safety_store
 from bot.screening import store as screening_store
+from bot.screening.disclosure import attention, describe_change, needs_staff
 
 Kind = Literal["crisis", "handoff", "callback", "screening"]
 Status = Literal["open", "claimed", "resolved"]
@@ -88,6 +99,12 @@ class QueueItem:
     status: Status = "open"
     claimed_by: str | None = None
     notes: tuple[str, ...] = ()
+    latest_at: datetime | None = None  # crisis: the latest unresolved danger message; screening: last answer
+    messages: int = 0  # crisis: how many unresolved danger messages
+    other_categories: tuple[str, ...] = ()  # crisis: the categories besides `category`
+    sources: tuple[str, ...] = ()  # crisis: which layers raised them (rules, semantic, ...)
+    attention: tuple[str, ...] = ()  # plain sentences for staff (e.g. what a screening disclosed)
+    reopens: bool = False  # the source itself says it needs attention, so a resolution does not hide it
 
     @property
     def key(self) -> str:
@@ -110,7 +127,29 @@ class QueueItem:
             "status": self.status,
             "claimed_by": self.claimed_by,
             "notes": len(self.notes),
+            "latest_at": _aware(self.latest_at).isoformat() if self.latest_at else None,
+            "messages": self.messages,
+            "other_categories": list(self.other_categories),
+            "sources": list(self.sources),
+            "attention": list(self.attention),
+            "summary": summary(self),
         }
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def summary(item: QueueItem) -> list[str]:
+    """Short phrases the console shows in the item's details (the API carries them too)."""
+    parts: list[str] = []
+    if item.kind == "crisis":
+        parts.append(_plural(item.messages, "danger message"))
+        if item.other_categories:
+            parts.append("also " + ", ".join(item.other_categories))
+        parts.append("why: " + (", ".join(item.sources) if item.sources else "not recorded"))
+    parts.extend(item.attention)
+    return parts
 
 
 def tier(item: QueueItem) -> int:
@@ -135,38 +174,114 @@ class StateView:
     status: Status = "open"
     claimed_by: str | None = None
     notes: tuple[str, ...] = ()
+    updated_at: datetime | None = None  # when it was claimed or resolved
+
+
+def _newer(moment: datetime | None, than: datetime | None) -> bool:
+    return moment is not None and than is not None and _aware(moment) > _aware(than)
 
 
 def merge(items: Iterable[QueueItem], states: Mapping[str, StateView]) -> list[QueueItem]:
-    """Apply console states (by item key) to derived items; drop resolved ones; return in order."""
+    """Apply console states (by item key) to derived items; drop resolved ones; return in order.
+
+    An item whose source needs attention again is shown open and unclaimed, with its notes: a crisis
+    conversation with a danger message after its resolution (`reopens`), or an item whose source
+    changed after it was resolved (`latest_at`: a screening answered on, finished or stopped).
+    """
     merged = []
     for item in items:
         state = states.get(item.key, StateView())
         if state.status == "resolved":
+            if item.reopens or _newer(item.latest_at, state.updated_at):
+                merged.append(replace(item, status="open", claimed_by=None, notes=state.notes))
             continue
         merged.append(replace(item, status=state.status, claimed_by=state.claimed_by, notes=state.notes))
     return order(merged)
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    """One escalation (one danger message) as the queue reads it; no message text exists to read."""
+
+    id: int
+    conversation_id: str
+    created_at: datetime
+    category: str
+    channel: str
+    status: str  # new / acknowledged / closed
+    severity: str | None = None
+    source: str | None = None
+
+
+def escalation_risk(severity: str | None) -> str:
+    """The queue risk of one danger message: moderate only when recorded so (unknown counts as high)."""
+    return "moderate" if severity == "moderate" else "high"
+
+
+def crisis_items(escalations: Iterable[EscalationView]) -> list[QueueItem]:
+    """One crisis item per conversation that has a danger message not closed yet.
+
+    id: the conversation's first escalation (closed ones included), a key that survives resolutions;
+    risk: the highest of its open messages; category: that of the highest-risk open message (ties:
+    the latest), the other categories listed; created_at: its first open message (its age in the
+    queue); latest_at: its latest; messages: how many are open; channel: the latest one's.
+    """
+    by_conversation: dict[str, list[EscalationView]] = {}
+    for escalation in escalations:
+        by_conversation.setdefault(escalation.conversation_id, []).append(escalation)
+    items = []
+    for conversation_id, rows in by_conversation.items():
+        pending = sorted(
+            (r for r in rows if r.status != "closed"), key=lambda r: (_aware(r.created_at), r.id)
+        )
+        if not pending:
+            continue
+        ranked = sorted(
+            range(len(pending)), key=lambda i: (RISK_ORDER[escalation_risk(pending[i].severity)], -i)
+        )
+        top = pending[ranked[0]]
+        categories = dict.fromkeys(r.category for r in pending)
+        items.append(
+            QueueItem(
+                kind="crisis",
+                id=min(r.id for r in rows),
+                conversation_id=conversation_id,
+                created_at=pending[0].created_at,
+                channel=pending[-1].channel,
+                category=top.category,
+                risk=escalation_risk(top.severity),
+                source_status="new" if any(r.status == "new" for r in pending) else pending[-1].status,
+                latest_at=pending[-1].created_at,
+                messages=len(pending),
+                other_categories=tuple(c for c in categories if c != top.category),
+                sources=tuple(dict.fromkeys(r.source for r in pending if r.source)),
+                reopens=True,
+            )
+        )
+    return items
 
 
 # ---------------------------------------------------------------------------------------------
 # Loaders: each reads one part's table.
 
 def _load_escalations(session: Session) -> list[QueueItem]:
+    """Every escalation of the conversations with an open one, grouped into one item each."""
     model = safety_store.Escalation
-    rows = session.execute(select(model).where(model.status != "closed")).scalars()
-    return [
-        QueueItem(
-            kind="crisis",
+    pending = select(model.sender_id).where(model.status != "closed")
+    rows = session.execute(select(model).where(model.sender_id.in_(pending))).scalars()
+    return crisis_items(
+        EscalationView(
             id=int(r.id),
             conversation_id=r.sender_id,
             created_at=r.created_at,
-            channel=r.channel,
             category=r.category,
-            risk="high",
-            source_status=r.status,
+            channel=r.channel,
+            status=r.status,
+            severity=r.severity,
+            source=r.source,
         )
         for r in rows
-    ]
+    )
 
 
 def _load_handoffs(session: Session) -> list[QueueItem]:
@@ -206,23 +321,32 @@ def _load_callbacks(session: Session) -> list[QueueItem]:
 
 
 SCREENING_QUEUE_STATUSES = ("completed", "escalated")
+"""Always in the queue; in_progress and abandoned screenings only when they need staff."""
+UNFINISHED_STATUSES = ("in_progress", "abandoned")
 
 
 def _load_screenings(session: Session) -> list[QueueItem]:
     model = screening_store.ScreeningRow
-    rows = session.execute(select(model).where(model.status.in_(SCREENING_QUEUE_STATUSES))).scalars()
-    return [
-        QueueItem(
-            kind="screening",
-            id=int(r.id),
-            conversation_id=r.conversation_id,
-            created_at=r.created_at,
-            level=r.level,
-            risk=r.risk,
-            source_status=r.status,
+    statuses = (*SCREENING_QUEUE_STATUSES, *UNFINISHED_STATUSES)
+    items = []
+    for r in session.execute(select(model).where(model.status.in_(statuses))).scalars():
+        answers, changes = dict(r.answers or {}), r.answer_changes()
+        if r.status in UNFINISHED_STATUSES and not needs_staff(answers, changes):
+            continue
+        items.append(
+            QueueItem(
+                kind="screening",
+                id=int(r.id),
+                conversation_id=r.conversation_id,
+                created_at=r.created_at,
+                level=r.level,
+                risk="high" if r.status == "escalated" else r.risk,
+                source_status=r.status,
+                latest_at=r.updated_at,
+                attention=attention(r.status, answers, r.declined or [], changes, r.risk),
+            )
         )
-        for r in rows
-    ]
+    return items
 
 
 LOADERS: tuple[Callable[[Session], list[QueueItem]], ...] = (
@@ -242,7 +366,7 @@ def load_states(session: Session, keys: Iterable[str] | None = None) -> dict[str
     states: dict[str, StateView] = {}
     for row in session.execute(select(QueueState)).scalars():
         key = f"{row.item_kind}:{row.item_id}"
-        states[key] = StateView(row.status, row.claimed_by, tuple(notes.pop(key, ())))
+        states[key] = StateView(row.status, row.claimed_by, tuple(notes.pop(key, ())), row.updated_at)
     for key, texts in notes.items():
         states[key] = StateView(notes=tuple(texts))
     return {k: v for k, v in states.items() if wanted is None or k in wanted}
@@ -287,26 +411,66 @@ def _set_source_status(session: Session, kind: str, item_id: int, status: str) -
         row.status = status
 
 
-def claim(session: Session, key: str, username: str, *, take_over: bool = False) -> None:
-    """Claim an item; refuses one claimed by someone else unless `take_over`."""
+def _crisis_conversation(session: Session, item_id: int) -> tuple[int, str]:
+    """(the conversation's first escalation id, its sender id) for any of its escalations."""
+    model = safety_store.Escalation
+    row = session.get(model, item_id)
+    if row is None:
+        raise QueueError(f"unknown queue item crisis:{item_id}")
+    first = session.execute(select(func.min(model.id)).where(model.sender_id == row.sender_id)).scalar_one()
+    return int(first), str(row.sender_id)
+
+
+def _target(session: Session, key: str) -> tuple[Kind, int, str | None]:
+    """(kind, id, crisis conversation) of the item `key` names; a crisis key names its conversation."""
     kind, item_id = parse_key(key)
+    if kind != "crisis":
+        return kind, item_id, None
+    first, conversation_id = _crisis_conversation(session, item_id)
+    return kind, first, conversation_id
+
+
+def _set_crisis_status(session: Session, conversation_id: str, status: str, before: tuple[str, ...]) -> None:
+    """Move the conversation's escalations whose status is in `before` to `status`."""
+    model = safety_store.Escalation
+    session.execute(
+        update(model)
+        .where(model.sender_id == conversation_id, model.status.in_(before))
+        .values(status=status)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def claim(session: Session, key: str, username: str, *, take_over: bool = False) -> str:
+    """Claim an item (a crisis conversation acknowledges its escalations); refuses one claimed by
+    someone else unless `take_over`. Returns the key acted on."""
+    kind, item_id, conversation_id = _target(session, key)
     row = _state_row(session, kind, item_id)
     if row.status == "claimed" and row.claimed_by not in (None, username) and not take_over:
         raise QueueError(f"already claimed by {row.claimed_by}")
     row.status, row.claimed_by, row.updated_at = "claimed", username, _utcnow()
-    if kind in CLAIMED_SOURCE_STATUS:
+    if conversation_id is not None:
+        _set_crisis_status(session, conversation_id, CLAIMED_SOURCE_STATUS["crisis"], ("new",))
+    elif kind in CLAIMED_SOURCE_STATUS:
         _set_source_status(session, kind, item_id, CLAIMED_SOURCE_STATUS[kind])
     session.flush()
+    return f"{kind}:{item_id}"
 
 
-def resolve(session: Session, key: str, username: str) -> None:
-    """Mark an item resolved (it leaves the open queue)."""
-    kind, item_id = parse_key(key)
+def resolve(session: Session, key: str, username: str) -> str:
+    """Mark an item resolved (it leaves the open queue; a crisis conversation closes its escalations).
+
+    Returns the key acted on."""
+    kind, item_id, conversation_id = _target(session, key)
     row = _state_row(session, kind, item_id)
     row.status, row.claimed_by, row.updated_at = "resolved", row.claimed_by or username, _utcnow()
-    if kind in RESOLVED_SOURCE_STATUS:
+    if conversation_id is not None:
+        open_statuses = ("new", "acknowledged")
+        _set_crisis_status(session, conversation_id, RESOLVED_SOURCE_STATUS["crisis"], open_statuses)
+    elif kind in RESOLVED_SOURCE_STATUS:
         _set_source_status(session, kind, item_id, RESOLVED_SOURCE_STATUS[kind])
     session.flush()
+    return f"{kind}:{item_id}"
 
 
 def _open_handoff_keys(session: Session, conversation_id: str) -> list[str]:
@@ -334,14 +498,15 @@ def close_handoffs(session: Session, conversation_id: str, username: str) -> lis
     return keys
 
 
-def annotate(session: Session, key: str, username: str, text: str) -> None:
-    """Add a staff note to an item."""
-    kind, item_id = parse_key(key)
+def annotate(session: Session, key: str, username: str, text: str) -> str:
+    """Add a staff note to an item (a crisis conversation's notes stay with it). Returns the key."""
+    kind, item_id, _conversation = _target(session, key)
     clean = text.strip()
     if not clean:
         raise QueueError("the note is empty")
     session.add(QueueNote(item_kind=kind, item_id=item_id, author=username, text=clean[:MAX_NOTE_LENGTH]))
     session.flush()
+    return f"{kind}:{item_id}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,24 +529,33 @@ def conversation_details(session: Session, conversation_id: str) -> dict[str, An
     """Screenings (answers, result, reasons), callback and handoff requests and open queue items."""
     details: dict[str, Any] = {"screenings": [], "callbacks": [], "handoffs": [], "escalations": []}
     for row in screening_store.screenings_for(session, conversation_id):
+        answers, changes = dict(row.answers or {}), row.answer_changes()
         details["screenings"].append(
             {
                 "id": row.id,
                 "at": iso_time(row.created_at),
+                "updated_at": iso_time(row.updated_at),
                 "status": row.status,
+                "status_text": SCREENING_STATUS_WORDS.get(row.status, row.status),
                 "level": row.level,
                 "risk": row.risk,
                 "flags": list(row.flags or []),
-                "answers": dict(row.answers or {}),
+                "answers": answers,
                 "declined": list(row.declined or []),
                 "reasons": reasons_for(row.rules or []),
+                "changes": [
+                    {**raw, "text": describe_change(change)}
+                    for raw, change in zip(row.changes or [], changes, strict=True)
+                ],
+                "attention": list(attention(row.status, answers, row.declined or [], changes, row.risk)),
             }
         )
     escalations = select(safety_store.Escalation).where(safety_store.Escalation.sender_id == conversation_id)
     for row in session.execute(escalations.order_by(safety_store.Escalation.id)).scalars():
         details["escalations"].append(
             {"id": row.id, "at": iso_time(row.created_at), "category": row.category,
-             "channel": row.channel, "status": row.status}
+             "channel": row.channel, "status": row.status, "severity": row.severity,
+             "source": row.source}
         )  # fmt: skip
     callbacks = select(referral_store.CallbackRequest).where(
         referral_store.CallbackRequest.conversation_id == conversation_id
@@ -421,12 +595,16 @@ def conversation_details(session: Session, conversation_id: str) -> dict[str, An
     return details
 
 
+SCREENING_STATUS_WORDS = {"in_progress": "not finished (in progress or left)", "abandoned": "stopped"}
+
+
 def timeline(details: Mapping[str, Any]) -> list[dict[str, str]]:
     """Escalations, handoffs, callbacks and screenings of one conversation as dated lines, oldest first."""
-    entries = [
-        {"at": e["at"], "kind": "crisis", "text": f"Crisis escalation: {e.get('category') or 'unspecified'}"}
-        for e in details.get("escalations", [])
-    ]
+    entries = []
+    for e in details.get("escalations", []):
+        why = ", ".join(str(x) for x in (e.get("severity"), e.get("source")) if x)
+        text = f"Crisis escalation: {e.get('category') or 'unspecified'}" + (f" ({why})" if why else "")
+        entries.append({"at": e["at"], "kind": "crisis", "text": text})
     for h in details.get("handoffs", []):
         urgent = f" (urgent: {h.get('category') or 'crisis language'})" if h.get("urgent") else ""
         entries.append(
@@ -435,6 +613,10 @@ def timeline(details: Mapping[str, Any]) -> list[dict[str, str]]:
     for c in details.get("callbacks", []):
         entries.append({"at": c["at"], "kind": "callback", "text": f"Callback requested; now {c['status']}"})
     for s in details.get("screenings", []):
+        status = SCREENING_STATUS_WORDS.get(s["status"], s["status"])
         level = f": suggested {s['level']}, risk {s['risk']}" if s.get("level") else ""
-        entries.append({"at": s["at"], "kind": "screening", "text": f"Screening {s['status']}{level}"})
+        risk = f": risk so far {s['risk']}" if not s.get("level") and s.get("risk") else ""
+        entries.append({"at": s["at"], "kind": "screening", "text": f"Screening {status}{level}{risk}"})
+        for change in s.get("changes", []):
+            entries.append({"at": change.get("at") or s["at"], "kind": "screening", "text": change["text"]})
     return sorted(entries, key=lambda e: e["at"])

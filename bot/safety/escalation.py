@@ -1,13 +1,14 @@
 """Record a crisis escalation and tell staff; never raises (the crisis reply must not depend on it).
 
 Privacy: the message text is neither stored nor sent. The staff webhook (`STAFF_WEBHOOK_URL`) gets
-the escalation id, time, category and channel; the sender id stays in the database, behind the
-staff console's login, because on some channels it is a phone number.
+the escalation id, time, category, channel, severity and source; the sender id stays in the database,
+behind the staff console's login, because on some channels it is a phone number.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -18,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import environment
 from bot.db import session_scope
 from bot.safety.detector import CATEGORIES
-from bot.safety.store import Escalation
+from bot.safety.store import MAX_SOURCE_CHARS, SEVERITIES, Escalation
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ class EscalationRecord:
     channel: str
     sender_id: str
     created_at: datetime
+    severity: str | None = None  # "high" or "moderate"; None when the caller did not say
+    source: str | None = None  # the layer that raised it, e.g. "rules", "semantic", "safety_net"
 
 
 @dataclass(frozen=True)
@@ -47,15 +50,35 @@ class EscalationResult:
     notified: str  # "sent", "failed" or "not_configured"
 
 
+def clean_severity(severity: str | None) -> str | None:
+    """ "high" or "moderate" (any case and spacing); anything else is None, which staff see as high."""
+    value = (severity or "").strip().lower()
+    return value if value in SEVERITIES else None
+
+
+def clean_source(source: str | None) -> str | None:
+    """A short lowercase token ("rules", "safety_net"); None when empty."""
+    value = re.sub(r"[^a-z0-9]+", "_", (source or "").strip().lower()).strip("_")
+    return value[:MAX_SOURCE_CHARS] or None
+
+
 def build_record(
-    category: str | None, channel: str | None, sender_id: str | None, now: datetime | None = None
+    category: str | None,
+    channel: str | None,
+    sender_id: str | None,
+    now: datetime | None = None,
+    *,
+    severity: str | None = None,
+    source: str | None = None,
 ) -> EscalationRecord:
-    """A record with a known category (else "unspecified") and bounded identifiers."""
+    """A record with a known category (else "unspecified"), bounded identifiers, checked severity."""
     return EscalationRecord(
         category=category if category in CATEGORIES else "unspecified",
         channel=(channel or "unknown").strip()[:MAX_CHANNEL_CHARS] or "unknown",
         sender_id=(sender_id or "unknown")[:MAX_ID_CHARS],
         created_at=now or datetime.now(timezone.utc),
+        severity=clean_severity(severity),
+        source=clean_source(source),
     )
 
 
@@ -66,6 +89,8 @@ def webhook_payload(record: EscalationRecord, escalation_id: int | None) -> dict
         "escalation_id": escalation_id,
         "category": record.category,
         "channel": record.channel,
+        "severity": record.severity,
+        "source": record.source,
         "created_at": record.created_at.isoformat(),
     }
 
@@ -78,6 +103,8 @@ def store_record(record: EscalationRecord, db_url: str | None = None) -> int:
             category=record.category,
             channel=record.channel,
             sender_id=record.sender_id,
+            severity=record.severity,
+            source=record.source,
         )
         session.add(row)
         session.flush()
@@ -105,12 +132,19 @@ def record_escalation(
     channel: str | None,
     sender_id: str | None,
     *,
+    severity: str | None = None,
+    source: str | None = None,
     db_url: str | None = None,
     webhook_url: str | None = None,
     poster: Poster = post_json,
 ) -> EscalationResult:
-    """Store the escalation and notify staff. Logs failures (no message text) and never raises."""
-    record = build_record(category, channel, sender_id)
+    """Store the escalation and notify staff. Logs failures (no message text) and never raises.
+
+    `severity` ("high" or "moderate") and `source` (the layer that raised it: "rules", "semantic",
+    "context", "screening", "safety_net", ...) tell staff why; without them the escalation counts as
+    high in the queue.
+    """
+    record = build_record(category, channel, sender_id, severity=severity, source=source)
     escalation_id: int | None = None
     try:
         escalation_id = store_record(record, db_url)

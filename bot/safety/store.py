@@ -1,8 +1,10 @@
 """The `escalations` table: one row per crisis reply, for the staff queue.
 
 Stored: when, the safety category, the channel, the conversation's sender id (so staff can open the
-conversation in the access-controlled console) and the follow-up status. Not stored: the message text
-or any other personal data (the tracker store already holds the conversation).
+conversation in the access-controlled console), the follow-up status, and why it was raised: its
+`severity` (high / moderate) and `source` (the layer that raised it, e.g. rules, semantic, context,
+screening, safety_net); both are null when the caller did not say. Not stored: the message text or any
+other personal data (the tracker store already holds the conversation).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from sqlalchemy.orm import Session
 from bot.db import Base
 
 STATUSES = ("new", "acknowledged", "closed")
+SEVERITIES = ("high", "moderate")
+MAX_SOURCE_CHARS = 32
 
 
 def _utcnow() -> datetime:
@@ -33,6 +37,8 @@ class Escalation(Base):
     sender_id = Column(String(255), nullable=False, index=True)
     status = Column(String(16), nullable=False, default="new", index=True)
     staff_notified = Column(String(16), nullable=False, default="not_configured")
+    severity = Column(String(16), nullable=True)  # "high", "moderate", or null (not given: counts as high)
+    source = Column(String(MAX_SOURCE_CHARS), nullable=True)  # e.g. rules, semantic, context, safety_net
 
 
 def open_escalations(session: Session, limit: int = 100) -> list[Escalation]:

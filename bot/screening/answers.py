@@ -4,6 +4,10 @@
 is not sure (the form then asks again with buttons). It never guesses: when phrases for different
 values appear in one message, the answer is None. Phrases are matched in order and a matched span
 is blanked, so "not safe" is read as false before "safe" could be read as true.
+
+Negations that affirm ("I haven't stopped thinking about it", "not a day goes by that I don't", "I
+can't say I haven't") are read first, as yes, so their "haven't", "don't" or "can't say" is never
+taken for a no or for "not sure". Hedged denials ("I can't say I have") are read next, as no.
 """
 
 from __future__ import annotations
@@ -43,8 +47,11 @@ UNSURE_RE = (
     r"|\bno idea\b|\bmaybe\b|\bperhaps\b|\bcan'?t say\b|\bhard to say\b"
 )
 NO_RE = (
-    r"\bnot really\b|\bnot at all\b|\bnot that i know of\b|\bnope\b|\bnah+\b|\bnaw\b|\bnever\b"
-    r"|\bno\b|\bn\b|\bnegative\b|\bfalse\b|\bi (?:haven'?t|have not|don'?t|do not|didn'?t|did not)\b"
+    r"\b(?:i have|i'?ve|ive|i) (?:really |honestly |truly )?never\b"
+    r"|\bnot really\b|\bnot at all\b|\bnot that i know of\b|\bnope\b|\bnah+\b|\bnaw\b|\bnever\b"
+    r"|\bno\b|\bn\b|\bnegative\b|\bfalse\b"
+    r"|\bi (?:haven'?t|havn'?t|have'?nt|have not|don'?t|do not|didn'?t|did not)\b"
+    r"|^(?:haven'?t|havn'?t|have'?nt|have not)\b"
 )
 YES_RE = (
     r"\byes+\b|\byeah?\b|\byep\b|\byup\b|\bya\b|\by\b|\bsure\b|\bof course\b|\bdefinitely\b"
@@ -52,7 +59,59 @@ YES_RE = (
     r"|\bkinda\b|\bsort of\b|\boften\b|\ba lot\b|\bcorrect\b|\btrue\b|\bi think so\b"
     r"|\bprobably\b|\bevery day\b|\ball the time\b|\bconstantly\b"
 )
-BOOLEAN: tuple[tuple[Value, str], ...] = ((_UNSURE, UNSURE_RE), (False, NO_RE), (True, YES_RE))
+_NEG_AUX = (
+    r"(?:haven'?t|havn'?t|have'?nt|have not|hasn'?t|has not|hadn'?t|had not|don'?t|do not|didn'?t"
+    r"|did not|doesn'?t|does not|won'?t|will not)"
+)
+_DAY = (
+    r"\b(?:not|never|isn'?t|is not|wasn'?t|was not|hasn'?t been|there'?s not|theres not|hardly|barely)"
+    r" (?:even )?(?:a|one)(?: single)? (?:day|night|week|hour)"
+)
+AFFIRMING_NEGATION_RE = (
+    # "I haven't stopped thinking about it", "it never stopped", "hasn't stopped"
+    r"\b(?:i )?(?:haven'?t|havn'?t|have'?nt|have not|hasn'?t|has not|never|not) (?:ever |really |once"
+    r" |even )?stopp?ed(?: (?:thinking|wishing|wanting|feeling)\b)?"
+    # "I can't stop thinking about it", "haven't been able to stop thinking"
+    r"|\b(?:can'?t|cannot|can not|couldn'?t|could not|don'?t|do not|didn'?t|won'?t|never|unable to"
+    r"|not able to|(?:haven'?t|have not|hasn'?t|has not|never) been able to) (?:ever |really |seem to"
+    r" |just |even )?stop(?:ping)? (?:thinking|wishing|wanting|feeling|obsessing|dwelling|imagining"
+    r"|having)\b"
+    # "I can't not think about it", "never not"
+    r"|\b(?:can'?t|cannot|can not|couldn'?t|never) not\b"
+    # "not a day goes by (that I don't)", "hardly a day passes without", "not a day I don't"
+    r"|" + _DAY + r" (?:goes|go|went|has gone|passes|passed|has passed)(?: by)?(?: (?:that|when|where"
+    r"|without))?(?: i)?(?: " + _NEG_AUX + r")?"
+    r"|" + _DAY + r"(?: (?:that|when|where))? i " + _NEG_AUX + r"|" + _DAY + r" without"
+    # "I can't say I haven't", "I wouldn't say no"
+    r"|\b(?:can'?t|cannot|can not|couldn'?t|could not|wouldn'?t|would not) (?:honestly |really"
+    r" |truthfully )?say (?:that )?(?:i )?(?:" + _NEG_AUX + r"|never|no)\b"
+    # "I'd be lying if I said no", "I wish I could say I haven't"
+    r"|\blying if i (?:said|say|told you) (?:that )?(?:i )?(?:" + _NEG_AUX + r"|never|no|not)\b"
+    r"|\bwish i could (?:say|tell you) (?:that )?(?:i )?(?:" + _NEG_AUX + r"|never|no|not)\b"
+    # "it never goes away", "they haven't gone away", "never far from my mind", "can't deny it"
+    r"|\b(?:never|" + _NEG_AUX + r") (?:really |ever |fully |completely |quite )?(?:go|goes|went"
+    r"|gone) away\b"
+    r"|\b(?:never|not|isn'?t|is not) (?:far from|out of) my (?:mind|head|thoughts)\b"
+    r"|\b(?:can'?t|cannot|won'?t|couldn'?t) deny\b"
+)
+"""Negative words that mean yes; read before anything else and blanked."""
+HEDGED_NO_RE = (
+    r"\b(?:can'?t|cannot|can not|couldn'?t|could not|wouldn'?t|would not) (?:honestly |really"
+    r" |truthfully )?say (?:that )?(?:i )?(?:have|do|did|so|i have)\b"
+)
+""""I can't say I have", "I wouldn't say so": a no, read before "can't say" (not sure) and "I have"."""
+NEUTRAL_RE = (
+    r"\bno matter (?:what|how|when|where|who|if)\b|\bnot (?:gonna|going to) lie\b|\bngl\b"
+    r"|\bno offen[cs]e\b"
+)
+"""Idioms with "no" or "not" that answer nothing; blanked before any field's phrases."""
+BOOLEAN: tuple[tuple[Value, str], ...] = (
+    (True, AFFIRMING_NEGATION_RE),
+    (False, HEDGED_NO_RE),
+    (_UNSURE, UNSURE_RE),
+    (False, NO_RE),
+    (True, YES_RE),
+)
 
 PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
     "functioning": (
@@ -107,6 +166,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ("weekly_helping", r"\bhelps?\b|\bhelping\b|\bhelpful\b|\bworking\b|\bgoing well\b"),
     ),
     "suicide_behavior": (
+        (_UNSURE, AFFIRMING_NEGATION_RE),  # a yes without a time: ask again, never read "don't" as never
         (_UNSURE, UNSURE_RE),
         (
             "past_3_months",
@@ -230,6 +290,7 @@ def parse_answer(field: str, text: str) -> Parsed:
         return None
     if re.search(PREFER_NOT_SAY_RE, words):
         return PREFER_NOT_SAY
+    words = re.sub(NEUTRAL_RE, " ", words)
     found: set[Value] = set()
     for value, pattern in _compiled(field):
         words, count = pattern.subn(" ", words)

@@ -111,6 +111,12 @@ QUESTION_LABELS: dict[str, str] = {
 }
 """Short button titles for "which answer do you want to change?"."""
 
+THOUGHTS_ACK = "Thank you for telling me. Thoughts like these matter, and you deserve support with them."
+THOUGHTS_DECLINED_ACK = "That's okay, you don't have to answer. In case these thoughts are there:"
+CRISIS_RESOURCES_RESPONSE = "utter_crisis_repeat"
+"""Sent right after the acknowledgement: the crisis resources rendered from content/crisis_resources.yml
+(988 and the emergency number), so they come from the same content as every crisis reply."""
+
 NOT_UNDERSTOOD = "Sorry, I'm not sure I understood. Could you tap one of the buttons?"
 WHICH_ANSWER = "Which answer would you like to change?"
 KEEP_ANSWERS = ("Never mind", "none")

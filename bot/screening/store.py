@@ -1,7 +1,14 @@
-"""The `screenings` table: one row per screening that finished, escalated or was stopped.
+"""The `screenings` table: one row per screening that finished, escalated, was stopped, or disclosed risk.
 
 Only enumerated answer values are stored (never message text), plus which questions were declined,
-the result and the conversation id. No contact details.
+the result, answers changed to less worrying ones (with the original) and the conversation id. No
+contact details.
+
+A screening that discloses risk is stored at once (`note_answer`, status in_progress) and kept up to
+date answer by answer, so staff see it even when the person never finishes; `finish_screening` then
+completes, escalates or abandons that same row. Its answers keep what was disclosed: an answer that
+was cleared to be asked again keeps its value until the new one arrives, and a change to a less
+worrying answer is recorded in `changes`.
 """
 
 from __future__ import annotations
@@ -14,10 +21,12 @@ from sqlalchemy import JSON, Column, DateTime, Integer, String, select
 from sqlalchemy.orm import Session
 
 from bot.db import Base
+from bot.screening.disclosure import AnswerChange, lowering_change, needs_staff, risk_so_far
 from bot.screening.engine import FIELDS, ScreeningResult, Value
 
-Status = Literal["completed", "escalated", "abandoned"]
-STATUSES: tuple[Status, ...] = ("completed", "escalated", "abandoned")
+Status = Literal["completed", "escalated", "abandoned", "in_progress"]
+STATUSES: tuple[Status, ...] = ("completed", "escalated", "abandoned", "in_progress")
+FINAL_STATUSES: tuple[Status, ...] = ("completed", "escalated", "abandoned")
 MAX_CONVERSATION_ID = 128
 
 
@@ -40,6 +49,12 @@ class ScreeningRow(Base):
     flags = Column(JSON, nullable=False)
     rules = Column(JSON, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=_utcnow)
+    changes = Column(JSON, nullable=True)  # [{"field", "from", "to", "cleared", "at"}]: changes lowering risk
+    updated_at = Column(DateTime(timezone=True), nullable=True)  # the latest answer or the end
+
+    def answer_changes(self) -> list[AnswerChange]:
+        """The recorded changes to less worrying answers, oldest first."""
+        return [AnswerChange.from_dict(c) for c in self.changes or []]
 
 
 def _checked_answers(answers: Mapping[str, Value]) -> dict[str, Value]:
@@ -71,17 +86,114 @@ def record_screening(
     unknown = [name for name in declined if name not in FIELDS]
     if unknown:
         raise ValueError(f"{unknown[0][:40]}: unknown field")
+    clean = _checked_answers(answers)
     row = ScreeningRow(
         conversation_id=conversation_id,
         status=status,
-        answers=_checked_answers(answers),
+        answers=clean,
         declined=sorted(set(declined)),
         level=result.level if result else None,
-        risk=result.risk if result else None,
+        risk=result.risk if result else risk_so_far(clean),
         flags=list(result.flags) if result else [],
         rules=list(result.rules) if result else [],
+        changes=[],
+        updated_at=_utcnow(),
     )
     session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+def _check(conversation_id: str, declined: Sequence[str]) -> None:
+    if not conversation_id or len(conversation_id) > MAX_CONVERSATION_ID:
+        raise ValueError("conversation_id: must be 1 to 128 characters")
+    unknown = [name for name in declined if name not in FIELDS]
+    if unknown:
+        raise ValueError(f"{unknown[0][:40]}: unknown field")
+
+
+def open_screening(session: Session, conversation_id: str) -> ScreeningRow | None:
+    """The conversation's screening stored while in progress (the latest), if any."""
+    query = (
+        select(ScreeningRow)
+        .where(ScreeningRow.conversation_id == conversation_id, ScreeningRow.status == "in_progress")
+        .order_by(ScreeningRow.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def note_answer(
+    session: Session,
+    conversation_id: str,
+    answers: Mapping[str, Value],
+    declined: Sequence[str],
+    field: str,
+) -> int | None:
+    """Keep what the answer to `field` discloses, for staff, before the screening ends.
+
+    `answers` are the screening's answers now, the new one included (null for questions it skips).
+    When they disclose risk (`needs_staff`) and nothing is stored yet, an in_progress row is stored;
+    once it exists every answer updates it, and an answer less worrying than the one first disclosed
+    is recorded in `changes`. Returns the row id, or None when nothing needed storing.
+    """
+    _check(conversation_id, declined)
+    if field not in FIELDS:
+        raise ValueError(f"{field[:40]}: unknown field")
+    clean = _checked_answers(answers)
+    row = open_screening(session, conversation_id)
+    disclosed: dict[str, Value] = dict(row.answers or {}) if row is not None else {}
+    change = lowering_change(disclosed, field, clean[field]) if field in clean else None
+    if row is None:
+        if not needs_staff(clean):
+            return None
+        row = ScreeningRow(
+            conversation_id=conversation_id, status="in_progress", answers={}, declined=[], flags=[], rules=[]
+        )
+        session.add(row)
+    now = _utcnow()
+    merged = {**disclosed, **clean}
+    row.answers = merged
+    row.declined = sorted(set(declined))
+    row.risk = risk_so_far(merged)
+    row.changes = [*(row.changes or []), *([{**change.to_dict(), "at": now.isoformat()}] if change else [])]
+    row.updated_at = now
+    session.flush()
+    return int(row.id)
+
+
+def finish_screening(
+    session: Session,
+    conversation_id: str,
+    status: Status,
+    answers: Mapping[str, Value],
+    declined: Sequence[str] = (),
+    result: ScreeningResult | None = None,
+) -> int | None:
+    """End the conversation's screening: update its in_progress row, or store a new one.
+
+    A completed screening's answers are its final answers; an escalated or abandoned one keeps
+    every answer disclosed on the way (a cleared answer is not forgotten). Its risk is the result's,
+    else that of the answers. A screening stopped before any answer, with nothing stored, is not
+    stored (None).
+    """
+    if status not in FINAL_STATUSES:
+        raise ValueError(f"status: must be one of {', '.join(FINAL_STATUSES)}")
+    _check(conversation_id, declined)
+    row = open_screening(session, conversation_id)
+    if row is None:
+        if status == "abandoned" and not answers:
+            return None
+        return record_screening(session, conversation_id, status, answers, declined, result)
+    clean = _checked_answers(answers)
+    row.answers = clean if status == "completed" else {**(row.answers or {}), **clean}
+    row.status = status
+    row.declined = sorted(set(declined))
+    row.level = result.level if result else None
+    row.risk = result.risk if result else risk_so_far(row.answers)
+    row.flags = list(result.flags) if result else []
+    row.rules = list(result.rules) if result else []
+    row.updated_at = _utcnow()
     session.flush()
     return int(row.id)
 

@@ -1,7 +1,9 @@
 """The staff console's JSON API under /api/console (signed-in staff only; CSRF on every POST).
 
 GET  /api/console/queue                                   open items in queue order
-POST /api/console/queue/<key>/claim | resolve | notes     act on an item ("crisis:12", ...)
+POST /api/console/queue/<key>/claim | resolve | notes     act on an item ("crisis:12", ...); a crisis
+                                                          item is a conversation, and any of its
+                                                          escalation ids names it
 GET  /api/console/conversations/<id>/transcript           lines from Rasa's tracker (audited)
 POST /api/console/conversations/<id>/messages             {"text": ...} into the person's chat
 POST /api/console/conversations/<id>/hand-back            resume the assistant, close the handoff
@@ -73,11 +75,11 @@ async def act_on_item(request: Request, key: str, action: str) -> HTTPResponse:
     try:
         with session_scope(_db_url(request)) as db:
             if action == "claim":
-                queue.claim(db, key, user.username, take_over=bool(body.get("take_over")))
+                key = queue.claim(db, key, user.username, take_over=bool(body.get("take_over")))
             elif action == "resolve":
-                queue.resolve(db, key, user.username)
+                key = queue.resolve(db, key, user.username)
             else:
-                queue.annotate(db, key, user.username, str(body.get("text") or ""))
+                key = queue.annotate(db, key, user.username, str(body.get("text") or ""))
             audit.record(db, "note" if action == "notes" else action, actor=user.username, target=key)
     except queue.QueueError as exc:
         return json({"error": str(exc)}, status=409 if "claimed" in str(exc) else 400)

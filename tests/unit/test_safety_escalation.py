@@ -112,3 +112,42 @@ def test_long_identifiers_are_bounded() -> None:
     record = build_record("suicide", "c" * 500, "s" * 5000)
     assert len(record.channel) == 64 and len(record.sender_id) == 255
     assert webhook_payload(record, 7)["created_at"] == record.created_at.isoformat()
+
+
+def test_severity_and_source_are_stored_and_sent_to_staff(db_url: str) -> None:
+    sent: list[dict[str, Any]] = []
+    result = record_escalation(
+        "self_harm",
+        "socketio",
+        "s9",
+        severity="moderate",
+        source="context",
+        db_url=db_url,
+        webhook_url="http://x",
+        poster=lambda url, payload: sent.append(payload),
+    )
+    (row,) = _rows(db_url)
+    assert (row.id, row.severity, row.source) == (result.escalation_id, "moderate", "context")
+    assert (sent[0]["severity"], sent[0]["source"]) == ("moderate", "context")
+    assert "s9" not in str(sent[0])
+
+
+def test_callers_that_do_not_say_why_store_nulls(db_url: str) -> None:
+    record_escalation("suicide", "rest", "s10", db_url=db_url, webhook_url="")
+    (row,) = _rows(db_url)
+    assert (row.severity, row.source) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("severity", "source", "stored"),
+    [
+        ("HIGH ", " Rules", ("high", "rules")),
+        ("Moderate", "safety net", ("moderate", "safety_net")),
+        ("critical", "", (None, None)),  # unknown severity: null, which the queue ranks as high
+        ("", "semantic-model v2", (None, "semantic_model_v2")),
+        (None, "x" * 100, (None, "x" * 32)),
+    ],
+)
+def test_severity_and_source_are_normalised(severity: Any, source: Any, stored: tuple[Any, Any]) -> None:
+    record = build_record("suicide", "rest", "s", severity=severity, source=source)
+    assert (record.severity, record.source) == stored

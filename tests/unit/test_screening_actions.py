@@ -14,11 +14,18 @@ from actions.screening import (
     ActionScreeningResult,
     ActionScreeningStopped,
     ValidateScreeningForm,
+    answers_from,
 )
 from bot.db import get_engine, init_db, session_scope
 from bot.screening.engine import FIELDS, FOLLOW_UP_FIELDS
 from bot.screening.flow import QUESTION_ORDER
-from bot.screening.messages import DISCLAIMER, NOT_UNDERSTOOD
+from bot.screening.messages import (
+    CRISIS_RESOURCES_RESPONSE,
+    DISCLAIMER,
+    NOT_UNDERSTOOD,
+    THOUGHTS_ACK,
+    THOUGHTS_DECLINED_ACK,
+)
 from bot.screening.store import screenings_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,8 +52,9 @@ def events_dict(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every action here may store: a fresh database per test, never the default one under var/."""
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     get_engine.cache_clear()
@@ -155,3 +163,237 @@ async def test_stop_stores_abandoned_partial_answers(db: str) -> None:
     with session_scope(db) as session:
         (row,) = screenings_for(session, "conv-c")
         assert row.status == "abandoned"
+
+
+# ---------------------------------------------------------------------------------------------
+# What was disclosed reaches staff: acknowledged at once, kept when changed, stored when stopped or left.
+
+
+class Chat:
+    """One person's screening, driven through the form's validation and actions as Rasa would."""
+
+    def __init__(self, sender: str) -> None:
+        self.sender = sender
+        self.slots: dict[str, Any] = {}
+
+    def answer(self, field: str, raw: Any) -> list[dict[str, Any]]:
+        """The form extracted `raw` for `field`; validate it and keep the slots. Returns the messages."""
+        dispatcher = CollectingDispatcher()
+        out = ValidateScreeningForm().validate_field(
+            field, raw, dispatcher, tracker({**self.slots, field: raw}, self.sender), {}
+        )
+        self.slots.update(out)
+        return dispatcher.messages
+
+    def change(self, field: str) -> None:
+        """ "Change my answer", then the button for `field`."""
+        self.slots["screening_correcting"] = True
+        out = ValidateScreeningForm().validate_screening_correction(
+            field, CollectingDispatcher(), tracker(self.slots, self.sender), {}
+        )
+        self.slots.update(out)
+
+    async def finish(self) -> list[dict[str, Any]]:
+        dispatcher = CollectingDispatcher()
+        await ActionScreeningResult().run(dispatcher, tracker(self.slots, self.sender), {})
+        return dispatcher.messages
+
+    async def stop(self) -> None:
+        await ActionScreeningStopped().run(CollectingDispatcher(), tracker(self.slots, self.sender), {})
+
+
+def staff_items(url: str, conversation: str) -> list[dict[str, Any]]:
+    from bot import queue
+
+    with session_scope(url) as session:
+        return [i.to_dict() for i in queue.open_items(session) if i.conversation_id == conversation]
+
+
+ACK = [{"text": THOUGHTS_ACK}, {"response": CRISIS_RESOURCES_RESPONSE}]
+
+
+def sent(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in m.items() if k in ("text", "response") and v} for m in messages]
+
+
+@pytest.mark.parametrize("country", ["US", "CA"])
+def test_the_crisis_resources_sent_with_the_acknowledgement_name_988_and_911(country: str) -> None:
+    from bot.safety.resources import render_crisis_responses
+
+    responses = render_crisis_responses(ROOT / "content" / "crisis_resources.yml", country)
+    [variation] = responses[CRISIS_RESOURCES_RESPONSE]
+    assert "988" in variation["text"] and "911" in variation["text"]
+    for text in (THOUGHTS_ACK, THOUGHTS_DECLINED_ACK):
+        assert not any(word in text.lower() for word in ("diagnos", "disorder", "depress", "you have"))
+
+
+async def test_past_month_thoughts_are_acknowledged_at_once_and_reach_staff(db: str) -> None:
+    chat = Chat("conv-thoughts")
+    assert chat.answer("functioning", "none") == []
+    assert chat.answer("current_care", "none") == []
+    assert sent(chat.answer("wish_dead", True)) == ACK
+    assert chat.answer("suicidal_thoughts", "yeah") == []  # acknowledged once per screening
+    [item] = staff_items(db, "conv-thoughts")  # before the screening ends
+    assert (item["kind"], item["risk"], item["level"]) == ("screening", "low", None)
+    assert item["attention"] == [
+        "Not finished: still answering, or left the screening",
+        "Suicidal thoughts in the past month",
+    ]
+    for field, value in [("suicide_method", False), ("suicide_intent", False), ("suicide_plan", False),
+                         *((k, v) for k, v in CALM.items() if k not in chat.slots)]:  # fmt: skip
+        assert chat.answer(field, value) == []
+    result = await chat.finish()
+    assert "weekly outpatient therapy" in result[0]["text"]  # the level is outpatient ...
+    [item] = staff_items(db, "conv-thoughts")  # ... and the screening is still in the queue
+    assert (item["level"], item["risk"], item["attention"]) == (
+        "outpatient", "low", ["Suicidal thoughts in the past month"],
+    )  # fmt: skip
+    with session_scope(db) as session:
+        (row,) = screenings_for(session, "conv-thoughts")  # one row from disclosure to result
+        assert row.status == "completed"
+
+
+async def test_free_text_negation_that_means_yes_is_acknowledged(db: str) -> None:
+    chat = Chat("conv-free")
+    assert sent(chat.answer("wish_dead", "i havent stopped thinking about it tbh")) == ACK
+    assert chat.slots["wish_dead"] is True
+
+
+async def test_declining_the_thoughts_question_brings_the_resources_too(db: str) -> None:
+    chat = Chat("conv-declined")
+    assert sent(chat.answer("suicidal_thoughts", "prefer_not_say")) == [
+        {"text": THOUGHTS_DECLINED_ACK}, {"response": CRISIS_RESOURCES_RESPONSE},
+    ]  # fmt: skip
+    [item] = staff_items(db, "conv-declined")
+    assert "Suicidal thoughts in the past month (declined to answer, counted as yes)" in item["attention"]
+
+
+async def test_changing_yes_to_no_keeps_the_original_answer_for_staff(db: str) -> None:
+    chat = Chat("conv-change")
+    chat.answer("functioning", "mild")
+    chat.answer("current_care", "none")
+    chat.answer("wish_dead", True)
+    chat.change("wish_dead")
+    assert chat.slots["wish_dead"] is None  # asked again
+    assert chat.answer("wish_dead", "no") == []
+    for field, value in CALM.items():
+        if field not in ("functioning", "current_care", "wish_dead"):
+            chat.answer(field, value)
+    await chat.finish()
+    [item] = staff_items(db, "conv-change")
+    assert item["risk"] == "none"  # the final answers carry no risk, but staff see what changed
+    assert item["attention"] == ['Changed "Wishing you were dead" from yes to no']
+    with session_scope(db) as session:
+        from bot import queue
+
+        details = queue.conversation_details(session, "conv-change")
+    [screening] = details["screenings"]
+    assert screening["answers"]["wish_dead"] is False
+    assert screening["changes"][0]["from"] is True and screening["changes"][0]["to"] is False
+    assert 'Changed "Wishing you were dead" from yes to no' in [e["text"] for e in details["timeline"]]
+
+
+async def test_changing_q2_to_no_keeps_the_method_it_cleared(db: str) -> None:
+    chat = Chat("conv-q2")
+    chat.answer("wish_dead", True)
+    chat.answer("suicidal_thoughts", True)
+    chat.answer("suicide_method", "yes")
+    chat.change("suicidal_thoughts")
+    assert all(chat.slots[f] is None for f in FOLLOW_UP_FIELDS)
+    chat.answer("suicidal_thoughts", "not really")
+    [item] = staff_items(db, "conv-q2")
+    assert item["risk"] == "low"
+    assert item["attention"][-1] == (
+        'Changed "Thoughts of suicide" from yes to no; this cleared the earlier answers '
+        '"How you might do it" yes'
+    )
+
+
+async def test_a_raised_answer_is_not_a_change_and_a_re_answered_follow_up_is(db: str) -> None:
+    chat = Chat("conv-q3")
+    chat.answer("wish_dead", False)
+    chat.answer("suicidal_thoughts", True)
+    chat.answer("suicide_method", True)
+    chat.change("suicidal_thoughts")
+    chat.answer("suicidal_thoughts", True)  # the same answer again: Q3-Q5 are asked again
+    chat.answer("suicide_method", False)  # less worrying than first disclosed
+    [item] = staff_items(db, "conv-q3")
+    assert item["attention"][-1] == 'Changed "How you might do it" from yes to no'
+
+
+async def test_stopping_after_a_moderate_answer_reaches_staff(db: str) -> None:
+    chat = Chat("conv-stop")
+    chat.answer("functioning", "mild")
+    chat.answer("current_care", "weekly_helping")
+    chat.answer("wish_dead", False)
+    chat.answer("suicidal_thoughts", False)
+    chat.answer("suicide_behavior", "years ago, when i was a teenager")
+    await chat.stop()
+    [item] = staff_items(db, "conv-stop")
+    assert (item["risk"], item["attention"]) == (
+        "moderate", ["Stopped before the end after a moderate-risk answer"],
+    )  # fmt: skip
+    with session_scope(db) as session:
+        (row,) = screenings_for(session, "conv-stop")
+        assert row.status == "abandoned" and row.answers["suicide_behavior"] == "over_3_months_ago"
+
+
+async def test_leaving_the_form_after_a_moderate_answer_reaches_staff(db: str) -> None:
+    chat = Chat("conv-left")
+    chat.answer("suicidal_thoughts", True)
+    chat.answer("suicide_method", True)
+    # The form is left (a crisis reply deactivated it, a hand-off, or the person just went away):
+    # no action runs, and the answers are already with staff.
+    [item] = staff_items(db, "conv-left")
+    assert item["risk"] == "moderate" and item["attention"][0].startswith("Not finished")
+
+
+async def test_stopping_without_any_risk_stays_out_of_the_queue(db: str) -> None:
+    chat = Chat("conv-calm")
+    chat.answer("functioning", "mild")
+    chat.answer("wish_dead", "never")
+    await chat.stop()
+    assert staff_items(db, "conv-calm") == []
+    with session_scope(db) as session:
+        assert [r.status for r in screenings_for(session, "conv-calm")] == ["abandoned"]
+
+
+async def test_an_urgent_answer_escalates_the_stored_screening_as_high(db: str) -> None:
+    chat = Chat("conv-urgent")
+    chat.answer("wish_dead", True)
+    chat.answer("suicidal_thoughts", True)
+    chat.answer("suicide_method", True)
+    chat.answer("suicide_intent", "yes")
+    assert await chat.finish() == []  # the crisis response comes from the rule
+    [item] = staff_items(db, "conv-urgent")
+    assert item["risk"] == "high" and item["attention"][0].startswith("Stopped at once for an answer")
+    with session_scope(db) as session:
+        (row,) = screenings_for(session, "conv-urgent")
+        assert (row.status, row.risk) == ("escalated", "high")
+
+
+async def test_a_database_failure_never_breaks_the_answer(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'no-tables.db'}")
+    get_engine.cache_clear()
+    chat = Chat("conv-db-down")
+    assert sent(chat.answer("wish_dead", True)) == ACK and chat.slots["wish_dead"] is True
+    assert "not kept for staff (OperationalError)" in caplog.text and "conv-db-down" not in caplog.text
+    get_engine.cache_clear()
+
+
+async def test_stopping_after_clearing_the_only_risk_answer_still_ends_the_stored_screening(db: str) -> None:
+    chat = Chat("conv-cleared")
+    chat.answer("wish_dead", True)
+    chat.change("wish_dead")
+    assert answers_from(tracker(chat.slots)) == {}
+    await chat.stop()
+    [item] = staff_items(db, "conv-cleared")
+    assert item["attention"] == ["Stopped before the end", "Suicidal thoughts in the past month"]
+
+
+async def test_stopping_before_any_answer_stores_nothing(db: str) -> None:
+    await Chat("conv-nothing").stop()
+    with session_scope(db) as session:
+        assert screenings_for(session, "conv-nothing") == []

@@ -112,6 +112,114 @@ def test_parse_answer(field: str, text: str, expected: Parsed) -> None:
     assert parse_answer(field, text) == expected
 
 
+# Negations that mean yes, and plain denials, typed the way people type (lowercase, no apostrophes,
+# typos, long sentences). Reading one of the yes rows as a no would hide a suicidal thought.
+AFFIRMING_NEGATIONS: list[str] = [
+    "I haven't stopped thinking about it",
+    "i havent stopped thinking about it",
+    "i havent stoped thinking about it tbh",
+    "honestly i havent stopped thinking about it for weeks now",
+    "i have not stopped wishing i could just not wake up",
+    "it hasnt stopped",
+    "never stopped to be honest",
+    "i cant stop thinking about it",
+    "i can't stop thinking about dying lately",
+    "i dont seem to stop thinking about it no matter what i do",
+    "i havent been able to stop thinking about it since my breakup",
+    "not a day goes by that I don't think about it",
+    "not a day goes by that i dont think about it",
+    "not a single day goes by where i dont think about it honestly",
+    "honestly? not a day goes by. every morning i wish i hadnt woken up",
+    "hardly a day goes by without me wishing i wasnt here",
+    "there isnt a day i dont think about it",
+    "theres not one day i dont wish i was gone",
+    "not a night passes without those thoughts",
+    "I can't say I haven't",
+    "cant say i havent",
+    "i cant say that i havent",
+    "i cant honestly say i havent",
+    "i wouldnt say no",
+    "id be lying if i said no",
+    "i'd be lying if i said i hadnt",
+    "i wish i could say no",
+    "i wish i could tell you i havent",
+    "i cant not think about it",
+    "ive never not thought about it",
+    "it never really goes away",
+    "the thoughts dont go away",
+    "they havent gone away",
+    "its never far from my mind",
+    "its not out of my head ever",
+    "i cant deny it",
+]
+PLAIN_DENIALS: list[str] = [
+    "I haven't",
+    "i havent",
+    "i havnt",
+    "no i havent",
+    "nah i haven't",
+    "I haven't, no",
+    "havent thought about that",
+    "haven't had those thoughts",
+    "not really",
+    "not really no",
+    "nah not really tbh",
+    "never",
+    "nope never",
+    "no never",
+    "never. why",
+    "i have never felt that way",
+    "ive never felt like that",
+    "i've never wanted that",
+    "i really never have",
+    "i dont think so",
+    "no, not at all",
+    "i can't say i have",
+    "i wouldnt say so",
+    "no i dont",
+    "i didnt",
+]
+
+
+@pytest.mark.parametrize("field", ["wish_dead", "suicidal_thoughts", "suicide_method", "harm_to_others"])
+@pytest.mark.parametrize("text", AFFIRMING_NEGATIONS)
+def test_negations_that_mean_yes_are_yes(field: str, text: str) -> None:
+    assert parse_answer(field, text) is True
+
+
+@pytest.mark.parametrize("field", ["wish_dead", "suicidal_thoughts", "suicide_plan", "harm_to_others"])
+@pytest.mark.parametrize("text", PLAIN_DENIALS)
+def test_plain_denials_are_no(field: str, text: str) -> None:
+    assert parse_answer(field, text) is False
+
+
+@pytest.mark.parametrize("text", AFFIRMING_NEGATIONS)
+def test_a_yes_in_negative_words_is_never_read_as_no_past_behaviour(text: str) -> None:
+    # Q6 needs a time; a yes without one is asked again, never read as "never".
+    assert parse_answer("suicide_behavior", text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no, I haven't stopped thinking about it", None),  # a no and a yes: ask again
+        ("i havent stopped thinking about it but no not really", None),
+        ("not a day in my life", None),  # no "goes by" and no second negation: not sure, ask again
+        ("i don't know if i haven't", None),
+        ("can't say", None),
+        ("maybe i havent stopped", None),
+        ("yeah i can't stop thinking about it", True),
+        ("yes, not a day goes by", True),
+        ("i have never stopped thinking about it", True),
+        ("not gonna lie, i have", True),
+        ("ngl no", False),
+        ("no matter what", None),  # an idiom, not a no
+    ],
+)
+def test_mixed_and_unclear_negations(text: str, expected: Parsed) -> None:
+    assert parse_answer("wish_dead", text) is expected
+
+
 @pytest.mark.parametrize("field", list(FIELDS))
 def test_every_field_accepts_prefer_not_say_and_never_guesses_gibberish(field: str) -> None:
     assert parse_answer(field, "I'd rather not say") is PREFER_NOT_SAY

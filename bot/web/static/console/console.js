@@ -54,7 +54,11 @@
         item.urgent && item.kind !== "crisis" ? item.kind + " (urgent)" : item.kind);
       const first = el("td"); first.append(link); tr.append(first);
       const when = el("td"); when.append(el("time", { datetime: item.created_at, title: item.created_at }, ago(item.created_at))); tr.append(when);
+      const latest = el("td");
+      if (item.latest_at) latest.append(el("time", { datetime: item.latest_at, title: item.latest_at }, ago(item.latest_at)));
+      tr.append(latest);
       for (const value of [item.channel, item.category, item.level, item.risk]) tr.append(el("td", {}, value || ""));
+      tr.append(el("td", { class: "details" }, (item.summary || []).join(" · ")));
       tr.append(el("td", { class: "status" }, item.status + (item.claimed_by ? " (" + item.claimed_by + ")" : "") + (item.notes ? " · " + item.notes + " note(s)" : "")));
       const actions = el("td", { class: "actions" });
       for (const [action, label] of [["claim", "Claim"], ["resolve", "Resolve"]]) {
@@ -67,7 +71,7 @@
       }
       const note = el("button", { type: "button", "data-action": "notes" }, "Note");
       note.addEventListener("click", async () => {
-        const text = window.prompt("Note for " + item.kind + " " + item.id);
+        const text = window.prompt("Note for " + item.kind + " in conversation " + item.conversation_id);
         if (!text) return;
         try { await act(item.key, "notes", { text }); await refresh(); }
         catch (error) { status.textContent = "Note failed: " + error.message; }
@@ -82,7 +86,7 @@
         const data = await getJson("/api/console/queue");
         const rows = data.items.map(row);
         if (!rows.length) {
-          const empty = el("tr", { class: "empty" }); empty.append(el("td", { colspan: "8" }, "Nothing waiting.")); rows.push(empty);
+          const empty = el("tr", { class: "empty" }); empty.append(el("td", { colspan: "10" }, "Nothing waiting.")); rows.push(empty);
         }
         tbody.replaceChildren(...rows);
         status.textContent = "Updated " + new Date().toLocaleTimeString() + ".";
