@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from bot.safety.language import guess_language
+
 if TYPE_CHECKING:  # spaCy is imported lazily: it is slow to import
     from spacy.language import Language
     from spacy.matcher import Matcher
@@ -26,7 +28,11 @@ if TYPE_CHECKING:  # spaCy is imported lazily: it is slow to import
 
 PATTERNS_PATH = Path(__file__).with_name("patterns.yml")
 CATEGORIES = ("suicide", "self_harm", "overdose", "withdrawal", "harm_to_others", "abuse")
-KINDS = ("crisis", "negation", "idiom", "topic")
+KINDS = ("crisis", "negation", "idiom", "topic", "cue", "detail")
+CUES = ("means", "time", "goodbye", "hopeless", "worse")
+"""Ambiguous alone; a danger signal when the conversation already holds a disclosed risk."""
+DETAILS = ("child_abuse", "sexual_assault", "domestic_violence")
+"""In priority order: a child's abuse gets Childhelp first, then RAINN, then the DV hotline."""
 SUPPRESSING_KINDS = ("negation", "idiom")
 MAX_CHARS = 8_000
 """Longer messages are scanned as their first and last MAX_CHARS // 2 characters."""
@@ -68,12 +74,32 @@ class SafetyFinding:
 
 
 @dataclass(frozen=True)
+class Clause:
+    """A clause of the normalised message; `vetoed` when a denial, idiom or topic phrase covers it."""
+
+    text: str
+    vetoed: bool = False
+
+
+@dataclass(frozen=True)
 class SafetyAnalysis:
     """Everything the detector saw in one message."""
 
     finding: SafetyFinding | None
     non_crisis_rule_ids: tuple[str, ...] = ()
     suppressed_rule_ids: tuple[str, ...] = ()
+    clauses: tuple[Clause, ...] = ()
+    """The message's clauses, for the semantic layer (which scores only the ones not vetoed)."""
+    cues: tuple[str, ...] = ()
+    """Cue kinds (CUES) found: not a crisis alone, one after a disclosed risk."""
+    details: tuple[str, ...] = ()
+    """Situation details (DETAILS) found anywhere in the message, in priority order."""
+    language: str = "en"
+
+    @property
+    def detail(self) -> str:
+        """The most specific detail, or "none"."""
+        return self.details[0] if self.details else "none"
 
     @property
     def recognised_non_crisis(self) -> bool:
@@ -95,6 +121,8 @@ class Rule:
     with_any: str | None = None
     without_any: str | None = None
     not_after: str | None = None
+    cue: str | None = None
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +180,8 @@ def load_rules(path: Path = PATTERNS_PATH) -> RuleSet:
             with_any=raw.get("with_any"),
             without_any=raw.get("without_any"),
             not_after=raw.get("not_after"),
+            cue=raw.get("cue"),
+            detail=raw.get("detail"),
         )
         _check_rule(rule, groups, seen)
         seen.add(rule.id)
@@ -167,6 +197,10 @@ def _check_rule(rule: Rule, groups: dict[str, tuple[str, ...]], seen: set[str]) 
         problems.append(f"kind must be one of {KINDS}")
     if (rule.kind == "crisis") != (rule.category in CATEGORIES):
         problems.append(f"crisis rules (and only they) need a category from {CATEGORIES}")
+    if (rule.kind == "cue") != (rule.cue in CUES):
+        problems.append(f"cue rules (and only they) need a cue from {CUES}")
+    if (rule.kind == "detail") != (rule.detail in DETAILS):
+        problems.append(f"detail rules (and only they) need a detail from {DETAILS}")
     if not rule.reason:
         problems.append("every rule needs a reason")
     if not rule.patterns:
@@ -393,9 +427,15 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
             by_kind[rule.kind].append((rule, start, end))
 
     def applies(rule: Rule, start: int) -> bool:
-        return not (rule.not_after and start > 0 and doc[start - 1].lower_ in _words(engine, rule.not_after))
+        if rule.not_after and start > 0 and doc[start - 1].lower_ in _words(engine, rule.not_after):
+            return False
+        if rule.kind != "crisis" and rule.with_any and rule.with_any not in present:
+            return False
+        return not (rule.kind != "crisis" and rule.without_any and rule.without_any in present)
 
-    blocking = [(s, e) for kind in SUPPRESSING_KINDS for r, s, e in by_kind[kind] if applies(r, s)]
+    for kind in ("negation", "idiom", "topic", "cue", "detail"):
+        by_kind[kind] = [(r, s, e) for r, s, e in by_kind[kind] if applies(r, s)]
+    blocking = [(s, e) for kind in SUPPRESSING_KINDS for r, s, e in by_kind[kind]]
     topics = [(s, e) for _, s, e in by_kind["topic"]]
     candidates: list[tuple[Rule, int, int]] = []
     suppressed: list[str] = []
@@ -414,13 +454,45 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
             continue
         candidates.append((rule, start, end))
     non_crisis = tuple(sorted({r.id for kind in ("negation", "idiom", "topic") for r, _, _ in by_kind[kind]}))
+    vetoes = [(s, e) for kind in ("negation", "idiom", "topic") for _, s, e in by_kind[kind]]
+    cues = tuple(sorted({str(r.cue) for r, cs, ce in by_kind["cue"] if not _overlaps(cs, ce, vetoes)}))
+    found_details = {str(r.detail) for r, _, _ in by_kind["detail"]}
+    details = tuple(d for d in DETAILS if d in found_details)
+    language = guess_language(doc.text)
+    clauses = tuple(Clause(doc[s:e].text, _overlaps(s, e, vetoes)) for s, e in clause_spans(doc))
+    suppressed_ids = tuple(sorted(set(suppressed)))
     if not candidates:
-        return SafetyAnalysis(None, non_crisis, tuple(sorted(set(suppressed))))
+        return SafetyAnalysis(None, non_crisis, suppressed_ids, clauses, cues, details, language)
     rule, start, end = min(
         candidates, key=lambda c: (engine.priority[str(c[0].category)], c[1], -(c[2] - c[1]))
     )
-    finding = SafetyFinding(str(rule.category), doc[start:end].text, rule.id)
-    return SafetyAnalysis(finding, non_crisis, tuple(sorted(set(suppressed))))
+    finding = SafetyFinding(
+        str(rule.category), doc[start:end].text, rule.id, details[0] if details else "none", language
+    )
+    return SafetyAnalysis(finding, non_crisis, suppressed_ids, clauses, cues, details, language)
+
+
+_CLAUSE_BREAKS = frozenset(
+    {",", ";", ":", "but", "though", "although", "because", "cause", "cuz", "so", "and"}
+)
+
+
+def clause_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Token spans of the clauses: sentences, cut at commas and at but/though/because/so/and.
+
+    A piece shorter than three tokens stays with its neighbour ("no, i'm fine" is one clause), so a
+    denial is never cut away from what it denies.
+    """
+    spans: list[tuple[int, int]] = []
+    for sentence in doc.sents:
+        start = sentence.start
+        for token in sentence:
+            if token.lower_ in _CLAUSE_BREAKS and token.i - start >= 3 and sentence.end - token.i > 3:
+                spans.append((start, token.i))
+                start = token.i + (1 if token.is_punct else 0)
+        if sentence.end > start:
+            spans.append((start, sentence.end))
+    return spans
 
 
 def analyse(text: str, path: Path = PATTERNS_PATH) -> SafetyAnalysis:
