@@ -1,16 +1,27 @@
-"""NLU glue for the deterministic crisis detector (bot.safety.detector).
+"""NLU glue for crisis detection: the rules (bot.safety.detector) and the semantic classifier
+(bot.safety.semantic) over the sentence encoder's features, combined by bot.safety.decision.
 
-Runs after DIETClassifier and FallbackClassifier. When the detector fires, the message's intent becomes
-`crisis` (confidence 1.0, first in the ranking) with a `crisis_category` entity. When the classifier
-said `crisis` but the detector recognises only an idiom, negation or topic phrase, `crisis` is demoted
-to the next intent in the ranking. Otherwise the classifier's result is left alone.
+Runs last in the NLU pipeline. When either layer raises a concern, the intent becomes `crisis`
+(confidence 1.0, first in the ranking) with the entities `crisis_category`, `crisis_detail`,
+`crisis_language` and `risk_severity` (they fill the slots of the same names, which choose the crisis
+reply and remember the disclosed risk) and `safety_source` (rules / semantic, for staff). When neither
+does, a `crisis` predicted by DIET is replaced by the next intent (or nlu_fallback if that one is weak),
+and a message that is ambiguous alone gets a `risk_cue` entity: SafetyGuardPolicy escalates it when the
+conversation already holds a disclosed risk.
+
+Trainable: the semantic classifier learns from the training data (crisis examples, labelled with their
+category by the `metadata: {category: ...}` of their block in data/nlu/crisis.yml, against every other
+example). It is stored with the model and made the process's semantic layer when the model loads, so
+the channel safety net (hand-offs, failures) decides with the same layers.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from typing import Any, Dict, List
+from typing import Any
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -27,43 +38,63 @@ from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
+    METADATA,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.safety import detector
-from bot.safety.decision import CLASSIFIER_ONLY_MIN_CONFIDENCE, classifier_crisis_stands
+from bot.encoder import load_encoder
+from bot.safety import detector, semantic
+from bot.safety.decision import DEFAULT_CUE_THRESHOLD, DEFAULT_THRESHOLD, Assessment, assess, scored_units
+from components.sentence_encoder import ALIAS as ENCODER_ALIAS
 
 logger = logging.getLogger(__name__)
 
 CRISIS_INTENT = "crisis"
-CATEGORY_ENTITY = "crisis_category"
+ENTITY_NAMES = ("crisis_category", "crisis_detail", "crisis_language", "risk_severity", "safety_source")
+CUE_ENTITY = "risk_cue"
+CLASSIFIER_FILE = "crisis_classifier.json"
 
 
-def _intent(name: str | None, confidence: float) -> Dict[str, Any]:
+def _intent(name: str | None, confidence: float) -> dict[str, Any]:
     return {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
 
 
-def escalate(message: Message, finding: detector.SafetyFinding, extractor: str) -> None:
-    """Make `crisis` the intent (1.0, first in the ranking) and add the category entity."""
+def _entities(message: Message, values: dict[str, str], extractor: str) -> None:
+    """Replace this component's entities on the message by `values` (spanning the whole text)."""
+    end = len(message.get(TEXT) or "")
+    others = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) not in values]
+    added = [
+        {
+            ENTITY_ATTRIBUTE_TYPE: name,
+            ENTITY_ATTRIBUTE_VALUE: value,
+            ENTITY_ATTRIBUTE_START: 0,
+            ENTITY_ATTRIBUTE_END: end,
+            EXTRACTOR: extractor,
+        }
+        for name, value in values.items()
+    ]
+    message.set(ENTITIES, [*others, *added], add_to_output=True)
+
+
+def escalate(message: Message, assessment: Assessment, extractor: str) -> None:
+    """Make `crisis` the intent (1.0, first in the ranking) and add the safety entities."""
     ranking = [
         item for item in message.get(INTENT_RANKING_KEY) or [] if item.get(INTENT_NAME_KEY) != CRISIS_INTENT
     ]
     message.set(INTENT, _intent(CRISIS_INTENT, 1.0), add_to_output=True)
     message.set(INTENT_RANKING_KEY, [_intent(CRISIS_INTENT, 1.0), *ranking], add_to_output=True)
-    text = message.get(TEXT) or ""
-    start = text.lower().find(finding.phrase)
-    end = start + len(finding.phrase) if start >= 0 else len(text)
-    entity = {
-        ENTITY_ATTRIBUTE_TYPE: CATEGORY_ENTITY,
-        ENTITY_ATTRIBUTE_VALUE: finding.category,
-        ENTITY_ATTRIBUTE_START: max(start, 0),
-        ENTITY_ATTRIBUTE_END: end,
-        EXTRACTOR: extractor,
+    values = {
+        "crisis_detail": assessment.detail,
+        "crisis_language": assessment.language,
+        "risk_severity": assessment.severity or "moderate",
+        "safety_source": assessment.source or "rules",
     }
-    others = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) != CATEGORY_ENTITY]
-    message.set(ENTITIES, [*others, entity], add_to_output=True)
+    if assessment.category:
+        values["crisis_category"] = assessment.category
+    _entities(message, values, extractor)
 
 
 def demote(message: Message, fallback_threshold: float = 0.0) -> None:
@@ -78,56 +109,149 @@ def demote(message: Message, fallback_threshold: float = 0.0) -> None:
     message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+def sentence_vector(message: Message) -> np.ndarray | None:
+    """The encoder's sentence vector of the text, as its featurizer added it (None if absent)."""
+    _sequence, sentence = message.get_dense_features(TEXT, [ENCODER_ALIAS])
+    if sentence is None:
+        return None
+    return np.asarray(sentence.features, dtype=np.float64).reshape(-1)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SafetyDetector(GraphComponent, IntentClassifier):
-    """Overrides the intent with `crisis` when the rule-based safety detector fires."""
+    """Escalates a message to `crisis` when the rules or the semantic classifier see danger."""
 
     @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """The rules live in bot/safety/patterns.yml; these settle classifier-only predictions."""
+    def get_default_config() -> dict[str, Any]:
+        """Thresholds of the semantic layer (tuned on the development corpus, docs/safety.md)."""
         return {
-            "classifier_only_threshold": CLASSIFIER_ONLY_MIN_CONFIDENCE,
+            "threshold": DEFAULT_THRESHOLD,
+            "cue_threshold": DEFAULT_CUE_THRESHOLD,
             "fallback_threshold": 0.45,  # as the FallbackClassifier, for a demoted message
+            "regularisation": 4.0,
+            "random_seed": 2718,
         }
 
-    def __init__(self, config: Dict[str, Any], name: str) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        classifier: semantic.CrisisClassifier | None = None,
+    ) -> None:
         self.component_config = {**self.get_default_config(), **config}
-        self._name = name
+        self._model_storage = model_storage
+        self._resource = resource
+        self._layer: semantic.SemanticLayer | None = None
+        if classifier is not None:
+            self._layer = semantic.SemanticLayer(
+                classifier,
+                load_encoder().encode,
+                float(self.component_config["threshold"]),
+                float(self.component_config["cue_threshold"]),
+            )
+            semantic.activate(self._layer)
 
     @classmethod
     def create(
         cls,
-        config: Dict[str, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafetyDetector:
-        """Builds the component and the detector's pipeline, so the first message is fast."""
+        """An untrained component (the rules work at once; the pipeline is built now)."""
         detector.warm_up()
-        return cls(config, execution_context.node_name or cls.__name__)
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SafetyDetector:
+        """The trained component; its semantic layer becomes the process's."""
+        detector.warm_up()
+        try:
+            with model_storage.read_from(resource) as directory:
+                data = json.loads((directory / CLASSIFIER_FILE).read_text(encoding="utf-8"))
+        except (ValueError, OSError) as exc:
+            logger.error("no semantic crisis classifier in the model (%s): rules only", type(exc).__name__)
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, semantic.CrisisClassifier.from_dict(data))
 
     @property
     def name(self) -> str:
         """The extractor name written on entities."""
         return self.__class__.__name__
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Escalate, demote or leave each message (never raises on odd input)."""
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit the semantic classifier: crisis examples by category against every other example."""
+        vectors, labels = [], []
+        for example in training_data.intent_examples:
+            vector = sentence_vector(example)
+            if vector is None:
+                continue
+            if example.get(INTENT) == CRISIS_INTENT:
+                category = (example.get(METADATA) or {}).get("category") or (
+                    (example.get(METADATA) or {}).get("intent") or {}
+                ).get("category")
+                if category not in detector.CATEGORIES:
+                    raise ValueError(
+                        f"crisis example {example.get(TEXT)!r} has no metadata category from "
+                        f"{detector.CATEGORIES} (data/nlu/crisis.yml: `metadata: {{category: ...}}`)"
+                    )
+                labels.append(str(category))
+            else:
+                labels.append(semantic.NONE)
+            vectors.append(vector)
+        if not vectors:
+            raise ValueError("no sentence features: put SentenceEncoderFeaturizer before SafetyDetector")
+        classifier = semantic.fit(
+            np.vstack(vectors),
+            labels,
+            float(self.component_config["regularisation"]),
+            int(self.component_config["random_seed"]),
+        )
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / CLASSIFIER_FILE).write_text(json.dumps(classifier.to_dict()), encoding="utf-8")
+        return self._resource
+
+    def _scores(self, message: Message, analysis: detector.SafetyAnalysis, text: str) -> list[Any]:
+        if self._layer is None:
+            return []
+        units = scored_units(analysis, text)
+        whole = sentence_vector(message) if units and units[0] == text else None
+        others = units[1:] if whole is not None else units
+        vectors = [whole[np.newaxis, :]] if whole is not None else []
+        if others:
+            vectors.append(self._layer.encode(others))
+        if not vectors:
+            return []
+        return self._layer.classifier.scores(np.vstack(vectors))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Escalate, demote, mark a cue, or leave each message (never raises on odd input)."""
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or not text.strip():
                 continue
             analysis = detector.analyse(text)
-            if analysis.finding is not None:
-                escalate(message, analysis.finding, self.name)
-                logger.debug("safety detector fired: rule %s", analysis.finding.rule_id)
-            elif (intent := message.get(INTENT) or {}).get(
-                INTENT_NAME_KEY
-            ) == CRISIS_INTENT and not classifier_crisis_stands(
-                float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
+            assessment = assess(
                 analysis,
-                float(self.component_config["classifier_only_threshold"]),
-            ):
+                self._scores(message, analysis, text),
+                float(self.component_config["threshold"]),
+                float(self.component_config["cue_threshold"]),
+            )
+            if assessment.concern:
+                escalate(message, assessment, self.name)
+                logger.debug("safety concern (%s): %s", assessment.source, assessment.category)
+                continue
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == CRISIS_INTENT:
                 demote(message, float(self.component_config["fallback_threshold"]))
-                logger.debug("classifier-only crisis not confirmed: %s", analysis.non_crisis_rule_ids)
+            if assessment.ambiguous:
+                _entities(message, {CUE_ENTITY: assessment.cues[0]}, self.name)
         return messages

@@ -28,6 +28,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.encoder import MODEL_NAME, REVISION, SentenceEncoder, load_encoder
 
 ATTRIBUTES = (TEXT, RESPONSE)
+ALIAS = "sentence_encoder"
+"""The featurizer's name on its features, so other components can ask for exactly these."""
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -39,6 +41,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         """`model_dir`: the encoder's directory (None: bot.encoder's default); `batch_size` for training."""
         return {
             **DenseFeaturizer.get_default_config(),
+            "alias": ALIAS,
             "model_dir": None,
             "batch_size": 64,
             # Part of the config, so a different encoder revision changes the training fingerprint.

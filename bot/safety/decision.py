@@ -1,23 +1,100 @@
-"""How the two detection layers combine (docs/safety.md, "Layers").
+"""How the layers combine into one decision (docs/safety.md, "Layers").
 
-The rule detector is the precise layer: when it fires, the message is a crisis. The trained classifier
-adds recall for phrasings the rules do not know, but alone it is imprecise (measured on the safety
-corpus with the rules switched off: 82 % recall, 41 % of hard negatives flagged). So a crisis predicted
-by the classifier alone escalates only when the classifier is confident and no idiom, denial or topic
-question explains the words.
+- The rules (bot.safety.detector) are precise: when a crisis rule fires, the message is a crisis.
+- The semantic classifier (bot.safety.semantic) recognises danger phrased in ways no rule knows. It
+  scores the whole message and each of its clauses; either layer alone raises a concern.
+- A denial, idiom or topic phrase the rules recognise vetoes only the clause it covers, never the whole
+  message: in "I'm not suicidal, I just want to go to sleep and not wake up" the first clause is set
+  aside and the rest is still scored.
+- Some messages are ambiguous alone ("I got them", "tonight", "bye everyone"): a cue rule or a
+  semantic score between the cue threshold and the threshold marks them, and they escalate only when
+  the conversation already holds a disclosed risk (`risk_on_record`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Sequence
+
 from bot.safety.detector import SafetyAnalysis
+from bot.safety.semantic import SemanticScore
 
-CLASSIFIER_ONLY_MIN_CONFIDENCE = 0.9
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_CUE_THRESHOLD = 0.25
+HIGH_SEVERITY_CATEGORIES = frozenset({"overdose", "withdrawal", "harm_to_others"})
+HIGH_SEVERITY_CUES = frozenset({"means", "time"})
+HIGH_SEVERITY_RULE_WORDS = ("plan", "means", "method", "attempt", "in_progress", "now")
 
 
-def classifier_crisis_stands(
-    confidence: float,
+@dataclass(frozen=True)
+class Assessment:
+    """The safety decision for one message, with what it rests on (staff see `source`)."""
+
+    concern: bool
+    category: str | None = None
+    detail: str = "none"
+    language: str = "en"
+    severity: str | None = None
+    """"high" (acute: a plan, means at hand, a body in danger) or "moderate"."""
+    source: str | None = None
+    """"rules", "semantic" or "context" (a cue after a disclosed risk)."""
+    probability: float = 0.0
+    """The semantic layer's highest crisis probability over the scored units (0.0 when not scored)."""
+    cues: tuple[str, ...] = ()
+    rule_id: str | None = None
+
+    @property
+    def ambiguous(self) -> bool:
+        """Not a concern alone, but one if the conversation already holds a disclosed risk."""
+        return not self.concern and bool(self.cues)
+
+
+def scored_units(analysis: SafetyAnalysis, text: str) -> list[str]:
+    """The texts the semantic layer scores: the whole message unless a clause of it is vetoed, and
+    every clause that is not vetoed (when there are several)."""
+    clauses = analysis.clauses
+    vetoed = any(clause.vetoed for clause in clauses)
+    units = [] if vetoed or not text.strip() else [text]
+    if len(clauses) > 1 or vetoed:
+        units.extend(clause.text for clause in clauses if not clause.vetoed)
+    return units
+
+
+def _severity(category: str | None, cues: Sequence[str], rule_id: str | None, probability: float) -> str:
+    if category in HIGH_SEVERITY_CATEGORIES or HIGH_SEVERITY_CUES & set(cues):
+        return "high"
+    if rule_id and any(word in rule_id for word in HIGH_SEVERITY_RULE_WORDS):
+        return "high"
+    return "high" if probability >= 0.95 else "moderate"
+
+
+def assess(
     analysis: SafetyAnalysis,
-    minimum: float = CLASSIFIER_ONLY_MIN_CONFIDENCE,
-) -> bool:
-    """Whether a `crisis` intent predicted without a rule finding should still escalate."""
-    return analysis.finding is None and not analysis.recognised_non_crisis and confidence >= minimum
+    scores: Sequence[SemanticScore] = (),
+    threshold: float = DEFAULT_THRESHOLD,
+    cue_threshold: float = DEFAULT_CUE_THRESHOLD,
+    *,
+    risk_on_record: bool = False,
+    prior_category: str | None = None,
+) -> Assessment:
+    """Combine the rule analysis and the semantic scores of `scored_units` into one decision."""
+    best = max(scores, key=lambda s: s.probability, default=None)
+    probability = best.probability if best else 0.0
+    cues = tuple(analysis.cues)
+    if probability >= cue_threshold and not cues:
+        cues = ("semantic",)
+    detail, language = analysis.detail, analysis.language
+    finding = analysis.finding
+    if finding is not None:
+        severity = _severity(finding.category, cues, finding.rule_id, probability)
+        return Assessment(
+            True, finding.category, detail, language, severity, "rules", probability, cues, finding.rule_id
+        )
+    if best is not None and probability >= threshold:
+        severity = _severity(best.category, cues, None, probability)
+        return Assessment(True, best.category, detail, language, severity, "semantic", probability, cues)
+    if risk_on_record and cues:
+        category = prior_category or (best.category if best else None)
+        severity = _severity(category, cues, None, probability)
+        return Assessment(True, category, detail, language, severity, "context", probability, cues)
+    return Assessment(False, None, detail, language, None, None, probability, cues)

@@ -1,29 +1,88 @@
-"""How a classifier-only crisis prediction is settled against the rule detector's analysis."""
+"""How rules, the semantic classifier and conversation context combine (bot.safety.decision)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.safety.decision import CLASSIFIER_ONLY_MIN_CONFIDENCE, classifier_crisis_stands
-from bot.safety.detector import SafetyAnalysis, SafetyFinding
+from bot.safety.decision import assess, scored_units
+from bot.safety.detector import Clause, SafetyAnalysis, SafetyFinding
+from bot.safety.semantic import SemanticScore
 
-NOTHING = SafetyAnalysis(None)
-IDIOM = SafetyAnalysis(None, non_crisis_rule_ids=("idiom.killing_me",))
-FOUND = SafetyAnalysis(SafetyFinding("suicide", "want to die", "suicide.direct"))
+FINDING = SafetyFinding("overdose", "took too many pills", "overdose.took_too_many")
+LOW = SemanticScore(0.05, "suicide")
+MIDDLE = SemanticScore(0.35, "self_harm")
+HIGH = SemanticScore(0.93, "suicide")
 
 
-@pytest.mark.parametrize(
-    ("confidence", "analysis", "stands"),
-    [
-        (0.99, NOTHING, True),
-        (CLASSIFIER_ONLY_MIN_CONFIDENCE, NOTHING, True),
-        (CLASSIFIER_ONLY_MIN_CONFIDENCE - 0.01, NOTHING, False),
-        (0.5, NOTHING, False),
-        (1.0, IDIOM, False),  # a recognised idiom or denial explains the words
-        (1.0, FOUND, False),  # the rules already escalate; this path is for classifier-only calls
-    ],
-)
-def test_classifier_only_crisis_needs_confidence_and_no_explanation(
-    confidence: float, analysis: SafetyAnalysis, stands: bool
-) -> None:
-    assert classifier_crisis_stands(confidence, analysis) is stands
+def test_a_rule_raises_a_concern_whatever_the_classifier_says() -> None:
+    result = assess(SafetyAnalysis(FINDING), [LOW])
+    assert (result.concern, result.category, result.source, result.severity) == (
+        True,
+        "overdose",
+        "rules",
+        "high",
+    )
+
+
+def test_the_classifier_alone_raises_a_concern_above_its_threshold() -> None:
+    result = assess(SafetyAnalysis(None), [LOW, HIGH], threshold=0.5)
+    assert (result.concern, result.category, result.source) == (True, "suicide", "semantic")
+    assert result.probability == pytest.approx(0.93)
+    assert not assess(SafetyAnalysis(None), [LOW, MIDDLE], threshold=0.5).concern
+
+
+def test_a_cue_escalates_only_when_risk_is_on_record() -> None:
+    analysis = SafetyAnalysis(None, cues=("means",))
+    alone = assess(analysis, [LOW])
+    assert not alone.concern and alone.ambiguous
+    after = assess(analysis, [LOW], risk_on_record=True, prior_category="self_harm")
+    assert (after.concern, after.category, after.source, after.severity) == (
+        True,
+        "self_harm",
+        "context",
+        "high",
+    )
+
+
+def test_a_middling_semantic_score_is_a_cue_too() -> None:
+    result = assess(SafetyAnalysis(None), [MIDDLE], threshold=0.5, cue_threshold=0.25)
+    assert result.ambiguous and result.cues == ("semantic",)
+    assert assess(SafetyAnalysis(None), [MIDDLE], 0.5, 0.25, risk_on_record=True).concern
+
+
+def test_nothing_at_all_is_no_concern() -> None:
+    result = assess(SafetyAnalysis(None), [LOW], risk_on_record=True)
+    assert not result.concern and not result.ambiguous
+
+
+def test_a_vetoed_clause_is_set_aside_but_the_rest_is_scored() -> None:
+    text = "I'm not suicidal, I just want to go to sleep and not wake up"
+    analysis = SafetyAnalysis(
+        None,
+        clauses=(
+            Clause("i'm not suicidal", vetoed=True),
+            Clause("i just want to go to sleep and not wake up"),
+        ),
+    )
+    assert scored_units(analysis, text) == ["i just want to go to sleep and not wake up"]
+
+
+def test_without_a_veto_the_whole_message_and_its_clauses_are_scored() -> None:
+    analysis = SafetyAnalysis(None, clauses=(Clause("i got the pills"), Clause("and it's tonight")))
+    assert scored_units(analysis, "I got the pills and it's tonight") == [
+        "I got the pills and it's tonight",
+        "i got the pills",
+        "and it's tonight",
+    ]
+    single = SafetyAnalysis(None, clauses=(Clause("hello"),))
+    assert scored_units(single, "hello") == ["hello"]
+
+
+def test_language_and_detail_come_from_the_analysis() -> None:
+    analysis = SafetyAnalysis(
+        SafetyFinding("abuse", "me pega", "es.abuse", "domestic_violence", "es"),
+        details=("domestic_violence",),
+        language="es",
+    )
+    result = assess(analysis)
+    assert (result.detail, result.language) == ("domestic_violence", "es")
