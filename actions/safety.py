@@ -1,21 +1,53 @@
-"""Safety glue: record a crisis escalation after the crisis reply (logic in bot.safety.escalation)."""
+"""Safety glue: record a crisis escalation after the crisis reply (logic in bot.safety.escalation).
+
+It also undoes what the danger message filled in an open form (a "name" or "contact" that is really a
+danger message must not be kept) and schedules a check-in: if the person says nothing for a few
+minutes after the crisis reply, the assistant writes again with the numbers and asks if they are safe.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.safety.escalation import record_escalation
+from bot.safety.escalation import check_in_delay, record_escalation
 
 logger = logging.getLogger(__name__)
 
+CHECK_IN_INTENT = "EXTERNAL_safety_check_in"
+SAFETY_SLOTS = frozenset(
+    {"crisis_category", "crisis_detail", "crisis_language", "risk_severity", "requested_slot"}
+)
+
+
+def latest_entities(tracker: Tracker) -> dict[str, str]:
+    """The latest message's entities by name (the safety detector adds one of each)."""
+    return {
+        str(entity.get("entity")): str(entity.get("value"))
+        for entity in tracker.latest_message.get("entities") or []
+    }
+
+
+def slots_filled_by_latest_message(tracker: Tracker) -> list[str]:
+    """Slots set after the latest user message, other than the safety slots (e.g. a form's from_text)."""
+    names: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        filled = event.get("event") == "slot" and event.get("value") is not None
+        if filled and event.get("name") not in SAFETY_SLOTS:
+            names.append(str(event.get("name")))
+    return names
+
 
 class ActionRecordEscalation(Action):
-    """Stores the escalation for the staff queue and notifies staff; never fails the turn."""
+    """Stores the escalation for staff, notifies them, schedules a check-in; never fails the turn."""
 
     def name(self) -> str:
         return "action_record_escalation"
@@ -24,13 +56,29 @@ class ActionRecordEscalation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         # The message text is deliberately not read: staff open the conversation in the console.
+        entities = latest_entities(tracker)
+        source = entities.get("safety_source") or ("context" if "risk_cue" in entities else None)
         try:
-            result = record_escalation(
+            result = await asyncio.to_thread(
+                record_escalation,
                 category=tracker.get_slot("crisis_category"),
                 channel=tracker.get_latest_input_channel(),
                 sender_id=tracker.sender_id,
+                severity=entities.get("risk_severity") or tracker.get_slot("risk_severity"),
+                source=source,
             )
             logger.info("escalation recorded: id=%s notified=%s", result.escalation_id, result.notified)
         except Exception as exc:
             logger.error("escalation not recorded (%s)", type(exc).__name__)
-        return []
+        events: list[EventType] = [SlotSet(name, None) for name in slots_filled_by_latest_message(tracker)]
+        delay = check_in_delay()
+        if delay > 0:
+            events.append(
+                ReminderScheduled(
+                    CHECK_IN_INTENT,
+                    trigger_date_time=datetime.now(timezone.utc) + timedelta(seconds=delay),
+                    name="safety_check_in",
+                    kill_on_user_message=True,
+                )
+            )
+        return events

@@ -1,12 +1,18 @@
-"""SafetyGuardPolicy: the crisis reply wins even while a form is active.
+"""SafetyGuardPolicy: the crisis flow wins from any state, even while a form is active.
 
 In Rasa 3.6 RulePolicy predicts an active form's loop action with `is_no_user_prediction=True`, which
-the ensemble lets beat every rule; the form then calls the action server and, if it is down, a crisis
-message gets no reply. The guard predicts the crisis reply itself: when the latest user intent is
-`crisis` and the bot actions since that message are a strict prefix of [utter_crisis,
-action_deactivate_loop] (the latter only while a loop is active), it predicts the next one with
-confidence 1.0, `is_no_user_prediction=True` and priority 7 (RulePolicy has 6). Otherwise it predicts
-nothing. The rest of the crisis flow (record, ask if safe) is ordinary rules.
+the ensemble lets beat every rule; a form would then answer a danger message with its next question.
+The guard predicts the crisis flow itself, with confidence 1.0, `is_no_user_prediction=True` and
+priority 7 (RulePolicy has 6), step by step: utter_crisis, action_deactivate_loop (only while a form is
+active), action_record_escalation, utter_ask_safe_now, then listen. It runs the flow when
+
+- the latest message is a `crisis` (the NLU's rules or semantic classifier saw danger), or
+- the latest message carries a `risk_cue` (ambiguous alone: "I got them", "tonight", a goodbye) and the
+  conversation already holds a disclosed risk (the `risk_severity` slot): conversation-level risk.
+
+After "Are you safe right now?" it reads the answer (bot.safety.checkin): safe ("yes", "no I'm fine")
+-> utter_safe_glad, which keeps the numbers in view and offers a person; not safe or unsure ("no",
+"not really", "I don't know") -> utter_crisis_repeat. Otherwise it predicts nothing.
 """
 
 from __future__ import annotations
@@ -31,10 +37,19 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.safety.checkin import SAFE, read_safety_answer
+
 logger = logging.getLogger(__name__)
 
 CRISIS_INTENT = "crisis"
 CRISIS_UTTERANCE = "utter_crisis"
+RECORD_ACTION = "action_record_escalation"
+ASK_SAFE = "utter_ask_safe_now"
+SAFE_REPLY = "utter_safe_glad"
+NOT_SAFE_REPLY = "utter_crisis_repeat"
+SAFETY_QUESTIONS = frozenset({ASK_SAFE, "utter_safety_check_in"})
+CUE_ENTITY = "risk_cue"
+RISK_SLOT = "risk_severity"
 GUARD_PRIORITY = 7
 _IGNORED_ACTIONS = {ACTION_LISTEN_NAME, ACTION_EXTRACT_SLOTS, ACTION_UNLIKELY_INTENT_NAME}
 
@@ -50,22 +65,60 @@ def actions_since_last_user_message(tracker: DialogueStateTracker) -> List[str]:
     return list(reversed(names))
 
 
+def last_bot_action_before_user_message(tracker: DialogueStateTracker) -> str | None:
+    """The last bot action (not listen) before the latest user message."""
+    seen_user = False
+    for event in reversed(tracker.applied_events()):
+        if isinstance(event, UserUttered):
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and isinstance(event, ActionExecuted) and event.action_name not in _IGNORED_ACTIONS:
+            return event.action_name
+    return None
+
+
+def is_escalation(tracker: DialogueStateTracker) -> bool:
+    """A crisis message, or a cue after a disclosed risk."""
+    message = tracker.latest_message
+    if message is None:
+        return False
+    if message.intent.get("name") == CRISIS_INTENT:
+        return True
+    has_cue = any(entity.get("entity") == CUE_ENTITY for entity in message.entities or [])
+    return has_cue and tracker.get_slot(RISK_SLOT) in ("moderate", "high")
+
+
+def planned_sequence(tracker: DialogueStateTracker, done: List[str]) -> List[str]:
+    """The actions this turn needs from the guard (empty: the guard has nothing to say)."""
+    if is_escalation(tracker):
+        sequence = [CRISIS_UTTERANCE]
+        if tracker.active_loop_name or ACTION_DEACTIVATE_LOOP_NAME in done:
+            sequence.append(ACTION_DEACTIVATE_LOOP_NAME)
+        return [*sequence, RECORD_ACTION, ASK_SAFE, ACTION_LISTEN_NAME]
+    if last_bot_action_before_user_message(tracker) in SAFETY_QUESTIONS and tracker.latest_message:
+        reading = read_safety_answer(tracker.latest_message.text or "")
+        if reading is not None:
+            return [SAFE_REPLY if reading == SAFE else NOT_SAFE_REPLY, ACTION_LISTEN_NAME]
+    return []
+
+
 def next_guarded_action(tracker: DialogueStateTracker) -> str | None:
-    """The crisis action to run next, or None when the guard has nothing to say."""
-    if tracker.latest_message is None or tracker.latest_message.intent.get("name") != CRISIS_INTENT:
-        return None
-    sequence = [CRISIS_UTTERANCE]
-    if tracker.active_loop_name:
-        sequence.append(ACTION_DEACTIVATE_LOOP_NAME)
+    """The crisis-flow action to run next, or None when the guard has nothing to say."""
     done = actions_since_last_user_message(tracker)
-    if len(done) < len(sequence) and done == sequence[: len(done)]:
-        return sequence[len(done)]
+    sequence = planned_sequence(tracker, done)
+    pending = [name for name in sequence if name != ACTION_LISTEN_NAME]
+    if done == pending and sequence:
+        return ACTION_LISTEN_NAME
+    if len(done) < len(pending) and done == pending[: len(done)]:
+        return pending[len(done)]
     return None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class SafetyGuardPolicy(Policy):
-    """Predicts utter_crisis (and action_deactivate_loop in a form) right after a crisis message."""
+    """Runs the crisis flow after a danger message (or a cue after a disclosed risk) and reads the
+    answer to "Are you safe right now?"."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:

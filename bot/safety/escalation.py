@@ -11,12 +11,12 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import environment
+from bot.config import ConfigError, environment
 from bot.db import session_scope
 from bot.safety.detector import CATEGORIES
 from bot.safety.store import MAX_SOURCE_CHARS, SEVERITIES, Escalation
@@ -167,3 +167,17 @@ def record_escalation(
                 "escalation %s: notification status not saved (%s)", escalation_id, type(exc).__name__
             )
     return EscalationResult(escalation_id, escalation_id is not None, notified)
+
+
+CHECK_IN_VARIABLE = "SAFETY_CHECK_IN_SECONDS"
+DEFAULT_CHECK_IN_SECONDS = 300
+
+
+def check_in_delay(env: Mapping[str, str] | None = None) -> int:
+    """Seconds of silence after a crisis reply before the assistant checks in (0: never)."""
+    raw = (environment() if env is None else env).get(CHECK_IN_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_CHECK_IN_SECONDS
+    if not raw.isdigit():
+        raise ConfigError(f"{CHECK_IN_VARIABLE} must be a whole number of seconds, got {raw!r}")
+    return int(raw)

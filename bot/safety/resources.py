@@ -36,7 +36,8 @@ BUTTON_PAYLOADS = {
 }
 ASK_SAFE_BUTTONS = ("safe", "not_safe", "person")
 SAFE_GLAD_BUTTONS = ("continue", "person")
-_TEXTS = ("closing", "repeat", "ask_safe_now", "safe_glad")
+REPEAT_BUTTONS = ("person",)
+_TEXTS = ("closing", "repeat", "ask_safe_now", "safe_glad", "check_in")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
@@ -231,6 +232,9 @@ def render_crisis_responses(path: Path, country: str = "US") -> Responses:
     return {
         "utter_crisis": variations,
         "utter_ask_safe_now": _follow_up(data, where, "ask_safe_now", ASK_SAFE_BUTTONS),
-        "utter_crisis_repeat": _follow_up(data, where, "repeat"),
+        "utter_crisis_repeat": _follow_up(data, where, "repeat", REPEAT_BUTTONS),
         "utter_safe_glad": _follow_up(data, where, "safe_glad", SAFE_GLAD_BUTTONS),
+        # After a few minutes of silence following the crisis reply (a reminder from
+        # action_record_escalation): the numbers again and the same question.
+        "utter_safety_check_in": _follow_up(data, where, "check_in", ASK_SAFE_BUTTONS),
     }

@@ -11,8 +11,14 @@ pytestmark = pytest.mark.rasa
 
 DOMAIN_YAML = """
 version: "3.1"
-intents: [crisis, affirm, greet, start_screening]
+intents: [crisis, affirm, deny, greet, start_screening, inform]
+entities: [risk_cue]
 slots:
+  risk_severity:
+    type: categorical
+    values: [moderate, high]
+    mappings:
+    - type: custom
   q1:
     type: any
     mappings:
@@ -27,6 +33,12 @@ responses:
   - text: "call 988"
   utter_greet:
   - text: "hi"
+  utter_ask_safe_now:
+  - text: "Are you safe right now?"
+  utter_safe_glad:
+  - text: "glad"
+  utter_crisis_repeat:
+  - text: "988"
 actions: [action_record_escalation]
 """
 
@@ -54,11 +66,20 @@ def policy(tmp_path: Path) -> Any:
     )
 
 
-def _tracker(domain: Any, intent: str, in_form: bool, bot_actions: list[str]) -> Any:
+def _tracker(
+    domain: Any,
+    intent: str,
+    in_form: bool,
+    bot_actions: list[str],
+    *,
+    text: str = "text",
+    entities: list[dict[str, Any]] | None = None,
+    before: list[Any] | None = None,
+) -> Any:
     from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    events: list[Any] = [ActionExecuted("action_listen")]
+    events: list[Any] = [ActionExecuted("action_listen"), *(before or [])]
     if in_form:
         events += [
             UserUttered("/start_screening", {"name": "start_screening"}),
@@ -67,7 +88,7 @@ def _tracker(domain: Any, intent: str, in_form: bool, bot_actions: list[str]) ->
             SlotSet("requested_slot", "q1"),
             ActionExecuted("action_listen"),
         ]
-    events.append(UserUttered("text", {"name": intent, "confidence": 1.0}))
+    events.append(UserUttered(text, {"name": intent, "confidence": 1.0}, entities or []))
     for action in bot_actions:
         events.append(ActionExecuted(action))
         if action == "action_deactivate_loop":
@@ -86,10 +107,17 @@ def _predicted(policy: Any, domain: Any, tracker: Any) -> tuple[str | None, Any]
     ("intent", "in_form", "done", "expected"),
     [
         ("crisis", False, [], "utter_crisis"),
-        ("crisis", False, ["utter_crisis"], None),  # the rule goes on from here
+        ("crisis", False, ["utter_crisis"], "action_record_escalation"),
+        ("crisis", False, ["utter_crisis", "action_record_escalation"], "utter_ask_safe_now"),
+        (
+            "crisis",
+            False,
+            ["utter_crisis", "action_record_escalation", "utter_ask_safe_now"],
+            "action_listen",
+        ),
         ("crisis", True, [], "utter_crisis"),
         ("crisis", True, ["utter_crisis"], "action_deactivate_loop"),
-        ("crisis", True, ["utter_crisis", "action_deactivate_loop"], None),
+        ("crisis", True, ["utter_crisis", "action_deactivate_loop"], "action_record_escalation"),
         ("crisis", True, ["screening_form"], None),  # not a prefix: the guard steps aside
         ("greet", True, [], None),
         ("greet", False, [], None),
@@ -104,6 +132,71 @@ def test_guard_predicts_the_next_crisis_action_only(
         assert max(prediction.probabilities) == 1.0
         assert prediction.is_no_user_prediction
         assert prediction.policy_priority == 7
+
+
+def _disclosure() -> list[Any]:
+    """An earlier crisis turn that set risk_severity, answered by the guard's flow."""
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+
+    return [
+        UserUttered("i used to cut and i feel it coming back", {"name": "crisis", "confidence": 1.0}),
+        SlotSet("risk_severity", "moderate"),
+        ActionExecuted("utter_crisis"),
+        ActionExecuted("action_record_escalation"),
+        ActionExecuted("utter_ask_safe_now"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+CUE = [{"entity": "risk_cue", "value": "means", "start": 0, "end": 10}]
+
+
+def test_a_cue_after_a_disclosed_risk_runs_the_crisis_flow_even_in_a_form(policy: Any, domain: Any) -> None:
+    tracker = _tracker(
+        domain, "inform", True, [], text="i got the blades", entities=CUE, before=_disclosure()
+    )
+    assert _predicted(policy, domain, tracker)[0] == "utter_crisis"
+    tracker = _tracker(
+        domain,
+        "inform",
+        True,
+        ["utter_crisis", "action_deactivate_loop"],
+        text="i got the blades",
+        entities=CUE,
+        before=_disclosure(),
+    )
+    assert _predicted(policy, domain, tracker)[0] == "action_record_escalation"
+
+
+def test_the_same_cue_without_a_disclosed_risk_is_left_to_the_other_policies(
+    policy: Any, domain: Any
+) -> None:
+    tracker = _tracker(domain, "inform", False, [], text="i got them", entities=CUE)
+    assert _predicted(policy, domain, tracker)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "reply"),
+    [
+        ("no I'm fine", "utter_safe_glad"),
+        ("yes", "utter_safe_glad"),
+        ("no", "utter_crisis_repeat"),
+        ("I don't know", "utter_crisis_repeat"),
+        ("not really", "utter_crisis_repeat"),
+    ],
+)
+def test_the_answer_to_are_you_safe_is_read_in_context(
+    policy: Any, domain: Any, answer: str, reply: str
+) -> None:
+    tracker = _tracker(domain, "deny", False, [], text=answer, before=_disclosure())
+    assert _predicted(policy, domain, tracker)[0] == reply
+    after = _tracker(domain, "deny", False, [reply], text=answer, before=_disclosure())
+    assert _predicted(policy, domain, after)[0] == "action_listen"
+
+
+def test_an_unrelated_message_after_the_question_is_left_alone(policy: Any, domain: Any) -> None:
+    tracker = _tracker(domain, "greet", False, [], text="what time is it", before=_disclosure())
+    assert _predicted(policy, domain, tracker)[0] is None
 
 
 def test_guard_beats_a_form_loop_prediction_in_the_ensemble(policy: Any, domain: Any) -> None:

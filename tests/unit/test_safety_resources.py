@@ -224,7 +224,8 @@ def test_spanish_variations_contain_no_english_sentence(country: str) -> None:
         if len(s.strip(" -")) > 12
     }
     spanish = _spanish(responses)
-    assert len(spanish) == len(CATEGORIES) * len(DETAILS) + 3
+    follow_ups = ("utter_ask_safe_now", "utter_crisis_repeat", "utter_safe_glad", "utter_safety_check_in")
+    assert len(spanish) == len(CATEGORIES) * len(DETAILS) + len(follow_ups)
     for text in spanish:
         assert not [s for s in sentences if s in text], text
         words = set(re.findall(r"[a-záéíóúñ]+", text.lower()))

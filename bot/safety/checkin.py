@@ -1,0 +1,63 @@
+"""Reading the answer to "Are you safe right now?" (pure; the safety guard policy uses it).
+
+Asked right after a crisis reply, the question gets short, loose answers: "yes", "no I'm fine", "not
+really", "idk". A general yes/no classifier reads "no I'm fine" as a no; here the reading is specific:
+words of being fine or safe win over a leading "no", any doubt counts as not safe, and anything else
+is left to the rest of the assistant (None). Never diagnostic: it only chooses which message follows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SAFE = "safe"
+NOT_SAFE = "not_safe"
+UNSURE = "unsure"
+
+_WORD = re.compile(r"[a-z']+")
+_UNSURE = re.compile(
+    r"\b(i don'?t know|idk|dunno|not sure|unsure|maybe|kind of|kinda|sort of|i guess|hard to say|"
+    r"no se|tal vez|quizas|i think so|i hope so|not really sure)\b"
+)
+_NEGATED_SAFE = re.compile(
+    r"(\bnot|n't|\bno longer|\bnever)\s+(feel(ing)?\s+|really\s+|so\s+|very\s+)?"
+    r"(safe|fine|ok|okay|alright|good|great|well)\b"
+)
+_DANGER = re.compile(
+    r"\b(unsafe|in danger|help me|need help|not really|not at all|no estoy bien|scared|afraid)\b"
+)
+_SAFE_WORDS = frozenset(
+    "safe fine ok okay alright good better calm calmer managing yes yeah yep yup ya yea si bien tranquilo "
+    "tranquila".split()
+)
+_NO = frozenset({"no", "nope", "nah", "not", "nop"})
+_DENIAL_OF_DANGER = re.compile(
+    r"\b(not|won't|wont|n't|never)\b.{0,20}\b(going to|gonna|do anything|hurt myself|in danger)\b"
+)
+
+
+def _plain(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'"))
+    return " ".join("".join(ch for ch in folded if unicodedata.category(ch) != "Mn").split())
+
+
+def read_safety_answer(text: str) -> str | None:
+    """SAFE, NOT_SAFE, UNSURE, or None when the message does not answer the question.
+
+    Doubt first ("I don't know", "maybe"), then being not safe ("not really", "I don't feel safe"),
+    then being safe ("yes", "no I'm fine", "I'm not going to do anything"); a bare "no" is not safe.
+    """
+    plain = _plain(text or "")
+    words = _WORD.findall(plain)
+    if not words:
+        return None
+    if _UNSURE.search(plain):
+        return UNSURE
+    if _NEGATED_SAFE.search(plain) or _DANGER.search(plain):
+        return NOT_SAFE
+    if _SAFE_WORDS & set(words) or _DENIAL_OF_DANGER.search(plain):
+        return SAFE
+    if words[0] in _NO and len(words) <= 3:
+        return NOT_SAFE
+    return None

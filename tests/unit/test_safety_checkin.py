@@ -1,0 +1,40 @@
+"""Reading the answer to "Are you safe right now?" (bot.safety.checkin)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.checkin import NOT_SAFE, SAFE, UNSURE, read_safety_answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "reading"),
+    [
+        ("yes", SAFE),
+        ("yeah im ok", SAFE),
+        ("I'm safe", SAFE),
+        ("no I'm fine", SAFE),
+        ("no im fine lol", SAFE),
+        ("fine", SAFE),
+        ("i'm good now thanks", SAFE),
+        ("I'm not going to do anything", SAFE),
+        ("sí, estoy bien", SAFE),
+        ("no", NOT_SAFE),
+        ("nope", NOT_SAFE),
+        ("not really", NOT_SAFE),
+        ("I don't feel safe", NOT_SAFE),
+        ("im not ok", NOT_SAFE),
+        ("I am scared", NOT_SAFE),
+        ("no estoy bien", NOT_SAFE),
+        ("I don't know", UNSURE),
+        ("idk", UNSURE),
+        ("maybe", UNSURE),
+        ("not sure", UNSURE),
+        ("kinda", UNSURE),
+        ("what time is it", None),
+        ("", None),
+        ("   ", None),
+    ],
+)
+def test_answers_are_read_for_this_question(answer: str, reading: str | None) -> None:
+    assert read_safety_answer(answer) == reading
