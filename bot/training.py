@@ -22,7 +22,17 @@ from bot.config import PROJECT_ROOT
 MODELS_DIR = PROJECT_ROOT / "models"
 # What training reads. data/generated/ is derived from content/, which is hashed instead; custom
 # components count when config.yml names them (an event broker or lock store does not change the model).
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "content")
+TRAINING_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data",
+    "content",
+    # read by the trained components beyond their own module: the encoder, the semantic classifier
+    # and its hard negatives (the rules in bot/safety/patterns.yml are read at run time, not trained)
+    "bot/encoder.py",
+    "bot/safety/semantic.py",
+    "bot/safety/hard_negatives.yml",
+)
 SKIPPED_PARTS = {"generated", "__pycache__"}
 
 

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -45,6 +47,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.config import PROJECT_ROOT
 from bot.encoder import load_encoder
 from bot.safety import detector, semantic
 from bot.safety.decision import DEFAULT_CUE_THRESHOLD, DEFAULT_THRESHOLD, Assessment, assess, scored_units
@@ -109,6 +112,29 @@ def demote(message: Message, fallback_threshold: float = 0.0) -> None:
     message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
+def _label(example: Message) -> str:
+    """ "none", or the category in the crisis example's block metadata (data/nlu/crisis.yml)."""
+    if example.get(INTENT) != CRISIS_INTENT:
+        return semantic.NONE
+    metadata = example.get(METADATA) or {}
+    category = metadata.get("category") or (metadata.get("intent") or {}).get("category")
+    if category not in detector.CATEGORIES:
+        raise ValueError(
+            f"crisis example {example.get(TEXT)!r} has no metadata category from "
+            f"{detector.CATEGORIES} (data/nlu/crisis.yml: `metadata: {{category: ...}}`)"
+        )
+    return str(category)
+
+
+def hard_negatives(path: str | None) -> list[str]:
+    """The texts of the hard negatives file (a mapping of kind -> list of texts), if configured."""
+    if not path:
+        return []
+    file = Path(path) if Path(path).is_absolute() else PROJECT_ROOT / path
+    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return [str(text) for texts in (data.get("negatives") or {}).values() for text in texts]
+
+
 def sentence_vector(message: Message) -> np.ndarray | None:
     """The encoder's sentence vector of the text, as its featurizer added it (None if absent)."""
     _sequence, sentence = message.get_dense_features(TEXT, [ENCODER_ALIAS])
@@ -130,6 +156,7 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             "fallback_threshold": 0.45,  # as the FallbackClassifier, for a demoted message
             "regularisation": 4.0,
             "random_seed": 2718,
+            "hard_negatives": None,  # e.g. bot/safety/hard_negatives.yml (relative to the project)
         }
 
     def __init__(
@@ -189,29 +216,27 @@ class SafetyDetector(GraphComponent, IntentClassifier):
         return self.__class__.__name__
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Fit the semantic classifier: crisis examples by category against every other example."""
-        vectors, labels = [], []
+        """Fit the semantic classifier: crisis examples by category against every other example and
+        the hard negatives file (texts with danger words that need no crisis reply)."""
+        vectors, texts, labels = [], [], []
         for example in training_data.intent_examples:
             vector = sentence_vector(example)
             if vector is None:
                 continue
-            if example.get(INTENT) == CRISIS_INTENT:
-                category = (example.get(METADATA) or {}).get("category") or (
-                    (example.get(METADATA) or {}).get("intent") or {}
-                ).get("category")
-                if category not in detector.CATEGORIES:
-                    raise ValueError(
-                        f"crisis example {example.get(TEXT)!r} has no metadata category from "
-                        f"{detector.CATEGORIES} (data/nlu/crisis.yml: `metadata: {{category: ...}}`)"
-                    )
-                labels.append(str(category))
-            else:
-                labels.append(semantic.NONE)
+            labels.append(_label(example))
             vectors.append(vector)
+            texts.append(str(example.get(TEXT)))
         if not vectors:
             raise ValueError("no sentence features: put SentenceEncoderFeaturizer before SafetyDetector")
+        negatives = hard_negatives(self.component_config.get("hard_negatives"))
+        matrix = np.vstack(vectors)
+        if negatives:
+            matrix = np.vstack([matrix, load_encoder().encode(negatives)])
+            texts += negatives
+            labels += [semantic.NONE] * len(negatives)
         classifier = semantic.fit(
-            np.vstack(vectors),
+            matrix,
+            texts,
             labels,
             float(self.component_config["regularisation"]),
             int(self.component_config["random_seed"]),
@@ -231,7 +256,7 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             vectors.append(self._layer.encode(others))
         if not vectors:
             return []
-        return self._layer.classifier.scores(np.vstack(vectors))
+        return self._layer.classifier.scores(np.vstack(vectors), units)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Escalate, demote, mark a cue, or leave each message (never raises on odd input)."""

@@ -19,8 +19,11 @@ from typing import Sequence
 from bot.safety.detector import SafetyAnalysis
 from bot.safety.semantic import SemanticScore
 
-DEFAULT_THRESHOLD = 0.5
-DEFAULT_CUE_THRESHOLD = 0.25
+DEFAULT_THRESHOLD = 0.8
+DEFAULT_CUE_THRESHOLD = 0.5
+SPANISH_MIN_THRESHOLD = 0.95
+"""The encoder is English-only: a Spanish message escalates on the rules (bot/safety/patterns.yml has
+Spanish families) and on the classifier only when it is nearly certain."""
 HIGH_SEVERITY_CATEGORIES = frozenset({"overdose", "withdrawal", "harm_to_others"})
 HIGH_SEVERITY_CUES = frozenset({"means", "time"})
 HIGH_SEVERITY_RULE_WORDS = ("plan", "means", "method", "attempt", "in_progress", "now")
@@ -50,14 +53,14 @@ class Assessment:
 
 
 def scored_units(analysis: SafetyAnalysis, text: str) -> list[str]:
-    """The texts the semantic layer scores: the whole message unless a clause of it is vetoed, and
-    every clause that is not vetoed (when there are several)."""
-    clauses = analysis.clauses
-    vetoed = any(clause.vetoed for clause in clauses)
-    units = [] if vetoed or not text.strip() else [text]
-    if len(clauses) > 1 or vetoed:
-        units.extend(clause.text for clause in clauses if not clause.vetoed)
-    return units
+    """The text the semantic layer scores: the whole message, or, when a denial, idiom or topic phrase
+    covers a clause, the rest of the message without that clause (the veto never silences the rest)."""
+    if not text.strip():
+        return []
+    if not any(clause.vetoed for clause in analysis.clauses):
+        return [text]
+    rest = " ".join(clause.text for clause in analysis.clauses if not clause.vetoed)
+    return [rest] if rest.strip() else []
 
 
 def _severity(category: str | None, cues: Sequence[str], rule_id: str | None, probability: float) -> str:
@@ -78,6 +81,9 @@ def assess(
     prior_category: str | None = None,
 ) -> Assessment:
     """Combine the rule analysis and the semantic scores of `scored_units` into one decision."""
+    if analysis.language == "es":
+        threshold = max(threshold, SPANISH_MIN_THRESHOLD)
+        cue_threshold = max(cue_threshold, SPANISH_MIN_THRESHOLD)
     best = max(scores, key=lambda s: s.probability, default=None)
     probability = best.probability if best else 0.0
     cues = tuple(analysis.cues)

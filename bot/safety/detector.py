@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # spaCy is imported lazily: it is slow to import
 
 PATTERNS_PATH = Path(__file__).with_name("patterns.yml")
 CATEGORIES = ("suicide", "self_harm", "overdose", "withdrawal", "harm_to_others", "abuse")
-KINDS = ("crisis", "negation", "idiom", "topic", "cue", "detail")
+KINDS = ("crisis", "negation", "idiom", "topic", "cue", "detail", "past")
 CUES = ("means", "time", "goodbye", "hopeless", "worse")
 """Ambiguous alone; a danger signal when the conversation already holds a disclosed risk."""
 DETAILS = ("child_abuse", "sexual_assault", "domestic_violence")
@@ -123,6 +123,7 @@ class Rule:
     not_after: str | None = None
     cue: str | None = None
     detail: str | None = None
+    message_wide: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,10 @@ def normalise(text: str) -> str:
         text = f"{text[:half]} . {text[-half:]}"
     text = html.unescape(_TAG.sub(" ", text))
     text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).translate(_LOOKALIKES)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    # Accents off ("corté" -> "corte", "mí" -> "mi"): people type them or not, the rules match both.
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = unicodedata.normalize("NFKC", text).lower()
     text = _LEET_START.sub(lambda m: _LEET[m.group(0)], text)
     text = _LEET_INSIDE.sub(lambda m: _LEET[m.group(0)], text)
     text = _REPEATS.sub(r"\1", text)
@@ -182,6 +186,7 @@ def load_rules(path: Path = PATTERNS_PATH) -> RuleSet:
             not_after=raw.get("not_after"),
             cue=raw.get("cue"),
             detail=raw.get("detail"),
+            message_wide=bool(raw.get("message_wide", False)),
         )
         _check_rule(rule, groups, seen)
         seen.add(rule.id)
@@ -375,7 +380,7 @@ def _engine(path: Path = PATTERNS_PATH) -> _Engine:
         matcher.add(rule.id, token_patterns)
     used_groups = {
         name for rule in ruleset.rules for name in (rule.with_any, rule.without_any) if name is not None
-    }
+    } | ({"present_danger"} & set(ruleset.groups))
     for name in used_groups:
         matcher.add(f"group:{name}", compile_pattern(nlp, f"@{name}", ruleset.groups))
     return _Engine(
@@ -436,7 +441,11 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
     for kind in ("negation", "idiom", "topic", "cue", "detail"):
         by_kind[kind] = [(r, s, e) for r, s, e in by_kind[kind] if applies(r, s)]
     blocking = [(s, e) for kind in SUPPRESSING_KINDS for r, s, e in by_kind[kind]]
+    past = [(s, e) for _, s, e in by_kind["past"]]
+    now = "present_danger" in present
     topics = [(s, e) for _, s, e in by_kind["topic"]]
+    if any(rule.message_wide for rule, _, _ in by_kind["topic"]):
+        topics.append((0, len(doc)))
     candidates: list[tuple[Rule, int, int]] = []
     suppressed: list[str] = []
     for rule, start, end in by_kind["crisis"]:
@@ -449,7 +458,7 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
         topical = rule.topic_term and (
             _overlaps(start, end, topics) or _is_topic_question(engine, doc[start:end].sent)
         )
-        if topical or _overlaps(start, end, blocking):
+        if topical or _overlaps(start, end, blocking) or _resolved_past(doc, start, past, now):
             suppressed.append(rule.id)
             continue
         candidates.append((rule, start, end))
@@ -470,6 +479,15 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
         str(rule.category), doc[start:end].text, rule.id, details[0] if details else "none", language
     )
     return SafetyAnalysis(finding, non_crisis, suppressed_ids, clauses, cues, details, language)
+
+
+def _resolved_past(doc: Doc, start: int, past: list[tuple[int, int]], now: bool) -> bool:
+    """A danger word in a sentence that places it in a resolved past ("I overdosed in 2019, clean 4
+    years", "when I was 16"), in a message with nothing of now ("again", "still", "tonight", ...)."""
+    if now or not past:
+        return False
+    sentence = doc[start].sent
+    return _overlaps(sentence.start, sentence.end, past)
 
 
 _CLAUSE_BREAKS = frozenset(

@@ -23,7 +23,8 @@ def _classifier() -> Any:
     vectors = np.vstack(
         [QUIET + 0.05 * rng.standard_normal((40, DIM)), DANGER + 0.05 * rng.standard_normal((10, DIM))]
     )
-    return fit(vectors, ["none"] * 40 + ["suicide"] * 10)
+    texts = ["how much is it", "what time is group"] * 20 + ["i keep thinking about not being around"] * 10
+    return fit(vectors, texts, ["none"] * 40 + ["suicide"] * 10)
 
 
 def _message(text: str, ranking: list[tuple[str, float]], vector: np.ndarray | None = None) -> Any:
@@ -96,8 +97,8 @@ def test_the_semantic_layer_escalates_what_no_rule_knows(tmp_path: Path) -> None
 
 def test_a_denial_vetoes_only_its_own_clause(tmp_path: Path) -> None:
     text = "I'm not suicidal, I just want to go to sleep and not have to wake up"
-    clause = "i just want to go to sleep"
-    component = _component(tmp_path, {clause: DANGER})
+    rest = "i just want to go to sleep and not have to wake up"
+    component = _component(tmp_path, {rest: DANGER})
     (out,) = component.process([_message(text, [("share_feelings", 0.9), ("faq", 0.1)], vector=QUIET)])
     assert out.get("intent")["name"] == "crisis"
 

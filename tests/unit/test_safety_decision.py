@@ -61,21 +61,23 @@ def test_a_vetoed_clause_is_set_aside_but_the_rest_is_scored() -> None:
         None,
         clauses=(
             Clause("i'm not suicidal", vetoed=True),
-            Clause("i just want to go to sleep and not wake up"),
+            Clause("i just want to go to sleep"),
+            Clause("and not wake up"),
         ),
     )
     assert scored_units(analysis, text) == ["i just want to go to sleep and not wake up"]
 
 
-def test_without_a_veto_the_whole_message_and_its_clauses_are_scored() -> None:
+def test_without_a_veto_the_whole_message_is_scored() -> None:
     analysis = SafetyAnalysis(None, clauses=(Clause("i got the pills"), Clause("and it's tonight")))
-    assert scored_units(analysis, "I got the pills and it's tonight") == [
-        "I got the pills and it's tonight",
-        "i got the pills",
-        "and it's tonight",
-    ]
-    single = SafetyAnalysis(None, clauses=(Clause("hello"),))
-    assert scored_units(single, "hello") == ["hello"]
+    assert scored_units(analysis, "I got the pills and it's tonight") == ["I got the pills and it's tonight"]
+    assert scored_units(SafetyAnalysis(None), "  ") == []
+
+
+def test_spanish_relies_on_the_rules_unless_the_classifier_is_nearly_certain() -> None:
+    spanish = SafetyAnalysis(None, language="es")
+    assert not assess(spanish, [SemanticScore(0.9, "suicide")], threshold=0.8).concern
+    assert assess(spanish, [SemanticScore(0.97, "suicide")], threshold=0.8).concern
 
 
 def test_language_and_detail_come_from_the_analysis() -> None:

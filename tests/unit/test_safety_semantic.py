@@ -8,43 +8,57 @@ import pytest
 from bot.safety import semantic
 from bot.safety.semantic import CrisisClassifier, SemanticLayer, fit
 
+QUIET = ["how much does it cost", "do you take medicaid", "what time are the groups", "is there parking"]
+SUICIDE = ["i want to end my life tonight", "i am going to kill myself", "i have the pills ready to die"]
+OVERDOSE = ["he took too many pills and is not breathing", "my friend overdosed and won't wake up"]
 
-def _data(seed: int = 1) -> tuple[np.ndarray, list[str]]:
-    rng = np.random.default_rng(seed)
+
+def _data() -> tuple[np.ndarray, list[str], list[str]]:
+    rng = np.random.default_rng(1)
     centres = {"none": np.eye(8)[0], "suicide": np.eye(8)[1], "overdose": np.eye(8)[2]}
-    vectors, labels = [], []
-    for label, centre in centres.items():
-        count = 60 if label == "none" else 15
-        vectors.append(centre + 0.1 * rng.standard_normal((count, 8)))
-        labels += [label] * count
-    return np.vstack(vectors), labels
+    texts = QUIET * 10 + SUICIDE * 4 + OVERDOSE * 5
+    labels = ["none"] * 40 + ["suicide"] * 12 + ["overdose"] * 10
+    vectors = np.vstack([centres[label] + 0.1 * rng.standard_normal(8) for label in labels])
+    return vectors, texts, labels
 
 
 def test_fit_learns_danger_and_its_category() -> None:
-    vectors, labels = _data()
-    model = fit(vectors, labels)
-    assert model.classes == ("none", "suicide", "overdose")
-    quiet, danger = model.scores(np.vstack([np.eye(8)[0], np.eye(8)[2]]))
-    assert quiet.probability < 0.2 and danger.probability > 0.8 and danger.category == "overdose"
+    model = fit(*_data())
+    assert model.categories == ("suicide", "overdose")
+    quiet, danger = model.scores(
+        np.vstack([np.eye(8)[0], np.eye(8)[2]]), ["is there parking", "he is not breathing"]
+    )
+    assert quiet.probability < 0.3 and danger.probability > 0.7 and danger.category == "overdose"
+
+
+def test_words_count_beside_the_sentence_vector() -> None:
+    model = fit(*_data())
+    neutral = np.full((2, 8), 0.35)
+    calm, alarming = model.scores(neutral, ["what time are the groups", "i am going to kill myself tonight"])
+    assert alarming.probability > calm.probability
 
 
 def test_the_model_round_trips_through_json() -> None:
+    import json
+
     model = fit(*_data())
-    again = CrisisClassifier.from_dict(model.to_dict())
-    probe = np.eye(8)[1:2]
-    assert again.scores(probe)[0].probability == pytest.approx(model.scores(probe)[0].probability, abs=1e-5)
+    again = CrisisClassifier.from_dict(json.loads(json.dumps(model.to_dict())))
+    probe, text = np.eye(8)[1:2], ["i am going to kill myself"]
+    assert again.scores(probe, text)[0].probability == pytest.approx(
+        model.scores(probe, text)[0].probability, abs=1e-5
+    )
 
 
 def test_labels_must_be_known_and_include_none() -> None:
-    vectors, labels = _data()
+    vectors, texts, labels = _data()
     with pytest.raises(ValueError, match="unknown labels"):
-        fit(vectors, ["fear", *labels[1:]])
+        fit(vectors, texts, ["fear", *labels[1:]])
     with pytest.raises(ValueError, match="none"):
-        fit(vectors[60:], labels[60:])
+        fit(vectors[40:], texts[40:], labels[40:])
 
 
-def test_no_vectors_no_scores() -> None:
-    assert fit(*_data()).scores(np.zeros((0, 8))) == []
+def test_no_texts_no_scores() -> None:
+    assert fit(*_data()).scores(np.zeros((0, 8)), []) == []
 
 
 def test_the_active_layer_is_shared_in_the_process() -> None:
@@ -52,8 +66,8 @@ def test_the_active_layer_is_shared_in_the_process() -> None:
     semantic.activate(layer)
     try:
         assert semantic.active() is layer
-        (score,) = layer.score_texts(["anything"])
-        assert score.category == "suicide" and score.probability > 0.8
+        (score,) = layer.score_texts(["i am going to kill myself"])
+        assert score.category == "suicide" and score.probability > 0.7
     finally:
         semantic._ACTIVE.clear()
     assert semantic.active() is None

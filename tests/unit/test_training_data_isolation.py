@@ -1,0 +1,57 @@
+"""Training data never holds a message of the frozen test sets or the development sets (issues 14, 15).
+
+The test sets were written apart and frozen before tuning; a copy in the training data would make their
+figures meaningless. Messages of three words or fewer ("yes", "no thanks") are common to everyone and
+are allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _norm(text: object) -> str:
+    return " ".join(str(text).lower().split())
+
+
+def _held_out() -> set[str]:
+    texts: set[str] = set()
+    testset = yaml.safe_load((ROOT / "tests/safety/testset.yml").read_text())
+    texts |= {_norm(x["text"]) for x in testset["crisis"] + testset["negatives"]}
+    paraphrases = yaml.safe_load((ROOT / "tests/safety/paraphrases.yml").read_text())
+    texts |= {_norm(x["text"]) for x in paraphrases["crisis"] + paraphrases["negatives"]}
+    for name, key in (
+        ("tests/safety/conversations.yml", "text"),
+        ("tests/conversations/freetext.yml", "user"),
+    ):
+        conversations = yaml.safe_load((ROOT / name).read_text())["conversations"]
+        texts |= {_norm(turn[key]) for conversation in conversations for turn in conversation["turns"]}
+    external = yaml.safe_load((ROOT / "tests/external/faq_other_providers.yml").read_text())["questions"]
+    texts |= {_norm(q["text"]) for q in external}
+    dev = yaml.safe_load((ROOT / "tests/safety_dev/messages.yml").read_text())
+    texts |= {_norm(x["text"]) for x in dev["crisis"] + dev["negatives"]}
+    return {text for text in texts if len(text.split()) > 3}
+
+
+def _training_texts() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "data/nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text()).get("nlu") or []:
+            for line in (block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    found.setdefault(_norm(line.strip()[2:]), path.name)
+    negatives = yaml.safe_load((ROOT / "bot/safety/hard_negatives.yml").read_text())["negatives"]
+    for texts in negatives.values():
+        for text in texts:
+            found.setdefault(_norm(text), "hard_negatives.yml")
+    return found
+
+
+def test_no_held_out_message_is_training_data() -> None:
+    training = _training_texts()
+    leaked = {text: training[text] for text in _held_out() if text in training}
+    assert not leaked, f"held-out messages in training data (text: file): {leaked}"
