@@ -15,9 +15,11 @@ from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.db import session_scope
 from bot.referral.store import flag_urgent_handoff
 from bot.safety.escalation import record_escalation
 from bot.safety.net import crisis_reply
+from bot.safety.store import has_escalation
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,16 @@ class CountingOutputChannel:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
+
+
+def risk_on_record(sender_id: str | None) -> bool:
+    """Whether the conversation already disclosed a risk (then cues escalate too); False if unknown."""
+    try:
+        with session_scope() as session:
+            return has_escalation(session, sender_id or "")
+    except Exception as exc:  # the database may be down: decide on this message alone
+        logger.error("risk on record unknown (%s)", type(exc).__name__)
+        return False
 
 
 def after_crisis_reply(category: str | None, channel: str | None, sender_id: str | None) -> None:
@@ -65,7 +77,8 @@ def with_crisis_safety_net(on_new_message: Handler) -> Handler:
         except Exception as exc:  # Rasa failed: the person may still need the crisis resources
             failure, result = exc, None
         if counting.sent == 0:
-            reply = await asyncio.to_thread(crisis_reply, message.text)
+            on_record = await asyncio.to_thread(risk_on_record, message.sender_id)
+            reply = await asyncio.to_thread(crisis_reply, message.text, risk_on_record=on_record)
             if reply is not None:
                 text, category = reply
                 await counting.inner.send_text_message(message.sender_id, text)

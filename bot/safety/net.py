@@ -2,9 +2,10 @@
 
 A conversation handed to staff is paused, so Rasa records messages without replying; a failing Rasa
 or action server may also leave a message unanswered. The channel layer then asks `crisis_reply`,
-which detects a safety concern and returns the crisis message Rasa would have sent for the finding's
-category, detail and language (`bot.safety.resources.crisis_message`, the same function the responses
-are rendered from).
+which decides as a normal turn does: the rules, the semantic classifier of the loaded model (when this
+process has one) and, with `risk_on_record`, the cues that escalate after a disclosed risk
+(bot.safety.decision). It returns the crisis message Rasa would have sent for the category, detail and
+language (`bot.safety.resources.crisis_message`, the same function the responses are rendered from).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import environment
-from bot.safety.detector import detect
+from bot.safety import semantic
+from bot.safety.decision import assess, scored_units
+from bot.safety.detector import analyse
 from bot.safety.resources import DEFAULT_LANGUAGE, NO_DETAIL, crisis_message, load_resources
 
 logger = logging.getLogger(__name__)
@@ -35,7 +38,9 @@ def _message(
     return crisis_message(_resources(), country, category, detail, language)
 
 
-def crisis_reply(text: str | None, country: str | None = None) -> tuple[str, str | None] | None:
+def crisis_reply(
+    text: str | None, country: str | None = None, *, risk_on_record: bool = False
+) -> tuple[str, str | None] | None:
     """(crisis message, category) when `text` signals danger, else None.
 
     Fails safe: if detection itself breaks, the full default crisis message is returned, because
@@ -43,10 +48,15 @@ def crisis_reply(text: str | None, country: str | None = None) -> tuple[str, str
     """
     country = country or environment().get("CRISIS_COUNTRY", "").strip() or "US"
     try:
-        finding = detect(text or "")
+        text = text or ""
+        analysis = analyse(text)
+        layer = semantic.active()
+        scores = layer.score_texts(scored_units(analysis, text)) if layer else []
+        thresholds = (layer.threshold, layer.cue_threshold) if layer else ()
+        decision = assess(analysis, scores, *thresholds, risk_on_record=risk_on_record)
     except Exception:  # any detector failure must fail safe, never silent
         logger.exception("crisis detection failed; sending the default crisis resources")
         return _message(None, country), None
-    if finding is None:
+    if not decision.concern:
         return None
-    return _message(finding.category, country, finding.detail, finding.language), finding.category
+    return _message(decision.category, country, decision.detail, decision.language), decision.category

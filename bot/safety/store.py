@@ -50,3 +50,9 @@ def open_escalations(session: Session, limit: int = 100) -> list[Escalation]:
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def has_escalation(session: Session, sender_id: str) -> bool:
+    """Whether this conversation already holds a disclosed risk (any escalation, whatever its status)."""
+    query = select(Escalation.id).where(Escalation.sender_id == sender_id).limit(1)
+    return session.execute(query).first() is not None

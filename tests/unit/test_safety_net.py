@@ -39,18 +39,14 @@ def test_the_finding_has_no_detail_and_english_until_the_detector_says_otherwise
 @pytest.mark.parametrize("country", ["US", "CA"])
 def test_the_net_sends_exactly_what_rasa_would_for_every_situation(country: str) -> None:
     rendered = render_crisis_responses(RESOURCES_PATH, country)["utter_crisis"]
-    by_slots = {
-        tuple(c["value"] for c in v["condition"]): v["text"] for v in rendered if "condition" in v
-    }
+    by_slots = {tuple(c["value"] for c in v["condition"]): v["text"] for v in rendered if "condition" in v}
     for category, detail, language in itertools.product(CATEGORIES, DETAILS, LANGUAGES):
         assert _message(category, country, detail, language) == by_slots[(category, detail, language)]
     assert _message(None, country) == next(v["text"] for v in rendered if "condition" not in v)
 
 
 def test_crisis_reply_follows_the_findings_detail_and_language(monkeypatch: pytest.MonkeyPatch) -> None:
-    finding = SafetyFinding("abuse", "me pega", "abuse.es", detail="child_abuse", language="es")
-    monkeypatch.setattr("bot.safety.net.detect", lambda _text: finding)
-    reply = crisis_reply("mi papá me pega", "US")
+    reply = crisis_reply("mi padrastro me pega y soy una niña", "US")
     assert reply is not None
     text, category = reply
     assert category == "abuse"
@@ -62,7 +58,7 @@ def test_a_broken_detector_fails_safe(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(_text: str) -> None:
         raise RuntimeError("spaCy is gone")
 
-    monkeypatch.setattr("bot.safety.net.detect", broken)
+    monkeypatch.setattr("bot.safety.net.analyse", broken)
     reply = crisis_reply(ORDINARY, "US")
     assert reply is not None and "988" in reply[0] and reply[1] is None
 
@@ -129,9 +125,7 @@ class TestHandlerWrapper:
             return collector.messages, exc
         return collector.messages, None
 
-    async def test_paused_conversation_crisis_gets_resources_and_an_escalation(
-        self, database: str
-    ) -> None:
+    async def test_paused_conversation_crisis_gets_resources_and_an_escalation(self, database: str) -> None:
         messages, error = await self._run(CRISIS, "silent")
         assert error is None
         assert len(messages) == 1 and "911" in messages[0]["text"]
@@ -176,3 +170,23 @@ class TestHandlerWrapper:
     async def test_paused_conversation_ordinary_message_stays_silent(self, database: str) -> None:
         messages, error = await self._run(ORDINARY, "silent")
         assert error is None and messages == []
+
+
+def test_the_net_decides_with_the_loaded_semantic_layer_and_the_conversations_risk() -> None:
+
+    from bot.safety import semantic
+
+    class Layer:
+        threshold, cue_threshold = 0.8, 0.5
+
+        def score_texts(self, texts: list[str]) -> list[semantic.SemanticScore]:
+            return [semantic.SemanticScore(0.9 if "heavy" in t else 0.6, "self_harm") for t in texts]
+
+    semantic._ACTIVE[:] = [Layer()]  # type: ignore[list-item]
+    try:
+        assert crisis_reply("everything is heavy and i keep picturing it", "US") is not None
+        assert crisis_reply("it's all i think about", "US") is None  # ambiguous alone
+        reply = crisis_reply("it's all i think about", "US", risk_on_record=True)
+        assert reply is not None and reply[1] == "self_harm"
+    finally:
+        semantic._ACTIVE.clear()
