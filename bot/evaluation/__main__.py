@@ -17,12 +17,19 @@ from typing import Any, Callable
 
 from bot.config import PROJECT_ROOT
 
-STEPS = ("nlu-cv", "screening", "safety-detector", "dialogue", "nlu-test", "speed")
+STEPS = ("nlu-cv", "screening", "safety-detector", "dialogue", "nlu-test", "held-out", "speed")
 TIMED_STEPS = ("speed",)
 """Steps that measure time or memory: they never overlap the cross-validation."""
 LEVELS = (1, 5, 20)
 # Minutes per step on 2 CPU cores, measured in a full run (2026-11-29: 20.0 min in all).
-ESTIMATE_MIN = {"screening": 0.1, "safety-detector": 0.3, "dialogue": 1.2, "nlu-test": 1.6, "speed": 3.5}
+ESTIMATE_MIN = {
+    "screening": 0.1,
+    "safety-detector": 0.3,
+    "dialogue": 1.2,
+    "nlu-test": 1.6,
+    "held-out": 6.0,
+    "speed": 3.5,
+}
 ESTIMATE_CV_WAVE_MIN = 4.3
 """Minutes for one wave of folds trained at once (measured: 4.4-5.0 for two, 2.5 for one alone)."""
 ESTIMATE_RETRAIN_MIN = 4.2
@@ -62,10 +69,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, help="trained model (default: $MODEL_PATH, else current)")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
-    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                        help="cross-validation folds trained at once (default: 2, or 1 on one core)")
-    parser.add_argument("--retrain", action=argparse.BooleanOptionalAction, default=True,
-                        help="time a fresh training of the project (default; --no-retrain skips it)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="cross-validation folds trained at once (default: 2, or 1 on one core)",
+    )
+    parser.add_argument(
+        "--retrain",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time a fresh training of the project (default; --no-retrain skips it)",
+    )
     parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated steps of {STEPS}")
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="concurrency levels")
     parser.add_argument("--messages-per-user", type=int, default=10, help="load per level: users x this")
@@ -102,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "safety-detector": lambda: _detector(summary),
         "dialogue": lambda: _dialogue(summary, model, out, logs),
         "nlu-test": lambda: _nlu_test(summary, model, out, logs),
+        "held-out": lambda: _held_out(summary, model, logs),
         "speed": lambda: _speed(summary, model, out, logs, args),
         "nlu-cv": lambda: _nlu_cv(summary, out, logs, args.folds, args.jobs),
     }
@@ -145,8 +161,9 @@ def _detector(summary: dict[str, Any]) -> None:
     from bot.evaluation.safety import detector_category_accuracy, detector_flags, load_corpus, score
 
     crisis, negatives = load_corpus()
-    result = score(crisis, negatives, detector_flags,
-                   lambda cases: tqdm(cases, desc="detector", unit="msg", leave=False))
+    result = score(
+        crisis, negatives, detector_flags, lambda cases: tqdm(cases, desc="detector", unit="msg", leave=False)
+    )
     result["category_accuracy"] = detector_category_accuracy(crisis)
     summary.setdefault("safety", {})["detector"] = result
 
@@ -163,6 +180,48 @@ def _nlu_test(summary: dict[str, Any], model: Path, out: Path, logs: Path) -> No
     summary.setdefault("nlu", {})["held_out"] = run_held_out(
         model, out / "nlu-test", PROJECT_ROOT / "tests" / "nlu", logs
     )
+
+
+def _held_out(summary: dict[str, Any], model: Path, logs: Path) -> None:
+    """Issues 14 and 15: the frozen test sets through the running assistant (and in-process layers)."""
+    from bot.evaluation import conversations as freetext
+    from bot.evaluation import safety_test, servers
+    from bot.evaluation.external_faq import evaluate_external_faq
+    from bot.evaluation.safety import crisis_texts, is_crisis_reply
+
+    cases = safety_test.load_testset()
+    replies = crisis_texts()
+
+    def crisis(messages: list[dict[str, Any]]) -> bool:
+        return is_crisis_reply(messages, replies)
+
+    result: dict[str, Any] = {"layers": safety_test.in_process(cases, model)}
+    project = servers.start_project(model, logs / "held-out", extra_env={"STAFF_HOURS": "always"})
+    try:
+
+        def say(sender: str, text: str) -> list[dict[str, Any]]:
+            return _say(project.url, text, sender)
+
+        result["rest"] = safety_test.through_rest(cases, say, crisis)
+        result["paraphrases"] = safety_test.through_rest(safety_test.load_paraphrases(), say, crisis)
+        result["conversations"] = safety_test.conversations(say, crisis)
+        result["contexts"] = safety_test.in_contexts(cases, say, crisis)
+        tracker = servers.tracker_reader(project)
+        turns = []
+        for conversation in freetext.load_conversations():
+            turns.extend(freetext.run_conversation(conversation, say, tracker))
+        summary["freetext"] = freetext.summarise(turns)
+        summary["external_faq"] = evaluate_external_faq(project)
+    finally:
+        project.stop()
+    down = servers.start_project(model, logs / "held-out-no-actions", with_actions=False)
+    try:
+        result["rest_without_actions"] = safety_test.through_rest(
+            cases, lambda sender, text: _say(down.url, text, sender), crisis
+        )
+    finally:
+        down.stop()
+    summary.setdefault("safety", {})["test_set"] = result
 
 
 def _nlu_cv(summary: dict[str, Any], out: Path, logs: Path, folds: int, jobs: int) -> None:
@@ -187,7 +246,9 @@ def _speed(summary: dict[str, Any], model: Path, out: Path, logs: Path, args: ar
 
     levels = [int(x) for x in args.levels.split(",")]
     speed: dict[str, Any] = {
-        "levels": levels, "script": list(SCRIPT), "max_seconds": args.max_seconds,
+        "levels": levels,
+        "script": list(SCRIPT),
+        "max_seconds": args.max_seconds,
         "max_messages": {u: max(args.min_messages, u * args.messages_per_user) for u in levels},
     }
     summary["speed"] = speed
@@ -196,8 +257,12 @@ def _speed(summary: dict[str, Any], model: Path, out: Path, logs: Path, args: ar
         speed["project"] = _measure(project, levels, args)
         crisis, negatives = load_corpus()
         replies = crisis_texts()
-        result = score(crisis, negatives, lambda text: is_crisis_reply(_say(project.url, text), replies),
-                       _bar("safety via REST"))
+        result = score(
+            crisis,
+            negatives,
+            lambda text: is_crisis_reply(_say(project.url, text), replies),
+            _bar("safety via REST"),
+        )
         summary.setdefault("safety", {})["model"] = result
         speed["project"]["action_server_rss_mb"] = servers.memory_mb(project.helpers[0].pid)
     finally:
@@ -234,13 +299,16 @@ def _bar(desc: str) -> Callable[[Any], Any]:
     return lambda items: tqdm(items, desc=desc, unit="msg", leave=False)
 
 
-def _say(url: str, text: str) -> list[dict[str, Any]]:
+def _say(url: str, text: str, sender: str | None = None) -> list[dict[str, Any]]:
     import uuid
 
     import httpx
 
-    response = httpx.post(f"{url}/webhooks/rest/webhook",
-                          json={"sender": f"eval-{uuid.uuid4().hex[:10]}", "message": text}, timeout=60)
+    response = httpx.post(
+        f"{url}/webhooks/rest/webhook",
+        json={"sender": sender or f"eval-{uuid.uuid4().hex[:10]}", "message": text},
+        timeout=60,
+    )
     response.raise_for_status()
     return list(response.json())
 

@@ -57,14 +57,27 @@ def render(summary: Mapping[str, Any]) -> str:
         busy = max(load.get("start") or 0, load.get("end") or 0) > (summary.get("cpus") or 1)
         parts.append(
             f"\nOne-minute load average {fmt(load.get('start'))} at the start, {fmt(load.get('end'))} at "
-            "the end" + (": above the CPU count, so other work shared the machine and times are longer "
-                         "than on an idle one." if busy else ".")
+            "the end"
+            + (
+                ": above the CPU count, so other work shared the machine and times are longer "
+                "than on an idle one."
+                if busy
+                else "."
+            )
         )
     if summary.get("skipped"):
         parts.append(f"\nSkipped: {', '.join(summary['skipped'])}.")
-    parts += [_nlu(summary.get("nlu"), images), _dialogue(summary.get("dialogue")),
-              _safety(summary.get("safety"), images), _screening(summary.get("screening")),
-              _speed(summary.get("speed"), images), _steps(summary.get("steps"))]
+    parts += [
+        _nlu(summary.get("nlu"), images),
+        _dialogue(summary.get("dialogue")),
+        _safety(summary.get("safety"), images),
+        _safety_test((summary.get("safety") or {}).get("test_set")),
+        _freetext(summary.get("freetext")),
+        _external_faq(summary.get("external_faq")),
+        _screening(summary.get("screening")),
+        _speed(summary.get("speed"), images),
+        _steps(summary.get("steps")),
+    ]
     return "\n".join(p for p in parts if p) + "\n"
 
 
@@ -117,10 +130,13 @@ def _nlu(nlu: Mapping[str, Any] | None, images: Mapping[str, str]) -> str:
         out.append(_scores("Intents", held.get("intents")))
         out.append(_scores("FAQ topics", held.get("faq")))
         if gate.get("misses"):
-            out.append("\nMisses:\n\n" + table(
-                ("text", "expected", "predicted"),
-                ((m["text"], m["expected"], m["predicted"]) for m in gate["misses"]),
-            ))
+            out.append(
+                "\nMisses:\n\n"
+                + table(
+                    ("text", "expected", "predicted"),
+                    ((m["text"], m["expected"], m["predicted"]) for m in gate["misses"]),
+                )
+            )
         out.append(image(images, "test_faq_confusion", "FAQ topic confusion matrix (held-out)"))
     return "\n".join(o for o in out if o)
 
@@ -157,40 +173,237 @@ def _safety(safety: Mapping[str, Any] | None, images: Mapping[str, str]) -> str:
     )
     categories = list(model.get("recall_per_category") or detector.get("recall_per_category") or {})
     rows = [
-        (c, ((model.get("recall_per_category") or detector.get("recall_per_category") or {}).get(c) or {})
-         .get("total"),
-         pct((model.get("recall_per_category") or {}).get(c, {}).get("recall")),
-         pct((detector.get("recall_per_category") or {}).get(c, {}).get("recall")))
+        (
+            c,
+            (
+                (model.get("recall_per_category") or detector.get("recall_per_category") or {}).get(c) or {}
+            ).get("total"),
+            pct((model.get("recall_per_category") or {}).get(c, {}).get("recall")),
+            pct((detector.get("recall_per_category") or {}).get(c, {}).get("recall")),
+        )
         for c in categories
     ]
-    rows.append(("**all crisis messages**", model.get("crisis_messages") or detector.get("crisis_messages"),
-                 pct(model.get("recall")), pct(detector.get("recall"))))
-    rows.append(("**false-positive rate** (hard negatives)",
-                 model.get("negatives") or detector.get("negatives"),
-                 pct(model.get("false_positive_rate")), pct(detector.get("false_positive_rate"))))
+    rows.append(
+        (
+            "**all crisis messages**",
+            model.get("crisis_messages") or detector.get("crisis_messages"),
+            pct(model.get("recall")),
+            pct(detector.get("recall")),
+        )
+    )
+    rows.append(
+        (
+            "**false-positive rate** (hard negatives)",
+            model.get("negatives") or detector.get("negatives"),
+            pct(model.get("false_positive_rate")),
+            pct(detector.get("false_positive_rate")),
+        )
+    )
     out.append(table(("category", "messages", "model (REST)", "detector alone"), rows))
     if detector.get("category_accuracy") is not None:
-        out.append(f"\nThe detector names the expected category for {pct(detector['category_accuracy'])} "
-                   "of crisis messages.")
+        out.append(
+            f"\nThe detector names the expected category for {pct(detector['category_accuracy'])} "
+            "of crisis messages."
+        )
     kinds = model.get("false_positives_per_kind") or detector.get("false_positives_per_kind") or {}
     if kinds:
-        out.append("\n" + table(
-            ("negative kind", "messages", "model flagged", "detector flagged"),
-            ((k, v["total"], (model.get("false_positives_per_kind") or {}).get(k, {}).get("flagged"),
-              (detector.get("false_positives_per_kind") or {}).get(k, {}).get("flagged"))
-             for k, v in kinds.items()),
-        ))
+        out.append(
+            "\n"
+            + table(
+                ("negative kind", "messages", "model flagged", "detector flagged"),
+                (
+                    (
+                        k,
+                        v["total"],
+                        (model.get("false_positives_per_kind") or {}).get(k, {}).get("flagged"),
+                        (detector.get("false_positives_per_kind") or {}).get(k, {}).get("flagged"),
+                    )
+                    for k, v in kinds.items()
+                ),
+            )
+        )
     for name, result in (("model", model), ("detector alone", detector)):
         if result.get("misses"):
-            out.append(f"\nMissed by the {name}:\n\n" + table(
-                ("category", "text"), ((m["category"], m["text"]) for m in result["misses"])))
+            out.append(
+                f"\nMissed by the {name}:\n\n"
+                + table(("category", "text"), ((m["category"], m["text"]) for m in result["misses"]))
+            )
         if result.get("false_alarms"):
-            out.append(f"\nFalse alarms of the {name}:\n\n" + table(
-                ("kind", "text"), ((m["kind"], m["text"]) for m in result["false_alarms"])))
+            out.append(
+                f"\nFalse alarms of the {name}:\n\n"
+                + table(("kind", "text"), ((m["kind"], m["text"]) for m in result["false_alarms"]))
+            )
     if model and not model.get("misses"):
         out.append("\nThe model missed no crisis message.")
     out.append(image(images, "safety", "safety recall per category"))
     return "\n".join(o for o in out if o)
+
+
+def _safety_test(result: Mapping[str, Any] | None) -> str:
+    """Issue 15: the frozen crisis test set, per layer and through REST."""
+    if not result:
+        return ""
+    layers = result.get("layers") or {}
+    columns = [
+        ("rules alone", layers.get("rules") or {}),
+        ("classifier alone", layers.get("model") or {}),
+        ("combined (in-process)", layers.get("combined") or {}),
+        ("REST", result.get("rest") or {}),
+        ("REST, action server down", result.get("rest_without_actions") or {}),
+    ]
+    present = [(name, r) for name, r in columns if r]
+    out = [
+        "\n## Safety test set (`tests/safety/testset.yml`, frozen; issue 15)",
+        "\nWritten apart from the rules and the training data and never tuned on. Recall per category and "
+        f"kind; classifier threshold {fmt(layers.get('threshold'))}, cue threshold "
+        f"{fmt(layers.get('cue_threshold'))}. Through REST a message counts when the first reply of its "
+        "turn is the crisis response.\n",
+    ]
+
+    def rate_table(key: str, label: str) -> str:
+        names = list((present[0][1].get(key) or {}).keys()) if present else []
+        rows = [
+            (
+                name,
+                (present[0][1][key][name] or {}).get("total"),
+                *(pct(((r.get(key) or {}).get(name) or {}).get("rate")) for _n, r in present),
+            )
+            for name in names
+        ]
+        return table((label, "messages", *(n for n, _ in present)), rows)
+
+    out.append(rate_table("recall_per_category", "category"))
+    summary_rows = [
+        ("**recall, all crisis messages**", *(pct(r.get("recall")) for _n, r in present)),
+        (
+            "recall, plans / means at hand / overdose in progress",
+            *(pct(r.get("critical_recall")) for _n, r in present),
+        ),
+        (
+            "recall without the messages the issue quotes",
+            *(pct((r.get("without_issue_quotes") or {}).get("recall")) for _n, r in present),
+        ),
+        (
+            "**false-positive rate** (hard negatives)",
+            *(pct(r.get("false_positive_rate")) for _n, r in present),
+        ),
+        (
+            "false positives without the quoted messages",
+            *(pct((r.get("without_issue_quotes") or {}).get("false_positive_rate")) for _n, r in present),
+        ),
+    ]
+    out.append("\n" + table(("figure", *(n for n, _ in present)), summary_rows))
+    out.append("\nRecall per kind:\n\n" + rate_table("recall_per_kind", "kind"))
+    out.append(
+        "\nFalse positives per kind of hard negative:\n\n" + rate_table("false_positives_per_kind", "kind")
+    )
+    paraphrases = result.get("paraphrases") or {}
+    if paraphrases:
+        out.append(
+            "\n**Paraphrase check** (`tests/safety/paraphrases.yml`: each dev sentence reworded once, "
+            f"through REST): {pct(paraphrases.get('recall'))} of {paraphrases.get('crisis_messages')} crisis "
+            f"sentences detected; {pct(paraphrases.get('false_positive_rate'))} of "
+            f"{paraphrases.get('negatives')} reworded negatives flagged."
+        )
+    conversations = result.get("conversations") or {}
+    if conversations:
+        out.append(
+            f"\n**Conversations** (`tests/safety/conversations.yml`): {conversations.get('right')}/"
+            f"{conversations.get('turns')} turns as expected over {conversations.get('conversations')} "
+            "conversations (risk remembered across turns; ambiguous turns without a disclosure stay calm)."
+        )
+        if conversations.get("wrong"):
+            out.append(
+                "\n"
+                + table(
+                    ("conversation", "turn", "expected crisis", "got crisis"),
+                    ((w["conversation"], w["turn"], w["expected"], w["got"]) for w in conversations["wrong"]),
+                )
+            )
+    contexts = result.get("contexts") or {}
+    if contexts:
+        out.append(
+            "\n**While a form is open or during a hand-off** (a sample of the crisis messages, each "
+            "right after the opener):\n\n"
+            + table(
+                ("context", "sent", "crisis reply first"),
+                ((k, v["sent"], v["crisis_reply"]) for k, v in contexts.items()),
+            )
+        )
+    latency = layers.get("latency_ms") or {}
+    if latency:
+        out.append(
+            f"\nTime the detector and classifier add per message: p50 {fmt(latency.get('p50'))} ms, "
+            f"p95 {fmt(latency.get('p95'))} ms ({latency.get('note')})."
+        )
+    combined = result.get("rest") or {}
+    if combined.get("misses"):
+        out.append(
+            "\nMissed through REST:\n\n"
+            + table(
+                ("category", "kind", "text"),
+                ((m["category"], m["kind"], m["text"]) for m in combined["misses"]),
+            )
+        )
+    if combined.get("false_alarms"):
+        out.append(
+            "\nFalse alarms through REST:\n\n"
+            + table(("kind", "text"), ((m["kind"], m["text"]) for m in combined["false_alarms"]))
+        )
+    return "\n".join(o for o in out if o)
+
+
+def _freetext(result: Mapping[str, Any] | None) -> str:
+    """Issue 14: typed multi-turn conversations through REST."""
+    if not result:
+        return ""
+    out = [
+        "\n## Free-text conversations (`tests/conversations/freetext.yml`, frozen; issue 14)",
+        f"\n{result.get('passed')}/{result.get('turns')} turns ({pct(result.get('pass_rate'))}) got what "
+        "a person "
+        f"expects over {result.get('conversations')} conversations typed as visitors and SMS users type; "
+        f"fallbacks in {result.get('fallbacks')} turns ({pct(result.get('fallback_rate'))}).",
+    ]
+    if result.get("failures"):
+        out.append(
+            "\n"
+            + table(
+                ("conversation", "turn", "message", "intent", "got", "why"),
+                (
+                    (
+                        f["conversation"],
+                        f["turn"],
+                        f["user"],
+                        f["intent"],
+                        ", ".join(f["got"]),
+                        "; ".join(f["problems"]),
+                    )
+                    for f in result["failures"]
+                ),
+            )
+        )
+    return "\n".join(out)
+
+
+def _external_faq(result: Mapping[str, Any] | None) -> str:
+    """Issue 14: other providers' FAQ questions."""
+    if not result:
+        return ""
+    out = [
+        "\n## Other providers' FAQ questions (`tests/external/faq_other_providers.yml`, frozen; issue 14)",
+        f"\n{result.get('right')}/{result.get('questions')} ({pct(result.get('accuracy'))}) answered with "
+        "the "
+        f"labelled topic; questions from {result.get('sources')} pages of other providers.",
+    ]
+    if result.get("wrong"):
+        out.append(
+            "\n"
+            + table(
+                ("question", "labelled", "answered"),
+                ((w["text"], w["expected"], w["got"]) for w in result["wrong"]),
+            )
+        )
+    return "\n".join(out)
 
 
 def _screening(screening: Mapping[str, Any] | None) -> str:
@@ -201,18 +414,25 @@ def _screening(screening: Mapping[str, Any] | None) -> str:
         f"`bot/screening/engine.py` fire as documented; {screening['cases_passed']}/{screening['cases']} "
         "generated inputs (one per alternative of each rule's condition, on a benign baseline) give the "
         "rule's risk, level or flag.\n\n"
-        + table(("rule", "sets", "input (changes from baseline)", "level", "risk", "ok"),
-                ((c["rule"], c["expected"], c["input"], c["level"], c["risk"], c["passed"])
-                 for c in screening["case_table"]))
+        + table(
+            ("rule", "sets", "input (changes from baseline)", "level", "risk", "ok"),
+            (
+                (c["rule"], c["expected"], c["input"], c["level"], c["risk"], c["passed"])
+                for c in screening["case_table"]
+            ),
+        )
     )
     if screening.get("uncovered"):
         text += f"\n\n**Rules not exercised as documented:** {', '.join(screening['uncovered'])}"
     levels = list(screening["levels_in_cases"])
-    text += "\n\nCases per level, and the levels of " + f"{screening['random_samples']} uniformly random " + (
-        "valid answer sets (a check that every input gets a level, not a population estimate):\n\n"
-    ) + table(
-        ("level", "generated cases", "random inputs"),
-        ((lv, screening["levels_in_cases"][lv], screening["levels_in_random"].get(lv)) for lv in levels),
+    text += (
+        "\n\nCases per level, and the levels of "
+        + f"{screening['random_samples']} uniformly random "
+        + ("valid answer sets (a check that every input gets a level, not a population estimate):\n\n")
+        + table(
+            ("level", "generated cases", "random inputs"),
+            ((lv, screening["levels_in_cases"][lv], screening["levels_in_random"].get(lv)) for lv in levels),
+        )
     )
     return text
 
@@ -234,9 +454,13 @@ def _speed(speed: Mapping[str, Any] | None, images: Mapping[str, str]) -> str:
         "full pipeline (safety detector, SQLite tracker store, action server); the stock assistant keeps "
         "trackers in memory and needs no action server. A ratio above 1 means the project is slower or "
         "bigger.\n\n"
-        + table(("metric", "unit", "project", "stock", "project / stock"),
-                ((r.metric, r.unit, r.project, r.stock, None if r.ratio is None else f"{r.ratio:.2f}x")
-                 for r in rows))
+        + table(
+            ("metric", "unit", "project", "stock", "project / stock"),
+            (
+                (r.metric, r.unit, r.project, r.stock, None if r.ratio is None else f"{r.ratio:.2f}x")
+                for r in rows
+            ),
+        )
     )
     notes = [speed["project"].get("training_note"), speed["stock"].get("training_note")]
     extra = speed["project"].get("action_server_rss_mb")

@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.evaluation.rasa_cli import NO_TRAINING_CACHE, rasa_env, run_module, spawn
@@ -91,8 +92,10 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = READ
     raise RuntimeError(f"{url} was not ready after {timeout:.0f} s")
 
 
-def start_project(model: Path, workdir: Path) -> Server:
-    """The project's action server, then its Rasa server (timed from launch to ready)."""
+def start_project(
+    model: Path, workdir: Path, *, with_actions: bool = True, extra_env: dict[str, str] | None = None
+) -> Server:
+    """The project's action server (unless `with_actions` is False), then its Rasa server (timed)."""
     workdir.mkdir(parents=True, exist_ok=True)
     env = rasa_env(
         {
@@ -104,15 +107,19 @@ def start_project(model: Path, workdir: Path) -> Server:
             "RASA_AUTH_TOKEN": secrets.token_urlsafe(16),
             "COOKIE_SECURE": "0",
             "STAFF_WEBHOOK_URL": "",
+            **(extra_env or {}),
         }
     )
     settings = Settings.from_env(env)
     endpoints, credentials = write_runtime_config(settings, env, workdir)
     services = {s.name: s for s in build_services(settings, model.resolve(), endpoints, credentials)}
     actions = services["action server"]
-    action_process = spawn(actions.argv, PROJECT_ROOT, env, workdir / "action_server.log")
+    action_process = (
+        spawn(actions.argv, PROJECT_ROOT, env, workdir / "action_server.log") if with_actions else None
+    )
     try:
-        wait_ready(actions.ready_url, action_process)
+        if action_process is not None:
+            wait_ready(actions.ready_url, action_process)
         rasa = services["Rasa server"]
         started = time.monotonic()
         process = spawn(rasa.argv, PROJECT_ROOT, env, workdir / "rasa_server.log")
@@ -122,11 +129,16 @@ def start_project(model: Path, workdir: Path) -> Server:
             stop_process(process)
             raise
     except BaseException:
-        stop_process(action_process)
+        if action_process is not None:
+            stop_process(action_process)
         raise
     return Server(
-        "project", f"http://127.0.0.1:{settings.rasa_port}", settings.rasa_auth_token, process,
-        round(time.monotonic() - started, 1), [action_process],
+        "project",
+        f"http://127.0.0.1:{settings.rasa_port}",
+        settings.rasa_auth_token,
+        process,
+        round(time.monotonic() - started, 1),
+        [action_process] if action_process is not None else [],
     )
 
 
@@ -134,8 +146,11 @@ def init_stock(directory: Path, log: Path) -> tuple[Path, float]:
     """`rasa init --no-prompt` into `directory` (scaffold and train); the model and the seconds taken."""
     directory.mkdir(parents=True, exist_ok=True)
     code, seconds = run_module(
-        "rasa", ["init", "--no-prompt", "--init-dir", str(directory)], log,
-        cwd=directory, env=NO_TRAINING_CACHE,
+        "rasa",
+        ["init", "--no-prompt", "--init-dir", str(directory)],
+        log,
+        cwd=directory,
+        env=NO_TRAINING_CACHE,
     )
     models = sorted((directory / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if code != 0 or not models:
@@ -147,8 +162,18 @@ def start_stock(directory: Path, model: Path, log: Path) -> Server:
     """The stock assistant's Rasa server started like the project's (REST, API with a token)."""
     port, token = free_port(), secrets.token_urlsafe(16)
     argv = [
-        sys.executable, "-m", "rasa", "run", "--model", str(model), "--enable-api", f"--auth-token={token}",
-        "--port", str(port), "--interface", "127.0.0.1",
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--enable-api",
+        f"--auth-token={token}",
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
     ]
     started = time.monotonic()
     process = spawn(argv, directory, rasa_env(), log)
@@ -169,3 +194,28 @@ def train_project(out: Path, log: Path) -> float:
     if code != 0:
         raise RuntimeError(f"rasa train failed (exit {code}); see {log}")
     return seconds
+
+
+def tracker_reader(server: Server) -> Callable[[str], dict[str, Any]]:
+    """A function returning a conversation's tracker from the server's HTTP API (token-protected)."""
+    import httpx
+
+    def read(sender: str) -> dict[str, Any]:
+        response = httpx.get(
+            f"{server.url}/conversations/{sender}/tracker", params={"token": server.token}, timeout=60
+        )
+        response.raise_for_status()
+        return dict(response.json())
+
+    return read
+
+
+def parse(server: Server, text: str) -> dict[str, Any]:
+    """The NLU parse of `text` by the server's model (`/model/parse`, token-protected)."""
+    import httpx
+
+    response = httpx.post(
+        f"{server.url}/model/parse", params={"token": server.token}, json={"text": text}, timeout=60
+    )
+    response.raise_for_status()
+    return dict(response.json())
