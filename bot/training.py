@@ -32,6 +32,7 @@ TRAINING_INPUTS = (
     "bot/encoder.py",
     "bot/safety/semantic.py",
     "bot/safety/hard_negatives.yml",
+    "bot/safety/crisis_examples.yml",
 )
 SKIPPED_PARTS = {"generated", "__pycache__"}
 

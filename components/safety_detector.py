@@ -11,8 +11,9 @@ conversation already holds a disclosed risk.
 
 Trainable: the semantic classifier learns from the training data (crisis examples, labelled with their
 category by the `metadata: {category: ...}` of their block in data/nlu/crisis.yml, against every other
-example). It is stored with the model and made the process's semantic layer when the model loads, so
-the channel safety net (hand-offs, failures) decides with the same layers.
+example), plus the files `crisis_examples` and `hard_negatives` name (classifier-only data). It is
+stored with the model and made the process's semantic layer when the model loads, so the channel
+safety net (hand-offs, failures) decides with the same layers.
 """
 
 from __future__ import annotations
@@ -126,13 +127,20 @@ def _label(example: Message) -> str:
     return str(category)
 
 
-def hard_negatives(path: str | None) -> list[str]:
-    """The texts of the hard negatives file (a mapping of kind -> list of texts), if configured."""
+def extra_examples(path: str | None, key: str, label: str | None = None) -> list[tuple[str, str]]:
+    """(text, label) pairs of a file mapping group -> texts under `key`; the label is `label`, or the
+    group's name (a safety category) when None. Relative paths are from the project root."""
     if not path:
         return []
     file = Path(path) if Path(path).is_absolute() else PROJECT_ROOT / path
     data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    return [str(text) for texts in (data.get("negatives") or {}).values() for text in texts]
+    pairs = [
+        (str(text), label or str(group)) for group, texts in (data.get(key) or {}).items() for text in texts
+    ]
+    unknown = sorted({lab for _t, lab in pairs} - set(semantic.CLASSES))
+    if unknown:
+        raise ValueError(f"{file}: unknown safety categories {unknown}")
+    return pairs
 
 
 def sentence_vector(message: Message) -> np.ndarray | None:
@@ -157,6 +165,7 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             "regularisation": 4.0,
             "random_seed": 2718,
             "hard_negatives": None,  # e.g. bot/safety/hard_negatives.yml (relative to the project)
+            "crisis_examples": None,  # e.g. bot/safety/crisis_examples.yml, crisis texts by category
         }
 
     def __init__(
@@ -228,12 +237,14 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             texts.append(str(example.get(TEXT)))
         if not vectors:
             raise ValueError("no sentence features: put SentenceEncoderFeaturizer before SafetyDetector")
-        negatives = hard_negatives(self.component_config.get("hard_negatives"))
+        extra = extra_examples(self.component_config.get("crisis_examples"), "crisis") + extra_examples(
+            self.component_config.get("hard_negatives"), "negatives", semantic.NONE
+        )
         matrix = np.vstack(vectors)
-        if negatives:
-            matrix = np.vstack([matrix, load_encoder().encode(negatives)])
-            texts += negatives
-            labels += [semantic.NONE] * len(negatives)
+        if extra:
+            matrix = np.vstack([matrix, load_encoder().encode([text for text, _label in extra])])
+            texts += [text for text, _label in extra]
+            labels += [label for _text, label in extra]
         classifier = semantic.fit(
             matrix,
             texts,

@@ -44,10 +44,11 @@ def _training_texts() -> dict[str, str]:
             for line in (block.get("examples") or "").splitlines():
                 if line.strip().startswith("- "):
                     found.setdefault(_norm(line.strip()[2:]), path.name)
-    negatives = yaml.safe_load((ROOT / "bot/safety/hard_negatives.yml").read_text())["negatives"]
-    for texts in negatives.values():
-        for text in texts:
-            found.setdefault(_norm(text), "hard_negatives.yml")
+    for name, key in (("hard_negatives.yml", "negatives"), ("crisis_examples.yml", "crisis")):
+        groups = yaml.safe_load((ROOT / "bot/safety" / name).read_text())[key]
+        for texts in groups.values():
+            for text in texts:
+                found.setdefault(_norm(text), name)
     return found
 
 
