@@ -212,6 +212,7 @@ COMMANDS: dict[str, Spec] = {
     ".venv/bin/python -m bot.users add NAME --role admin": Run(
         stdin="a long enough password\n", expect=r"added name \(admin\)"
     ),
+    "python -m bot.encoder install": Run(expect=r"all-MiniLM-L6-v2 ready at "),
     "python -m bot.evaluation": NotRun("is `make eval` (see there)"),
     "python -m bot.migrate": Run(),
     "python -m bot.migrate check": Run(setup=("python -m bot.migrate",)),
