@@ -41,6 +41,9 @@ def test_a_free_port_passes() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     check_port_free("127.0.0.1", port, "WEB_PORT")
+    with socket.socket() as again:  # the check released the port it probed
+        again.bind(("127.0.0.1", port))
+        assert again.getsockname()[1] == port
 
 
 def test_broken_domain_yaml_names_the_file_and_line(tmp_path: Path) -> None:

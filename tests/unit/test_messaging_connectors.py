@@ -5,6 +5,7 @@ No model: `on_new_message` is a stub that records the UserMessage and answers li
 
 from __future__ import annotations
 
+import socket
 import uuid
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
@@ -56,10 +57,13 @@ async def serve(blueprint: Any, prefix: str) -> AsyncIterator[str]:
     Sanic.test_mode = True
     app = Sanic(f"t{uuid.uuid4().hex}")
     app.blueprint(blueprint, url_prefix=f"/webhooks/{prefix}")
-    server = await app.create_server(host="127.0.0.1", port=0, return_asyncio_server=True, access_log=False)
+    # Bind the socket here: Sanic 21.12 turns port=0 into its default 8000, which a running app may hold.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
     assert server is not None
     await server.startup()
-    port = server.server.sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}/webhooks/{prefix}/webhook"
     finally:
