@@ -32,7 +32,14 @@ from bot.referral.contact import (
 )
 from bot.referral.handoff import plan_handoff
 from bot.referral.hours import StaffHoursError, staff_hours_from_env
-from bot.referral.matching import MatchStatus, Preferences, format_result, match_programs
+from bot.referral.matching import (
+    MatchStatus,
+    Preferences,
+    format_result,
+    match_programs,
+    needs_location,
+    noted_message,
+)
 from bot.referral.programs import cached_programs
 from bot.referral.store import open_handoff_request, save_callback_request
 from bot.referral.vocab import FORMATS, INSURANCE, LEVELS, POPULATIONS, SCHEDULE_SLOTS, SELF_PAY, SPECIALTIES
@@ -95,6 +102,11 @@ class ActionFindPrograms(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         prefs = preferences_from(tracker)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent != "find_program" and needs_location(prefs):
+            # a preference given in passing ("I have Medicaid"): keep it and ask where, no list yet
+            dispatcher.utter_message(text=noted_message(prefs))
+            return []
         try:
             result = match_programs(cached_programs(), prefs)
         except ValueError as exc:  # an unexpected level name from another part

@@ -110,14 +110,36 @@ def validate_best_time(text: str) -> str:
     return best
 
 
+_CONSENT_NO_RE: Final = re.compile(
+    r"^(?:no|nope|nah|n)\b|\b(?:don'?t|do not|dont|rather not|prefer not|not comfortable|no way|"
+    r"please don'?t|i'?d rather you didn'?t)\b|\bnot ok(?:ay)?\b"
+)
+_CONSENT_UNSURE_RE: Final = re.compile(r"\b(?:don'?t|do not|dont) know\b|\bnot sure\b|\bunsure\b|\bmaybe\b|\?")
+_CONSENT_YES_RE: Final = re.compile(
+    r"^(?:yes|yeah|yep|yup|ya|sure|ok|okay|fine|of course|go ahead|that'?s fine|sounds good|please do|"
+    r"i agree|i consent|you can|you may)\b"
+)
+
+
 def parse_consent(text: str) -> bool | None:
-    """True for a clear yes, False for a clear no, None when unclear (ask again)."""
-    answer = _clean(text).lower().rstrip(".!")
+    """True for a clear yes, False for a clear no, None when unclear (ask again).
+
+    Typed answers count as buttons do: "no, don't store it" is a no, "yes that's fine" a yes; an answer
+    that says both ("yes but don't keep my number") is unclear and the question is asked again.
+    """
+    answer = _clean(text).lower().replace("\u2019", "'").rstrip(".!")
     if answer in _AFFIRM:
         return True
     if answer in _DENY:
         return False
-    return None
+    if _CONSENT_UNSURE_RE.search(answer):
+        return None
+    words = " ".join(re.sub(r"[^\w'/]+", " ", answer).split())
+    no = bool(_CONSENT_NO_RE.search(words) or re.search(r"\b(?:no|nope|nah)\b", words))
+    yes = bool(_CONSENT_YES_RE.search(words))
+    if no == yes:
+        return None  # neither, or both ("yes but don't keep my number"): ask again
+    return yes
 
 
 def mask_contact(contact: Contact) -> str:

@@ -263,3 +263,19 @@ def format_result(result: MatchResult, zip_known: bool = True) -> str:
         lines.append("Tell me your ZIP code (for example 'near 10001') to see programs close to you.")
     lines.append(DISCLAIMER)
     return "\n\n".join(lines)
+
+
+def needs_location(prefs: Preferences) -> bool:
+    """True when a search would not know where: no ZIP and not a virtual-only request."""
+    return prefs.zip_code is None and prefs.care_format != "virtual"
+
+
+def noted_message(prefs: Preferences) -> str:
+    """A preference given in passing is kept, and the person is asked where, instead of a list at once."""
+    noted = describe_preferences(replace(prefs, level=None))
+    first = f"Noted: {noted}. I'll keep that in mind." if noted else "Noted."
+    return (
+        f"{first} To look for programs that fit, tell me your ZIP code (for example 'near 10001'), "
+        "or say 'virtual' for programs you can join from home. You can add more preferences first, "
+        "like evening groups or your insurance."
+    )

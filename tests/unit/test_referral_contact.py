@@ -96,7 +96,11 @@ def test_best_time_is_free_text_but_bounded() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("yes", True), ("Yes!", True), ("/affirm", True), ("I agree", True), ("no", False),
-     ("No thanks.", False), ("/deny", False), ("maybe", None), ("", None), ("yes no", None)],
+     ("No thanks.", False), ("/deny", False), ("maybe", None), ("", None), ("yes no", None),
+     # typed in sentences, as people answer (issue 14)
+     ("no, don't store it", False), ("please don't", False), ("I'd rather not", False), ("nah", False),
+     ("yes that's fine", True), ("sure, go ahead", True), ("ok you can store it", True),
+     ("yes but don't keep my number", None), ("i dont know", None), ("why do you need it?", None)],
 )  # fmt: skip
 def test_consent_needs_a_clear_answer(text: str, expected: bool | None) -> None:
     assert parse_consent(text) is expected

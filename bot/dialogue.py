@@ -1,0 +1,63 @@
+"""What a typed reply means after an offer, and when a statement is a program preference. Pure.
+
+Every offer the assistant makes ("Would you like to…?") has an answer for yes and for no here, so a
+typed "yeah" or "not right now" is never a fallback (components/dialogue_policy.py runs these steps;
+tests/unit/test_dialogue.py checks that every response that asks a yes/no question is listed).
+"""
+
+from __future__ import annotations
+
+from typing import Final, Mapping
+
+AFFIRM: Final = "affirm"
+DENY: Final = "deny"
+SCREENING_FORM: Final = "screening_form"
+START_SCREENING: Final = ("utter_screening_intro", SCREENING_FORM)
+OTHER_HELP: Final = ("utter_offer_other_help",)
+
+OFFERS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
+    # "If you like, I can ask a few questions to see which level of care may fit."
+    "utter_faq/candidate": {AFFIRM: START_SCREENING, DENY: OTHER_HELP},
+    # a need or feelings acknowledged: "Would you like to start with a few short questions?"
+    "utter_acknowledge_need": {AFFIRM: START_SCREENING, DENY: OTHER_HELP},
+    # "Is there anything else you'd like to know?"
+    "utter_you_are_welcome": {AFFIRM: ("utter_help",), DENY: ("utter_goodbye",)},
+    # "If you'd like a real person, I can connect you."
+    "utter_iamabot": {AFFIRM: ("action_handoff",), DENY: ("utter_help",)},
+    # "Would you like to see what else I can help with?" after the offer was declined
+    "utter_offer_other_help": {AFFIRM: ("utter_help",), DENY: ("utter_goodbye",)},
+}
+"""Offer (the response that asked) -> intent of the reply -> the assistant's next actions."""
+
+FORMS: Final = frozenset({SCREENING_FORM, "callback_form"})
+
+
+def reply_to_offer(offer: str | None, intent: str | None) -> tuple[str, ...]:
+    """The actions that answer a yes or no to `offer`, or () when it was not a reply to an offer."""
+    if offer is None or intent is None:
+        return ()
+    return tuple(OFFERS.get(offer, {}).get(intent, ()))
+
+
+def is_preference_statement(text: str, preference_entities: int, intent: str | None) -> bool:
+    """A statement that gives program preferences ("I have Medicaid", "I live in 10001").
+
+    The preference extractor is rule-based and precise; a message that carries a preference and is not
+    a question is taken as one, whatever intent the classifier chose (an FAQ about insurance, a
+    fallback). Questions ("does Medicaid pay for this?") keep their FAQ answer.
+    """
+    if preference_entities == 0 or text.rstrip().endswith("?"):
+        return False
+    return intent not in {"find_program", "request_callback", "human_handoff", "start_screening", "stop"}
+
+
+def next_step(planned: tuple[str, ...], done: list[str]) -> str | None:
+    """The next of `planned` after the actions already `done` this turn; "action_listen" at the end.
+
+    None when the turn went another way, or when the plan ends in a form (the form then leads).
+    """
+    if not planned or len(done) > len(planned) or list(planned[: len(done)]) != done:
+        return None
+    if len(done) < len(planned):
+        return planned[len(done)]
+    return None if planned[-1] in FORMS else "action_listen"

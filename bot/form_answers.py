@@ -1,0 +1,40 @@
+"""Is a typed message the answer to the question a form just asked? Pure; no Rasa imports.
+
+The NLU judges a message alone, so inside a form an answer that mentions work, therapy or money
+("a lot, I missed work twice", "no, don't store it") can look like an FAQ question or a new request.
+The form's own parsers know better: when they read the text as an answer to the open question, the
+assistant takes it as that answer (components/form_answer.py).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from bot.referral.contact import parse_consent
+from bot.screening.answers import PREFER_NOT_SAY, parse_answer
+from bot.screening.engine import FIELDS
+
+SCREENING_FORM: Final = "screening_form"
+CALLBACK_FORM: Final = "callback_form"
+CONSENT_SLOT: Final = "callback_consent"
+
+
+def is_question(text: str) -> bool:
+    """A message written as a question (it ends with a question mark)."""
+    return text.rstrip().endswith("?")
+
+
+def answers_open_question(form: str, slot: str, text: str) -> bool:
+    """True when `text` reads as an answer to `slot`, the question `form` asked last.
+
+    A message written as a question is never taken as an answer: "is it normal to drink every day?"
+    is a question for the FAQ, and the form asks again afterwards.
+    """
+    if not text.strip() or is_question(text):
+        return False
+    if form == SCREENING_FORM and slot in FIELDS:
+        parsed = parse_answer(slot, text)
+        return parsed is not None and parsed is not PREFER_NOT_SAY
+    if form == CALLBACK_FORM and slot == CONSENT_SLOT:
+        return parse_consent(text) is not None
+    return False

@@ -1,0 +1,130 @@
+"""DialoguePolicy: typed yes/no after an offer, and preferences stated in passing (bot.dialogue).
+
+Rules cannot tell FAQ answers apart (they all run `utter_faq`), and a typed "yeah" after "If you like, I
+can ask a few questions" would otherwise be a fallback. Right after a user message, outside forms, this
+policy looks at the response the assistant sent last: if it was an offer and the message is a yes or a
+no, it runs the offer's answer step by step (bot.dialogue.OFFERS). Otherwise, a statement that carries
+a program preference ("I have Medicaid", "I live in 10001") runs the program search, which notes the
+preference or lists programs (actions/referral.py). It stands aside whenever the safety guard acts.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List
+
+from rasa.core.constants import POLICY_PRIORITY
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.dialogue import is_preference_statement, next_step, reply_to_offer
+from components.safety_guard import actions_since_last_user_message, next_guarded_action
+
+logger = logging.getLogger(__name__)
+
+PREFERENCE_ENTITIES = frozenset(
+    {"schedule_slot", "care_format", "insurance", "zip_code", "max_distance", "population", "specialty",
+     "care_level"}
+)
+FIND_PROGRAMS = ("action_find_programs",)
+# Same priority as the guard (listed first, wins ties); the policy also stands aside for it.
+DIALOGUE_PRIORITY = 7
+
+
+def last_offer(tracker: DialogueStateTracker) -> str | None:
+    """The response the assistant sent last before the latest user message (e.g. utter_faq/candidate)."""
+    seen_user = False
+    for event in reversed(tracker.applied_events()):
+        if isinstance(event, UserUttered):
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and isinstance(event, BotUttered):
+            name = (event.metadata or {}).get("utter_action")
+            return name if isinstance(name, str) else None
+    return None
+
+
+def planned_actions(tracker: DialogueStateTracker) -> tuple[str, ...]:
+    """What this turn should run: the answer to an offer, the program search, or nothing."""
+    if tracker.active_loop_name:
+        return ()
+    message = tracker.latest_message
+    if message is None:
+        return ()
+    intent = (message.intent or {}).get("name")
+    reply = reply_to_offer(last_offer(tracker), intent)
+    if reply:
+        return reply
+    preferences = sum(1 for e in message.entities or [] if e.get("entity") in PREFERENCE_ENTITIES)
+    if is_preference_statement(message.text or "", preferences, intent):
+        return FIND_PROGRAMS
+    return ()
+
+
+def next_dialogue_action(tracker: DialogueStateTracker) -> str | None:
+    """The next action of this turn's plan, or None when the policy has nothing to say."""
+    if next_guarded_action(tracker) is not None:
+        return None
+    message = tracker.latest_message
+    if message is not None and (message.intent or {}).get("name") == "crisis":
+        return None
+    done = actions_since_last_user_message(tracker)
+    if done and tracker.active_loop_name:
+        return None  # a form the plan started now leads
+    return next_step(planned_actions(tracker), done)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class DialoguePolicy(Policy):
+    """Predicts the answer to an offer, or the program search for a stated preference."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Priority 7: above RulePolicy (6), whose fallback would otherwise answer a typed yes."""
+        return {POLICY_PRIORITY: DIALOGUE_PRIORITY}
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        featurizer: Any | None = None,
+    ) -> None:
+        config = {**self.get_default_config(), **config}
+        super().__init__(config, model_storage, resource, execution_context, featurizer)
+
+    def train(
+        self,
+        training_trackers: List[TrackerWithCachedStates],
+        domain: Domain,
+        **kwargs: Any,
+    ) -> Resource:
+        """Nothing to learn: bot.dialogue holds the table."""
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """Confidence 1.0 for the next planned action, else all zeros."""
+        probabilities = self._default_predictions(domain)
+        action = next_dialogue_action(tracker)
+        if action is None:
+            return self._prediction(probabilities)
+        if action not in domain.action_names_or_texts:
+            logger.warning("DialoguePolicy: %s is not in the domain", action)
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities)

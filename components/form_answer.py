@@ -1,0 +1,118 @@
+"""FormAnswerPolicy: inside a form, a typed answer to the open question is taken as that answer.
+
+Without it, an answer the NLU reads as another intent ("a lot, I missed work twice" as an FAQ about
+work, "no, don't store it" as a callback request) is answered as that intent, and the form repeats its
+question. Right after a user message, while the screening or callback form is open, the policy asks
+bot.form_answers whether the text answers the requested slot; if so it predicts the form's action with
+the text as the slot's value (validate_<form> then parses it as usual). It never acts when the safety
+guard does, so a danger message still gets the crisis flow first.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List
+
+from rasa.core.constants import POLICY_PRIORITY
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.form_answers import CALLBACK_FORM, SCREENING_FORM, answers_open_question
+from components.safety_guard import CRISIS_INTENT, actions_since_last_user_message, next_guarded_action
+
+logger = logging.getLogger(__name__)
+
+FORMS = (SCREENING_FORM, CALLBACK_FORM)
+# Intents that keep their own meaning inside a form: crisis (the guard), and the form's controls.
+KEEP_INTENTS = frozenset({CRISIS_INTENT, "stop", "change_answer", "prefer_not_say", "human_handoff"})
+# Same priority as the guard, which is listed first and wins ties; the policy also stands aside for it.
+FORM_ANSWER_PRIORITY = 7
+
+
+def open_question(tracker: DialogueStateTracker) -> tuple[str, str] | None:
+    """(form, requested slot) while the screening or callback form waits for an answer."""
+    form = tracker.active_loop_name
+    slot = tracker.get_slot("requested_slot")
+    if form in FORMS and isinstance(slot, str) and slot:
+        return form, slot
+    return None
+
+
+def answer_slot(tracker: DialogueStateTracker) -> str | None:
+    """The slot the latest message answers, when this policy should take it as the answer."""
+    if actions_since_last_user_message(tracker):
+        return None  # only the first prediction after the message
+    question = open_question(tracker)
+    message = tracker.latest_message
+    if question is None or message is None:
+        return None
+    intent = (message.intent or {}).get("name")
+    text = message.text or ""
+    if intent in KEEP_INTENTS or text.startswith("/"):
+        return None
+    form, slot = question
+    if tracker.get_slot(slot) is not None:
+        return None  # the slot mappings already took it; the form goes on as usual
+    if not answers_open_question(form, slot, text):
+        return None
+    if next_guarded_action(tracker) is not None:
+        return None
+    return slot
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class FormAnswerPolicy(Policy):
+    """Predicts the open form's action when the latest message answers its question."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Priority 7: above RulePolicy (6), whose FAQ-in-form rule would otherwise answer the text."""
+        return {POLICY_PRIORITY: FORM_ANSWER_PRIORITY}
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        featurizer: Any | None = None,
+    ) -> None:
+        config = {**self.get_default_config(), **config}
+        super().__init__(config, model_storage, resource, execution_context, featurizer)
+
+    def train(
+        self,
+        training_trackers: List[TrackerWithCachedStates],
+        domain: Domain,
+        **kwargs: Any,
+    ) -> Resource:
+        """Nothing to learn: the form's parsers decide."""
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """Confidence 1.0 for the form's action (with the text as the slot's value), else zeros."""
+        probabilities = self._default_predictions(domain)
+        slot = answer_slot(tracker)
+        form = tracker.active_loop_name
+        if slot is None or form is None or form not in domain.action_names_or_texts:
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(form)] = 1.0
+        text = tracker.latest_message.text if tracker.latest_message else ""
+        return self._prediction(
+            probabilities,
+            is_no_user_prediction=True,
+            optional_events=[SlotSet(slot, text)],
+        )

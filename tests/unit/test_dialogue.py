@@ -1,0 +1,89 @@
+"""Offers and their answers (bot.dialogue): every yes/no offer has a next step for yes and for no."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.dialogue import AFFIRM, DENY, OFFERS, is_preference_statement, next_step, reply_to_offer
+
+ROOT = Path(__file__).resolve().parents[2]
+OFFER_RE = re.compile(r"would you like|if you like, i can|if you'd like|is there anything else", re.I)
+# Questions answered elsewhere: the forms' questions (validate_<form>) and the guard's safety question.
+ANSWERED_ELSEWHERE = re.compile(r"^utter_ask_|^utter_safety_check_in$")
+
+
+def _responses(generated: Path) -> dict[str, list[str]]:
+    from bot.content import render_all  # the FAQ answers and crisis replies, rendered from content/
+
+    found: dict[str, list[str]] = {}
+    for path in [*ROOT.glob("data/responses/*.yml"), *render_all(generated)]:
+        for name, variants in (yaml.safe_load(path.read_text()).get("responses") or {}).items():
+            found.setdefault(name, []).extend(str(v.get("text", "")) for v in variants)
+    return found
+
+
+def test_every_offer_in_the_responses_has_an_answer_for_yes_and_for_no(tmp_path: Path) -> None:
+    offers = {
+        name
+        for name, texts in _responses(tmp_path).items()
+        if not ANSWERED_ELSEWHERE.search(name) and any(OFFER_RE.search(t) for t in texts)
+    }
+    assert "utter_faq/candidate" in offers, "the FAQ answers were not read"
+    missing = {name for name in offers if set(OFFERS.get(name, {})) != {AFFIRM, DENY}}
+    assert not missing, f"offers without an answer for both yes and no in bot/dialogue.py: {missing}"
+
+
+def test_the_offer_rules_say_what_the_table_says() -> None:
+    rules = yaml.safe_load((ROOT / "data/rules/offers.yml").read_text())["rules"]
+    for rule in rules:
+        steps = rule["steps"]
+        offer, intent = steps[0]["action"], steps[1]["intent"]
+        actions = tuple(step["action"] for step in steps[2:] if "action" in step)
+        assert reply_to_offer(offer, intent) == actions, rule["rule"]
+    covered = {(r["steps"][0]["action"], r["steps"][1]["intent"]) for r in rules}
+    # every offer that is a response of its own has its rules; FAQ answers' offers live in the table
+    for offer, answers in OFFERS.items():
+        if not offer.startswith("utter_faq/"):
+            assert {(offer, intent) for intent in answers} <= covered, offer
+
+
+def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> None:
+    assert reply_to_offer("utter_faq/candidate", AFFIRM) == ("utter_screening_intro", "screening_form")
+    assert reply_to_offer("utter_faq/candidate", "faq") == ()
+    assert reply_to_offer("utter_faq/cost", AFFIRM) == ()
+    assert reply_to_offer(None, AFFIRM) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "intent", "expected"),
+    [
+        ("ok well i have medicaid btw", 1, "faq", True),
+        ("i live in 10001", 1, "nlu_fallback", True),
+        ("evenings would suit me best", 1, "inform", True),
+        ("does medicaid pay for this?", 1, "faq", False),  # a question keeps its FAQ answer
+        ("we have no preferences", 0, "inform", False),
+        ("find programs near 10001", 1, "find_program", False),  # its own rule searches
+        ("call me at 10001", 1, "request_callback", False),
+    ],
+)
+def test_preference_statements(text: str, entities: int, intent: str, expected: bool) -> None:
+    assert is_preference_statement(text, entities, intent) is expected
+
+
+@pytest.mark.parametrize(
+    ("planned", "done", "expected"),
+    [
+        (("utter_help",), [], "utter_help"),
+        (("utter_help",), ["utter_help"], "action_listen"),
+        (("utter_screening_intro", "screening_form"), ["utter_screening_intro"], "screening_form"),
+        (("utter_screening_intro", "screening_form"), ["utter_screening_intro", "screening_form"], None),
+        (("utter_help",), ["utter_goodbye"], None),  # the turn went another way
+        ((), [], None),
+    ],
+)
+def test_next_step_follows_the_plan(planned: tuple[str, ...], done: list[str], expected: str | None) -> None:
+    assert next_step(planned, done) == expected

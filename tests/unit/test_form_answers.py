@@ -1,0 +1,156 @@
+"""A typed answer inside a form is that answer (bot.form_answers, components.form_answer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.form_answers import answers_open_question
+
+
+@pytest.mark.parametrize(
+    ("form", "slot", "text"),
+    [
+        ("screening_form", "functioning", "a lot, i missed work twice this week"),
+        ("screening_form", "current_care", "i see a therapist once a week but its not enough"),
+        ("screening_form", "substance_use", "yes, I drink every day"),
+        ("screening_form", "wish_dead", "yeah sometimes"),
+        ("callback_form", "callback_consent", "no, don't store it"),
+        ("callback_form", "callback_consent", "yes that's fine"),
+    ],
+)
+def test_answers_to_the_open_question_are_recognised(form: str, slot: str, text: str) -> None:
+    assert answers_open_question(form, slot, text)
+
+
+@pytest.mark.parametrize(
+    ("form", "slot", "text"),
+    [
+        ("screening_form", "functioning", "how much does it cost?"),
+        ("screening_form", "substance_use", "is it normal to drink every day?"),  # a question
+        ("screening_form", "withdrawal", "do i need detox first"),
+        ("screening_form", "wish_dead", "I'd rather not say"),  # the prefer_not_say intent's job
+        ("screening_form", "not_a_field", "yes"),
+        ("callback_form", "callback_name", "no"),  # names and contacts go through the slot mappings
+        ("callback_form", "callback_consent", "why do you need it"),
+        ("other_form", "callback_consent", "yes"),
+        ("callback_form", "callback_consent", "   "),
+    ],
+)
+def test_questions_and_other_slots_are_not_taken_as_answers(form: str, slot: str, text: str) -> None:
+    assert not answers_open_question(form, slot, text)
+
+
+DOMAIN_YAML = """
+version: "3.1"
+intents: [crisis, faq, request_callback, stop, affirm, inform]
+slots:
+  functioning:
+    type: any
+    mappings:
+    - type: from_text
+      not_intent: [faq, crisis, stop]
+      conditions:
+      - active_loop: screening_form
+        requested_slot: functioning
+  callback_consent:
+    type: bool
+    mappings:
+    - type: custom
+forms:
+  screening_form:
+    required_slots: [functioning]
+  callback_form:
+    required_slots: [callback_consent]
+responses:
+  utter_crisis:
+  - text: "call 988"
+  utter_ask_safe_now:
+  - text: "Are you safe right now?"
+actions: [action_record_escalation]
+"""
+
+
+@pytest.fixture(scope="module")
+def domain() -> Any:
+    pytest.importorskip("rasa")
+    from rasa.shared.core.domain import Domain
+
+    return Domain.from_yaml(DOMAIN_YAML)
+
+
+@pytest.fixture()
+def policy(tmp_path: Path) -> Any:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from components.form_answer import FormAnswerPolicy
+
+    return FormAnswerPolicy.create(
+        FormAnswerPolicy.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("form_answer"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def _tracker(domain: Any, form: str, slot: str, text: str, intent: str, after: list[str] = ()) -> Any:
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events: list[Any] = [
+        ActionExecuted("action_listen"),
+        UserUttered("start", {"name": "affirm"}),
+        ActionExecuted(form),
+        ActiveLoop(form),
+        SlotSet("requested_slot", slot),
+        ActionExecuted("action_listen"),
+        UserUttered(text, {"name": intent, "confidence": 0.99}),
+        *(ActionExecuted(name) for name in after),
+    ]
+    return DialogueStateTracker.from_events("s", events, domain.slots)
+
+
+def _predict(policy: Any, domain: Any, tracker: Any) -> tuple[str | None, Any]:
+    prediction = policy.predict_action_probabilities(tracker, domain)
+    if max(prediction.probabilities) == 0:
+        return None, prediction
+    return domain.action_names_or_texts[prediction.max_confidence_index], prediction
+
+
+@pytest.mark.rasa
+@pytest.mark.parametrize(
+    ("form", "slot", "text", "intent"),
+    [
+        ("screening_form", "functioning", "a lot, i missed work twice this week", "faq"),
+        ("callback_form", "callback_consent", "no, don't store it", "request_callback"),
+    ],
+)
+def test_an_answer_read_as_another_intent_runs_the_form_with_the_text(
+    policy: Any, domain: Any, form: str, slot: str, text: str, intent: str
+) -> None:
+    action, prediction = _predict(policy, domain, _tracker(domain, form, slot, text, intent))
+    assert action == form
+    assert prediction.is_no_user_prediction and prediction.policy_priority == 7
+    assert [(e.key, e.value) for e in prediction.optional_events] == [(slot, text)]
+    assert not prediction.events  # applied only when this prediction wins
+
+
+@pytest.mark.rasa
+@pytest.mark.parametrize(
+    ("text", "intent", "after"),
+    [
+        ("how much does it cost?", "faq", []),  # a real question: the FAQ rule answers it
+        ("a lot, i missed work twice this week", "crisis", []),  # the guard's turn
+        ("a lot, i missed work twice this week", "stop", []),  # the form's own control
+        ("a lot, i missed work twice this week", "faq", ["screening_form"]),  # already acted
+    ],
+)
+def test_questions_controls_and_later_steps_are_left_to_the_other_policies(
+    policy: Any, domain: Any, text: str, intent: str, after: list[str]
+) -> None:
+    tracker = _tracker(domain, "screening_form", "functioning", text, intent, after)
+    assert _predict(policy, domain, tracker)[0] is None
