@@ -8,15 +8,18 @@ assistant takes it as that answer (components/form_answer.py).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Callable, Final
 
-from bot.referral.contact import parse_consent
+from bot.referral.contact import ContactError, parse_consent, validate_contact, validate_name
 from bot.screening.answers import PREFER_NOT_SAY, parse_answer
 from bot.screening.engine import FIELDS
 
 SCREENING_FORM: Final = "screening_form"
 CALLBACK_FORM: Final = "callback_form"
 CONSENT_SLOT: Final = "callback_consent"
+NAME_SLOT: Final = "callback_name"
+CONTACT_SLOT: Final = "callback_contact"
+BEST_TIME_SLOT: Final = "callback_best_time"
 
 
 def is_question(text: str) -> bool:
@@ -35,6 +38,20 @@ def answers_open_question(form: str, slot: str, text: str) -> bool:
     if form == SCREENING_FORM and slot in FIELDS:
         parsed = parse_answer(slot, text)
         return parsed is not None and parsed is not PREFER_NOT_SAY
-    if form == CALLBACK_FORM and slot == CONSENT_SLOT:
-        return parse_consent(text) is not None
+    if form == CALLBACK_FORM:
+        if slot == CONSENT_SLOT:
+            return parse_consent(text) is not None
+        if slot == BEST_TIME_SLOT:
+            return True  # "weekday mornings before 10" is a time, not a question about schedules
+        checks: dict[str, Callable[[str], object]] = {
+            NAME_SLOT: validate_name,
+            CONTACT_SLOT: validate_contact,
+        }
+        check = checks.get(slot)
+        if check is not None:
+            try:
+                check(text)
+            except ContactError:
+                return False
+            return True
     return False

@@ -46,7 +46,11 @@ def open_question(tracker: DialogueStateTracker) -> tuple[str, str] | None:
 
 
 def answer_slot(tracker: DialogueStateTracker) -> str | None:
-    """The slot the latest message answers, when this policy should take it as the answer."""
+    """The slot the latest message answers, when this policy should take it as the answer.
+
+    Either the slot mappings filled it this turn (a name read as a fallback is still a name), or the
+    form's parsers read the text as an answer.
+    """
     if actions_since_last_user_message(tracker):
         return None  # only the first prediction after the message
     question = open_question(tracker)
@@ -58,9 +62,7 @@ def answer_slot(tracker: DialogueStateTracker) -> str | None:
     if intent in KEEP_INTENTS or text.startswith("/"):
         return None
     form, slot = question
-    if tracker.get_slot(slot) is not None:
-        return None  # the slot mappings already took it; the form goes on as usual
-    if not answers_open_question(form, slot, text):
+    if tracker.get_slot(slot) is None and not answers_open_question(form, slot, text):
         return None
     if next_guarded_action(tracker) is not None:
         return None
@@ -111,8 +113,6 @@ class FormAnswerPolicy(Policy):
             return self._prediction(probabilities)
         probabilities[domain.index_for_action(form)] = 1.0
         text = tracker.latest_message.text if tracker.latest_message else ""
-        return self._prediction(
-            probabilities,
-            is_no_user_prediction=True,
-            optional_events=[SlotSet(slot, text)],
-        )
+        # a slot the mappings already filled this turn stays; else the text becomes the slot's value
+        events = [] if tracker.get_slot(slot) is not None else [SlotSet(slot, text)]
+        return self._prediction(probabilities, is_no_user_prediction=True, optional_events=events)

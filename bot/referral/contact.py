@@ -114,7 +114,9 @@ _CONSENT_NO_RE: Final = re.compile(
     r"^(?:no|nope|nah|n)\b|\b(?:don'?t|do not|dont|rather not|prefer not|not comfortable|no way|"
     r"please don'?t|i'?d rather you didn'?t)\b|\bnot ok(?:ay)?\b"
 )
-_CONSENT_UNSURE_RE: Final = re.compile(r"\b(?:don'?t|do not|dont) know\b|\bnot sure\b|\bunsure\b|\bmaybe\b|\?")
+_CONSENT_UNSURE_RE: Final = re.compile(
+    r"\b(?:don'?t|do not|dont) know\b|\bnot sure\b|\bunsure\b|\bmaybe\b|\?"
+)
 _CONSENT_YES_RE: Final = re.compile(
     r"^(?:yes|yeah|yep|yup|ya|sure|ok|okay|fine|of course|go ahead|that'?s fine|sounds good|please do|"
     r"i agree|i consent|you can|you may)\b"

@@ -19,6 +19,9 @@ from bot.form_answers import answers_open_question
         ("screening_form", "wish_dead", "yeah sometimes"),
         ("callback_form", "callback_consent", "no, don't store it"),
         ("callback_form", "callback_consent", "yes that's fine"),
+        ("callback_form", "callback_name", "Marcus"),
+        ("callback_form", "callback_contact", "313-555-0144"),
+        ("callback_form", "callback_best_time", "weekday mornings before 10 is best"),
     ],
 )
 def test_answers_to_the_open_question_are_recognised(form: str, slot: str, text: str) -> None:
@@ -33,7 +36,8 @@ def test_answers_to_the_open_question_are_recognised(form: str, slot: str, text:
         ("screening_form", "withdrawal", "do i need detox first"),
         ("screening_form", "wish_dead", "I'd rather not say"),  # the prefer_not_say intent's job
         ("screening_form", "not_a_field", "yes"),
-        ("callback_form", "callback_name", "no"),  # names and contacts go through the slot mappings
+        ("callback_form", "callback_name", "what do you need my name for?"),
+        ("callback_form", "callback_contact", "i'd rather not give my number"),
         ("callback_form", "callback_consent", "why do you need it"),
         ("other_form", "callback_consent", "yes"),
         ("callback_form", "callback_consent", "   "),
@@ -137,6 +141,16 @@ def test_an_answer_read_as_another_intent_runs_the_form_with_the_text(
     assert prediction.is_no_user_prediction and prediction.policy_priority == 7
     assert [(e.key, e.value) for e in prediction.optional_events] == [(slot, text)]
     assert not prediction.events  # applied only when this prediction wins
+
+
+@pytest.mark.rasa
+def test_a_slot_the_mappings_filled_keeps_its_value_and_the_form_goes_on(policy: Any, domain: Any) -> None:
+    from rasa.shared.core.events import SlotSet
+
+    tracker = _tracker(domain, "screening_form", "functioning", "Marcus", "nlu_fallback")
+    tracker.update(SlotSet("functioning", "significant"))
+    action, prediction = _predict(policy, domain, tracker)
+    assert action == "screening_form" and prediction.optional_events == []
 
 
 @pytest.mark.rasa
