@@ -266,7 +266,12 @@ def format_result(result: MatchResult, zip_known: bool = True) -> str:
 
 
 def needs_location(prefs: Preferences) -> bool:
-    """True when a search would not know where: no ZIP and not a virtual-only request."""
+    """True when a search would not know where: no ZIP and not a virtual-only request.
+
+    An emergency level never waits for a location: the search answers it with the crisis resources.
+    """
+    if directory_level(prefs.level) == "emergency":
+        return False
     return prefs.zip_code is None and prefs.care_format != "virtual"
 
 

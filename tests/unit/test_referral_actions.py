@@ -26,11 +26,11 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_engine.cache_clear()
 
 
-def tracker(slots: dict[str, Any], channel: str = "socketio") -> Tracker:
+def tracker(slots: dict[str, Any], channel: str = "socketio", intent: str = "find_program") -> Tracker:
     return Tracker(
         sender_id="conv-42",
         slots=slots,
-        latest_message={"text": "", "intent": {}, "entities": []},
+        latest_message={"text": "", "intent": {"name": intent}, "entities": []},
         events=[{"event": "user", "text": "hi", "input_channel": channel}],
         paused=False,
         followup_action=None,
@@ -123,3 +123,16 @@ async def test_find_programs_uses_slots_and_clears_an_unknown_zip() -> None:
     assert cleared(events) == {"zip_code"}
     _, messages = await run(ActionFindPrograms(), {"screening_level": "emergency"})
     assert "988" in messages[0]["text"] and not messages[0]["buttons"]
+
+
+async def test_a_preference_given_in_passing_is_noted_and_asks_where_instead_of_listing() -> None:
+    slots = {"schedule_slot": "evening", "insurance": "medicaid"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionFindPrograms().run(dispatcher, tracker(slots, intent="faq"), {})
+    (message,) = dispatcher.messages
+    assert events == []
+    assert "evening groups, Medicaid" in message["text"] and "ZIP code" in message["text"]
+    assert "(fictional)" not in message["text"]  # no program list yet
+    dispatcher = CollectingDispatcher()
+    await ActionFindPrograms().run(dispatcher, tracker({**slots, "zip_code": "10001"}, intent="inform"), {})
+    assert "(fictional)" in dispatcher.messages[0]["text"]  # with a location it searches
