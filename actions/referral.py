@@ -137,7 +137,8 @@ def _ask(slot: str) -> type[Action]:
                 buttons = [{"title": t, "payload": t} for t in BEST_TIME_CHOICES]
             else:
                 buttons = []
-            dispatcher.utter_message(text=ASK[slot], buttons=buttons)
+            # utter_action names the question in the tracker, as a domain response's name would
+            dispatcher.utter_message(text=ASK[slot], buttons=buttons, utter_action=self.name())
             return []
 
     AskAction.__name__ = AskAction.__qualname__ = f"ActionAsk_{slot}"

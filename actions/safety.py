@@ -34,15 +34,30 @@ def latest_entities(tracker: Tracker) -> dict[str, str]:
     }
 
 
+# Actions that take a message as an answer: after them, the message's slots are answers, not danger text.
+ANSWER_TAKERS = frozenset({"screening_form", "callback_form", "action_screening_result"})
+
+
 def slots_filled_by_latest_message(tracker: Tracker) -> list[str]:
-    """Slots set after the latest user message, other than the safety slots (e.g. a form's from_text)."""
+    """Slots the danger message itself filled (e.g. a form's from_text), other than the safety slots.
+
+    Only what the slot extraction set right after the message counts. When a form or the screening
+    result ran after it, the message was taken as an answer (an emergency screening answer): nothing
+    is cleared, and the answer and the result stay.
+    """
+    events = list(tracker.events)
+    start = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1) + 1
     names: list[str] = []
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            break
-        filled = event.get("event") == "slot" and event.get("value") is not None
-        if filled and event.get("name") not in SAFETY_SLOTS:
-            names.append(str(event.get("name")))
+    extracting = True
+    for event in events[start:]:
+        if event.get("event") == "action":
+            name = event.get("name")
+            if name in ANSWER_TAKERS:
+                return []
+            extracting = extracting and name in ("action_extract_slots", "action_listen")
+        elif extracting and event.get("event") == "slot" and event.get("value") is not None:
+            if event.get("name") not in SAFETY_SLOTS:
+                names.append(str(event.get("name")))
     return names
 
 

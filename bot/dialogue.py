@@ -7,7 +7,8 @@ tests/unit/test_dialogue.py checks that every response that asks a yes/no questi
 
 from __future__ import annotations
 
-from typing import Final, Mapping
+import re
+from typing import Final, Iterable, Mapping
 
 AFFIRM: Final = "affirm"
 DENY: Final = "deny"
@@ -39,16 +40,41 @@ def reply_to_offer(offer: str | None, intent: str | None) -> tuple[str, ...]:
     return tuple(OFFERS.get(offer, {}).get(intent, ()))
 
 
-def is_preference_statement(text: str, preference_entities: int, intent: str | None) -> bool:
+QUESTION_START: Final = re.compile(
+    r"^(?:what|whats|what's|how|hows|does|do|is|are|can|could|will|would|who|when|where|why|which|"
+    r"should|am|did|isn't|aren't|don't|doesn't)\b"
+)
+# Preferences that only a program search uses; "iop", "depression" or "my son" are too common in
+# questions and needs to count on their own, so those count only when the NLU also read `inform`.
+SEARCH_ONLY_ENTITIES: Final = frozenset(
+    {"schedule_slot", "care_format", "insurance", "zip_code", "max_distance"}
+)
+NOT_A_STATEMENT: Final = frozenset(
+    {"find_program", "request_callback", "human_handoff", "start_screening", "stop", "share_feelings",
+     "crisis"}
+)
+
+
+def is_question(text: str) -> bool:
+    """A question mark anywhere, or a clause that starts as a question ("can they treat both")."""
+    if "?" in text:
+        return True
+    clauses = re.split(r"[.!;,\n]+|\b(?:and|but|so|or)\b", text.lower())
+    return any(QUESTION_START.match(clause.strip()) for clause in clauses)
+
+
+def is_preference_statement(text: str, entities: Iterable[str], intent: str | None) -> bool:
     """A statement that gives program preferences ("I have Medicaid", "I live in 10001").
 
-    The preference extractor is rule-based and precise; a message that carries a preference and is not
-    a question is taken as one, whatever intent the classifier chose (an FAQ about insurance, a
-    fallback). Questions ("does Medicaid pay for this?") keep their FAQ answer.
+    The preference extractor is rule-based and precise; a message that carries a search preference and
+    is not a question is taken as one, whatever intent the classifier chose (an FAQ about insurance, a
+    fallback). Questions ("does Medicaid pay for this?") keep their FAQ answer, needs and feelings their
+    acknowledgement; the slots are kept either way.
     """
-    if preference_entities == 0 or text.rstrip().endswith("?"):
+    found = set(entities)
+    if not found or intent in NOT_A_STATEMENT or is_question(text):
         return False
-    return intent not in {"find_program", "request_callback", "human_handoff", "start_screening", "stop"}
+    return intent == "inform" or bool(found & SEARCH_ONLY_ENTITIES)
 
 
 def next_step(planned: tuple[str, ...], done: list[str]) -> str | None:

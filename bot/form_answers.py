@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable, Final
 
 from bot.referral.contact import ContactError, parse_consent, validate_contact, validate_name
-from bot.screening.answers import PREFER_NOT_SAY, parse_answer
+from bot.screening.answers import parse_answer
 from bot.screening.engine import FIELDS
 
 SCREENING_FORM: Final = "screening_form"
@@ -36,8 +36,7 @@ def answers_open_question(form: str, slot: str, text: str) -> bool:
     if not text.strip() or is_question(text):
         return False
     if form == SCREENING_FORM and slot in FIELDS:
-        parsed = parse_answer(slot, text)
-        return parsed is not None and parsed is not PREFER_NOT_SAY
+        return parse_answer(slot, text) is not None  # a value, or "I'd rather not say"
     if form == CALLBACK_FORM:
         if slot == CONSENT_SLOT:
             return parse_consent(text) is not None

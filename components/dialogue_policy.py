@@ -63,7 +63,8 @@ def planned_actions(tracker: DialogueStateTracker) -> tuple[str, ...]:
     reply = reply_to_offer(last_offer(tracker), intent)
     if reply:
         return reply
-    preferences = sum(1 for e in message.entities or [] if e.get("entity") in PREFERENCE_ENTITIES)
+    entities = message.entities or []
+    preferences = [str(e.get("entity")) for e in entities if e.get("entity") in PREFERENCE_ENTITIES]
     if is_preference_statement(message.text or "", preferences, intent):
         return FIND_PROGRAMS
     return ()

@@ -61,16 +61,21 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
 @pytest.mark.parametrize(
     ("text", "entities", "intent", "expected"),
     [
-        ("ok well i have medicaid btw", 1, "faq", True),
-        ("i live in 10001", 1, "nlu_fallback", True),
-        ("evenings would suit me best", 1, "inform", True),
-        ("does medicaid pay for this?", 1, "faq", False),  # a question keeps its FAQ answer
-        ("we have no preferences", 0, "inform", False),
-        ("find programs near 10001", 1, "find_program", False),  # its own rule searches
-        ("call me at 10001", 1, "request_callback", False),
+        ("ok well i have medicaid btw", ["insurance"], "faq", True),
+        ("i live in 10001", ["zip_code"], "nlu_fallback", True),
+        ("evenings would suit me best", ["schedule_slot"], "inform", True),
+        ("im a veteran, army 2009 to 2015", ["population"], "inform", True),
+        ("does medicaid pay for this?", ["insurance"], "faq", False),  # a question keeps its FAQ answer
+        ("will medicaid pay for it or is it all out of pocket", ["insurance"], "faq", False),
+        ("im getting discharged friday. can iop help after that", ["care_level"], "faq", False),
+        ("my roommate drinks every night, does that matter if im doing iop", ["schedule_slot"], "faq", False),
+        ("i need help for my depression its getting bad", ["specialty"], "share_feelings", False),
+        ("i think my drinking is out of hand", ["specialty"], "nlu_fallback", False),  # a need, not a search
+        ("we have no preferences", [], "inform", False),
+        ("find programs near 10001", ["zip_code"], "find_program", False),  # its own rule searches
     ],
 )
-def test_preference_statements(text: str, entities: int, intent: str, expected: bool) -> None:
+def test_preference_statements(text: str, entities: list[str], intent: str, expected: bool) -> None:
     assert is_preference_statement(text, entities, intent) is expected
 
 

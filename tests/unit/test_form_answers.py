@@ -17,6 +17,7 @@ from bot.form_answers import answers_open_question
         ("screening_form", "current_care", "i see a therapist once a week but its not enough"),
         ("screening_form", "substance_use", "yes, I drink every day"),
         ("screening_form", "wish_dead", "yeah sometimes"),
+        ("screening_form", "wish_dead", "id rather not say"),  # declined: the form records it
         ("callback_form", "callback_consent", "no, don't store it"),
         ("callback_form", "callback_consent", "yes that's fine"),
         ("callback_form", "callback_name", "Marcus"),
@@ -34,7 +35,6 @@ def test_answers_to_the_open_question_are_recognised(form: str, slot: str, text:
         ("screening_form", "functioning", "how much does it cost?"),
         ("screening_form", "substance_use", "is it normal to drink every day?"),  # a question
         ("screening_form", "withdrawal", "do i need detox first"),
-        ("screening_form", "wish_dead", "I'd rather not say"),  # the prefer_not_say intent's job
         ("screening_form", "not_a_field", "yes"),
         ("callback_form", "callback_name", "what do you need my name for?"),
         ("callback_form", "callback_contact", "i'd rather not give my number"),
