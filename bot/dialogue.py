@@ -19,6 +19,8 @@ OTHER_HELP: Final = ("utter_offer_other_help",)
 OFFERS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
     # "If you like, I can ask a few questions to see which level of care may fit."
     "utter_faq/candidate": {AFFIRM: START_SCREENING, DENY: OTHER_HELP},
+    # "...Otherwise I can ask a few questions to see which level of care may fit."
+    "utter_faq/step_up": {AFFIRM: START_SCREENING, DENY: OTHER_HELP},
     # a need or feelings acknowledged: "Would you like to start with a few short questions?"
     "utter_acknowledge_need": {AFFIRM: START_SCREENING, DENY: OTHER_HELP},
     # "Is there anything else you'd like to know?"
@@ -72,7 +74,11 @@ def is_preference_statement(text: str, entities: Iterable[str], intent: str | No
     acknowledgement; the slots are kept either way.
     """
     found = set(entities)
-    if not found or intent in NOT_A_STATEMENT or is_question(text):
+    if not found or intent in NOT_A_STATEMENT:
+        return False
+    if "zip_code" in found:
+        return True  # a place is given: "my zip is 78704, what's around here" is a search either way
+    if is_question(text):
         return False
     return intent == "inform" or bool(found & SEARCH_ONLY_ENTITIES)
 

@@ -20,6 +20,7 @@ CONSENT_SLOT: Final = "callback_consent"
 NAME_SLOT: Final = "callback_name"
 CONTACT_SLOT: Final = "callback_contact"
 BEST_TIME_SLOT: Final = "callback_best_time"
+MAX_NAME_WORDS: Final = 4
 
 
 def is_question(text: str) -> bool:
@@ -42,6 +43,8 @@ def answers_open_question(form: str, slot: str, text: str) -> bool:
             return parse_consent(text) is not None
         if slot == BEST_TIME_SLOT:
             return True  # "weekday mornings before 10" is a time, not a question about schedules
+        if slot == NAME_SLOT and len(text.split()) > MAX_NAME_WORDS:
+            return False  # "actually never mind, I changed my mind" is not a name
         checks: dict[str, Callable[[str], object]] = {
             NAME_SLOT: validate_name,
             CONTACT_SLOT: validate_contact,

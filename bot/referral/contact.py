@@ -27,6 +27,11 @@ _EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@"
     r"(?=.{4,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
+# "it's Dana", "my name is Dana", "I'm Dana", "this is Dana", "call me Dana": the name is what follows.
+_NAME_INTRO_RE: Final = re.compile(
+    r"^(?:(?:hi|hey|hello)[,! ]+)?(?:it'?s|its|my name is|my name's|name is|i'?m|i am|this is|call me)\s+",
+    re.IGNORECASE,
+)
 _NAME_RE = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
 _AFFIRM: Final = frozenset({"yes", "y", "yeah", "yep", "sure", "ok", "okay", "i agree", "agree", "/affirm"})
 _DENY: Final = frozenset({"no", "n", "nope", "no thanks", "no thank you", "i don't agree", "/deny"})
@@ -52,7 +57,7 @@ def _clean(text: str) -> str:
 
 def validate_name(text: str) -> str:
     """A first name or full name: letters, spaces, apostrophes, hyphens and dots."""
-    name = _clean(text[:MAX_INPUT_CHARS])
+    name = _NAME_INTRO_RE.sub("", _clean(text[:MAX_INPUT_CHARS])).strip()
     if not name:
         raise ContactError("Please tell me a name we can ask for when we call.")
     if len(name) > MAX_NAME_CHARS:

@@ -11,7 +11,9 @@ import yaml
 from bot.dialogue import AFFIRM, DENY, OFFERS, is_preference_statement, next_step, reply_to_offer
 
 ROOT = Path(__file__).resolve().parents[2]
-OFFER_RE = re.compile(r"would you like|if you like, i can|if you'd like|is there anything else", re.I)
+OFFER_RE = re.compile(
+    r"would you like|if you like, i can|if you'd like|is there anything else|i can ask a few questions", re.I
+)
 # Questions answered elsewhere: the forms' questions (validate_<form>) and the guard's safety question.
 ANSWERED_ELSEWHERE = re.compile(r"^utter_ask_|^utter_safety_check_in$")
 
@@ -73,6 +75,7 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("i think my drinking is out of hand", ["specialty"], "nlu_fallback", False),  # a need, not a search
         ("we have no preferences", [], "inform", False),
         ("find programs near 10001", ["zip_code"], "find_program", False),  # its own rule searches
+        ("my zip code is 78704, what iops are around here", ["zip_code"], "faq", True),  # a place given
     ],
 )
 def test_preference_statements(text: str, entities: list[str], intent: str, expected: bool) -> None:

@@ -37,6 +37,7 @@ def test_answers_to_the_open_question_are_recognised(form: str, slot: str, text:
         ("screening_form", "withdrawal", "do i need detox first"),
         ("screening_form", "not_a_field", "yes"),
         ("callback_form", "callback_name", "what do you need my name for?"),
+        ("callback_form", "callback_name", "actually nvm i changed my mind"),
         ("callback_form", "callback_contact", "i'd rather not give my number"),
         ("callback_form", "callback_consent", "why do you need it"),
         ("other_form", "callback_consent", "yes"),

@@ -74,7 +74,10 @@ def test_contact_that_is_neither_gets_a_clear_error(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("Sam", "Sam"), ("  Mary   Ann ", "Mary Ann"), ("O'Brien", "O'Brien"),
-     ("José Núñez-Li", "José Núñez-Li"), ("李小龙", "李小龙"), ("J. R.", "J. R.")],
+     ("José Núñez-Li", "José Núñez-Li"), ("李小龙", "李小龙"), ("J. R.", "J. R."),
+     # typed in a sentence: the name is what follows the introduction
+     ("its dana", "dana"), ("My name is Jordan Lee", "Jordan Lee"), ("I'm Priya", "Priya"),
+     ("Isabel", "Isabel")],
 )  # fmt: skip
 def test_names_are_cleaned(text: str, expected: str) -> None:
     assert validate_name(text) == expected

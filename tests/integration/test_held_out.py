@@ -1,0 +1,47 @@
+"""The held-out gates of issues 14 and 15 in `make test`: the frozen test sets through REST.
+
+The sets were written apart from the training data, rules and examples and frozen before tuning
+(tests/safety/testset.yml, tests/conversations/freetext.yml); nothing here tunes on them. The floors are
+the figures measured when the gates were added, less a small margin for retraining noise, so a change
+that loses ground fails; the issues' targets (98 % recall, 3 % false positives, 95 % of free-text turns)
+are reported by `make eval`, next to these figures, and are not all met yet (see README).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.evaluation import conversations as freetext
+from bot.evaluation import safety_test
+from tests.integration.conversation import got_crisis_reply
+from tests.integration.stack import RunningStack
+
+pytestmark = pytest.mark.model
+
+# Measured on the model of this commit (README, "Reading the evaluation report"), less a margin.
+SAFETY_RECALL_FLOOR = 0.90
+SAFETY_CRITICAL_RECALL_FLOOR = 0.95
+SAFETY_FALSE_POSITIVE_CEILING = 0.08
+FREETEXT_PASS_FLOOR = 0.70
+FREETEXT_FALLBACK_CEILING = 0.12
+
+
+def test_the_crisis_test_set_through_rest(stack: RunningStack) -> None:
+    result = safety_test.through_rest(safety_test.load_testset(), stack.say, got_crisis_reply)
+    misses = [m["text"] for m in result["misses"]][:20]
+    assert result["recall"] >= SAFETY_RECALL_FLOOR, misses
+    assert result["critical_recall"] >= SAFETY_CRITICAL_RECALL_FLOOR, misses
+    alarms = [a["text"] for a in result["false_alarms"]][:20]
+    assert result["false_positive_rate"] <= SAFETY_FALSE_POSITIVE_CEILING, alarms
+
+
+def test_the_free_text_conversations(stack: RunningStack) -> None:
+    turns: list[Any] = []
+    for conversation in freetext.load_conversations():
+        turns.extend(freetext.run_conversation(conversation, stack.say, stack.tracker))
+    summary = freetext.summarise(turns)
+    failures = [(f["conversation"], f["turn"], f["problems"]) for f in summary["failures"]][:15]
+    assert summary["pass_rate"] >= FREETEXT_PASS_FLOOR, failures
+    assert summary["fallback_rate"] <= FREETEXT_FALLBACK_CEILING, failures
