@@ -339,6 +339,8 @@ def write_outputs(summary: dict[str, Any], out: Path) -> None:
     from bot.evaluation import plots
     from bot.evaluation.report import render
 
+    # the figures first: a plot that fails must not lose a run's measurements
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
     images: dict[str, str] = {}
     for key, relative in (
         ("cv_intent_confusion", "nlu-cv/intent_confusion_matrix.png"),
@@ -351,8 +353,9 @@ def write_outputs(summary: dict[str, Any], out: Path) -> None:
     if speed.get("project") and speed.get("stock"):
         images["latency"] = plots.latency_chart(speed, out / "latency.png").name
         images["throughput"] = plots.throughput_chart(speed, out / "throughput.png").name
-    if summary.get("safety"):
-        images["safety"] = plots.safety_chart(summary["safety"], out / "safety.png").name
+    safety = summary.get("safety") or {}
+    if safety.get("model") or safety.get("detector"):  # `--only held-out` has the test set alone
+        images["safety"] = plots.safety_chart(safety, out / "safety.png").name
     summary["images"] = images
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
     (out / "report.md").write_text(render(summary), encoding="utf-8")

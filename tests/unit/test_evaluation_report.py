@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from bot.evaluation.dialogue import parse_failed_stories
@@ -140,3 +141,18 @@ def test_cross_validation_shows_its_split_and_fold_times_or_the_failed_folds() -
     assert "seed 2718; 2 folds trained at once; training per fold 200.5, 210.0 s; 19 examples" in text
     cv["failed_folds"] = [1]
     assert "**Folds [1] failed**" in render(summary)
+
+
+def test_a_held_out_only_run_keeps_its_figures(tmp_path: Path) -> None:
+    """`--only held-out` has the safety test set but no corpus figures: no plot of them, summary kept."""
+    import json
+
+    from bot.evaluation.__main__ import write_outputs
+
+    summary: dict[str, Any] = {"safety": {"test_set": {"rest": {"recall": 0.9}}}}
+    try:
+        write_outputs(summary, tmp_path)
+    finally:
+        saved = json.loads((tmp_path / "summary.json").read_text())
+    assert saved["safety"]["test_set"]["rest"]["recall"] == 0.9
+    assert not (tmp_path / "safety.png").exists()
