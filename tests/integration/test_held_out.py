@@ -28,6 +28,7 @@ SAFETY_FALSE_POSITIVE_CEILING = 0.10
 FREETEXT_PASS_FLOOR = 0.74
 FREETEXT_FALLBACK_CEILING = 0.14
 
+
 def test_the_crisis_test_set_through_rest(stack: RunningStack) -> None:
     result = safety_test.through_rest(safety_test.load_testset(), stack.say, got_crisis_reply)
     misses = [m["text"] for m in result["misses"]][:20]
