@@ -1,0 +1,111 @@
+"""DialoguePolicy against real Rasa trackers and a small domain (no trained model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.rasa
+
+DOMAIN_YAML = """
+version: "3.1"
+intents: [affirm, deny, faq, crisis, inform]
+entities: [insurance, zip_code]
+slots:
+  q1:
+    type: any
+    mappings:
+    - type: from_text
+      conditions:
+      - active_loop: screening_form
+forms:
+  screening_form:
+    required_slots: [q1]
+responses:
+  utter_screening_intro:
+  - text: "I can ask you up to 15 short questions."
+  utter_offer_other_help:
+  - text: "No problem."
+  utter_crisis:
+  - text: "call 988"
+  utter_ask_safe_now:
+  - text: "Are you safe right now?"
+actions: [action_find_programs, action_record_escalation]
+"""
+
+
+@pytest.fixture(scope="module")
+def domain() -> Any:
+    from rasa.shared.core.domain import Domain
+
+    return Domain.from_yaml(DOMAIN_YAML)
+
+
+@pytest.fixture()
+def policy(tmp_path: Path) -> Any:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from components.dialogue_policy import DialoguePolicy
+
+    return DialoguePolicy.create(
+        DialoguePolicy.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("dialogue"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def _tracker(domain: Any, said: str, text: str, intent: str, done: list[str], entities: Any = ()) -> Any:
+    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events: list[Any] = [
+        ActionExecuted("action_listen"),
+        UserUttered("who is iop for", {"name": "faq"}),
+        ActionExecuted("utter_faq"),
+        BotUttered("If you like, I can ask a few questions.", metadata={"utter_action": said}),
+        ActionExecuted("action_listen"),
+        UserUttered(text, {"name": intent, "confidence": 0.9}, list(entities)),
+        *(ActionExecuted(name) for name in done),
+    ]
+    return DialogueStateTracker.from_events("s", events, domain.slots)
+
+
+def _predicted(policy: Any, domain: Any, tracker: Any) -> str | None:
+    prediction = policy.predict_action_probabilities(tracker, domain)
+    if max(prediction.probabilities) == 0:
+        return None
+    return str(domain.action_names_or_texts[prediction.max_confidence_index])
+
+
+@pytest.mark.parametrize(
+    ("said", "text", "intent", "done", "expected"),
+    [
+        ("utter_faq/candidate", "yeah sure", "affirm", [], "utter_screening_intro"),
+        ("utter_faq/candidate", "yeah sure", "affirm", ["utter_screening_intro"], "screening_form"),
+        ("utter_faq/candidate", "nah not now", "deny", [], "utter_offer_other_help"),
+        ("utter_faq/candidate", "nah not now", "deny", ["utter_offer_other_help"], "action_listen"),
+        ("utter_faq/cost", "yeah sure", "affirm", [], None),  # no offer was made
+        ("utter_faq/candidate", "what does it cost", "faq", [], None),  # not a yes or a no
+    ],
+)
+def test_a_typed_yes_or_no_answers_the_offer_just_made(
+    policy: Any, domain: Any, said: str, text: str, intent: str, done: list[str], expected: str | None
+) -> None:
+    assert _predicted(policy, domain, _tracker(domain, said, text, intent, done)) == expected
+
+
+def test_a_preference_statement_searches_and_a_danger_message_is_left_to_the_guard(
+    policy: Any, domain: Any
+) -> None:
+    medicaid = [{"entity": "insurance", "value": "medicaid", "start": 9, "end": 17}]
+    tracker = _tracker(domain, "utter_faq/cost", "ok i have medicaid", "faq", [], medicaid)
+    assert _predicted(policy, domain, tracker) == "action_find_programs"
+    question = _tracker(domain, "utter_faq/cost", "does medicaid pay?", "faq", [], medicaid)
+    assert _predicted(policy, domain, question) is None
+    danger = _tracker(domain, "utter_faq/candidate", "yes and i have the pills", "crisis", [])
+    assert _predicted(policy, domain, danger) is None
