@@ -204,4 +204,6 @@ def test_live_handoff_crisis_reaches_the_queue_and_staff_reply_reaches_the_widge
         staff.screenshot(path=str(ARTIFACTS / "handoff-console.png"), full_page=True)
         staff.get_by_role("button", name="Hand back to assistant").click()
         expect(staff.locator("#transcript-status")).to_contain_text("Handed back", timeout=15000)
+        staff.wait_for_timeout(4000)  # longer than a transcript poll (3 s): the confirmation stays
+        assert "Handed back" in staff.locator("#transcript-status").inner_text()
         browser.close()

@@ -108,6 +108,7 @@
     const paused = document.getElementById("paused");
     const pollMs = Number(conversation.dataset.pollMs) || 3000;
     let shown = -1;
+    const UNAVAILABLE = "Transcript unavailable: ";
 
     async function refreshTranscript() {
       try {
@@ -124,9 +125,10 @@
           }));
           list.scrollTop = list.scrollHeight;
         }
-        status.textContent = "";
+        // clear only our own error: "Sent." and "Handed back…" stay until the next action
+        if (status.textContent.startsWith(UNAVAILABLE)) status.textContent = "";
       } catch (error) {
-        status.textContent = "Transcript unavailable: " + error.message;
+        status.textContent = UNAVAILABLE + error.message;
       }
     }
     refreshTranscript();
