@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from typing import Final, Iterable, Mapping
 
+from bot.form_answers import FORMS, SCREENING_FORM
+
 AFFIRM: Final = "affirm"
 DENY: Final = "deny"
-SCREENING_FORM: Final = "screening_form"
 START_SCREENING: Final = ("utter_screening_intro", SCREENING_FORM)
 OTHER_HELP: Final = ("utter_offer_other_help",)
 
@@ -32,7 +33,6 @@ OFFERS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
 }
 """Offer (the response that asked) -> intent of the reply -> the assistant's next actions."""
 
-FORMS: Final = frozenset({SCREENING_FORM, "callback_form"})
 
 
 def reply_to_offer(offer: str | None, intent: str | None) -> tuple[str, ...]:

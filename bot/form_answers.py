@@ -16,6 +16,7 @@ from bot.screening.engine import FIELDS
 
 SCREENING_FORM: Final = "screening_form"
 CALLBACK_FORM: Final = "callback_form"
+FORMS: Final = frozenset({SCREENING_FORM, CALLBACK_FORM})
 CONSENT_SLOT: Final = "callback_consent"
 NAME_SLOT: Final = "callback_name"
 CONTACT_SLOT: Final = "callback_contact"

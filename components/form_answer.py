@@ -24,12 +24,11 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.form_answers import CALLBACK_FORM, SCREENING_FORM, answers_open_question
+from bot.form_answers import FORMS, answers_open_question
 from components.safety_guard import CRISIS_INTENT, actions_since_last_user_message, next_guarded_action
 
 logger = logging.getLogger(__name__)
 
-FORMS = (SCREENING_FORM, CALLBACK_FORM)
 # Intents that keep their own meaning inside a form: crisis (the guard), and the form's controls.
 KEEP_INTENTS = frozenset({CRISIS_INTENT, "stop", "change_answer", "prefer_not_say", "human_handoff"})
 # Same priority as the guard, which is listed first and wins ties; the policy also stands aside for it.
