@@ -214,6 +214,10 @@ COMMANDS: dict[str, Spec] = {
     ),
     "python -m bot.encoder install": Run(expect=r"all-MiniLM-L6-v2 ready at "),
     "python -m bot.evaluation": NotRun("is `make eval` (see there)"),
+    "python -m bot.evaluation --only held-out": NotRun(
+        "one step of `make eval` (about 8 minutes: the frozen test sets through two servers); `make test` "
+        "runs the same sets as gates in tests/integration/test_held_out.py"
+    ),
     "python -m bot.migrate": Run(),
     "python -m bot.migrate check": Run(setup=("python -m bot.migrate",)),
     "python -m bot.training path": Run(expect=r"models/[0-9a-f]{16}\.tar\.gz"),
