@@ -11,20 +11,16 @@ preference or lists programs (actions/referral.py). It stands aside whenever the
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List
+from typing import Any, Dict
 
-from rasa.core.constants import POLICY_PRIORITY
-from rasa.core.policies.policy import Policy, PolicyPrediction
-from rasa.engine.graph import ExecutionContext
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue import is_preference_statement, next_step, reply_to_offer
+from components.fixed_policy import FixedRulePolicy
 from components.safety_guard import actions_since_last_user_message, next_guarded_action
 
 logger = logging.getLogger(__name__)
@@ -34,8 +30,6 @@ PREFERENCE_ENTITIES = frozenset(
      "care_level"}
 )
 FIND_PROGRAMS = ("action_find_programs",)
-# Same priority as the guard (listed first, wins ties); the policy also stands aside for it.
-DIALOGUE_PRIORITY = 7
 
 
 def last_offer(tracker: DialogueStateTracker) -> str | None:
@@ -84,33 +78,8 @@ def next_dialogue_action(tracker: DialogueStateTracker) -> str | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class DialoguePolicy(Policy):
+class DialoguePolicy(FixedRulePolicy):
     """Predicts the answer to an offer, or the program search for a stated preference."""
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """Priority 7: above RulePolicy (6), whose fallback would otherwise answer a typed yes."""
-        return {POLICY_PRIORITY: DIALOGUE_PRIORITY}
-
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        featurizer: Any | None = None,
-    ) -> None:
-        config = {**self.get_default_config(), **config}
-        super().__init__(config, model_storage, resource, execution_context, featurizer)
-
-    def train(
-        self,
-        training_trackers: List[TrackerWithCachedStates],
-        domain: Domain,
-        **kwargs: Any,
-    ) -> Resource:
-        """Nothing to learn: bot.dialogue holds the table."""
-        return self._resource
 
     def predict_action_probabilities(
         self,

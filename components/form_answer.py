@@ -11,28 +11,22 @@ guard does, so a danger message still gets the crisis flow first.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List
+from typing import Any, Dict
 
-from rasa.core.constants import POLICY_PRIORITY
-from rasa.core.policies.policy import Policy, PolicyPrediction
-from rasa.engine.graph import ExecutionContext
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.form_answers import FORMS, answers_open_question
+from components.fixed_policy import FixedRulePolicy
 from components.safety_guard import CRISIS_INTENT, actions_since_last_user_message, next_guarded_action
 
 logger = logging.getLogger(__name__)
 
 # Intents that keep their own meaning inside a form: crisis (the guard), and the form's controls.
 KEEP_INTENTS = frozenset({CRISIS_INTENT, "stop", "change_answer", "prefer_not_say", "human_handoff"})
-# Same priority as the guard, which is listed first and wins ties; the policy also stands aside for it.
-FORM_ANSWER_PRIORITY = 7
 
 
 def open_question(tracker: DialogueStateTracker) -> tuple[str, str] | None:
@@ -69,33 +63,8 @@ def answer_slot(tracker: DialogueStateTracker) -> str | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class FormAnswerPolicy(Policy):
+class FormAnswerPolicy(FixedRulePolicy):
     """Predicts the open form's action when the latest message answers its question."""
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """Priority 7: above RulePolicy (6), whose FAQ-in-form rule would otherwise answer the text."""
-        return {POLICY_PRIORITY: FORM_ANSWER_PRIORITY}
-
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        featurizer: Any | None = None,
-    ) -> None:
-        config = {**self.get_default_config(), **config}
-        super().__init__(config, model_storage, resource, execution_context, featurizer)
-
-    def train(
-        self,
-        training_trackers: List[TrackerWithCachedStates],
-        domain: Domain,
-        **kwargs: Any,
-    ) -> Resource:
-        """Nothing to learn: the form's parsers decide."""
-        return self._resource
 
     def predict_action_probabilities(
         self,

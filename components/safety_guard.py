@@ -20,12 +20,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List
 
-from rasa.core.constants import POLICY_PRIORITY
-from rasa.core.policies.policy import Policy, PolicyPrediction
-from rasa.engine.graph import ExecutionContext
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import (
     ACTION_DEACTIVATE_LOOP_NAME,
     ACTION_EXTRACT_SLOTS,
@@ -34,10 +30,10 @@ from rasa.shared.core.constants import (
 )
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.safety.checkin import SAFE, read_safety_answer
+from components.fixed_policy import FixedRulePolicy
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +46,6 @@ NOT_SAFE_REPLY = "utter_crisis_repeat"
 SAFETY_QUESTIONS = frozenset({ASK_SAFE, "utter_safety_check_in"})
 CUE_ENTITY = "risk_cue"
 RISK_SLOT = "risk_severity"
-GUARD_PRIORITY = 7
 _IGNORED_ACTIONS = {ACTION_LISTEN_NAME, ACTION_EXTRACT_SLOTS, ACTION_UNLIKELY_INTENT_NAME}
 
 
@@ -116,34 +111,9 @@ def next_guarded_action(tracker: DialogueStateTracker) -> str | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class SafetyGuardPolicy(Policy):
+class SafetyGuardPolicy(FixedRulePolicy):
     """Runs the crisis flow after a danger message (or a cue after a disclosed risk) and reads the
     answer to "Are you safe right now?"."""
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """Priority 7: above RulePolicy (6), so a form's loop prediction cannot win."""
-        return {POLICY_PRIORITY: GUARD_PRIORITY}
-
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        featurizer: Any | None = None,
-    ) -> None:
-        config = {**self.get_default_config(), **config}
-        super().__init__(config, model_storage, resource, execution_context, featurizer)
-
-    def train(
-        self,
-        training_trackers: List[TrackerWithCachedStates],
-        domain: Domain,
-        **kwargs: Any,
-    ) -> Resource:
-        """Nothing to learn: the guard is a fixed rule."""
-        return self._resource
 
     def predict_action_probabilities(
         self,

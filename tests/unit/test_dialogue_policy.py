@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.unit.policy_support import create_policy
+
 pytestmark = pytest.mark.rasa
 
 DOMAIN_YAML = """
@@ -45,18 +47,9 @@ def domain() -> Any:
 
 @pytest.fixture()
 def policy(tmp_path: Path) -> Any:
-    from rasa.engine.graph import ExecutionContext, GraphSchema
-    from rasa.engine.storage.local_model_storage import LocalModelStorage
-    from rasa.engine.storage.resource import Resource
-
     from components.dialogue_policy import DialoguePolicy
 
-    return DialoguePolicy.create(
-        DialoguePolicy.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource("dialogue"),
-        ExecutionContext(GraphSchema({}), "test"),
-    )
+    return create_policy(DialoguePolicy, tmp_path)
 
 
 def _tracker(domain: Any, said: str, text: str, intent: str, done: list[str], entities: Any = ()) -> Any:

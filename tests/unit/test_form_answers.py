@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot.form_answers import answers_open_question
+from tests.unit.policy_support import create_policy
 
 
 @pytest.mark.parametrize(
@@ -88,18 +89,9 @@ def domain() -> Any:
 
 @pytest.fixture()
 def policy(tmp_path: Path) -> Any:
-    from rasa.engine.graph import ExecutionContext, GraphSchema
-    from rasa.engine.storage.local_model_storage import LocalModelStorage
-    from rasa.engine.storage.resource import Resource
-
     from components.form_answer import FormAnswerPolicy
 
-    return FormAnswerPolicy.create(
-        FormAnswerPolicy.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource("form_answer"),
-        ExecutionContext(GraphSchema({}), "test"),
-    )
+    return create_policy(FormAnswerPolicy, tmp_path)
 
 
 def _tracker(domain: Any, form: str, slot: str, text: str, intent: str, after: list[str] = ()) -> Any:

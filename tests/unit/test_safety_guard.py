@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.unit.policy_support import create_policy
+
 pytestmark = pytest.mark.rasa
 
 DOMAIN_YAML = """
@@ -52,18 +54,9 @@ def domain() -> Any:
 
 @pytest.fixture()
 def policy(tmp_path: Path) -> Any:
-    from rasa.engine.graph import ExecutionContext, GraphSchema
-    from rasa.engine.storage.local_model_storage import LocalModelStorage
-    from rasa.engine.storage.resource import Resource
-
     from components.safety_guard import SafetyGuardPolicy
 
-    return SafetyGuardPolicy.create(
-        SafetyGuardPolicy.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource("guard"),
-        ExecutionContext(GraphSchema({}), "test"),
-    )
+    return create_policy(SafetyGuardPolicy, tmp_path)
 
 
 def _tracker(
