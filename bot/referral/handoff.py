@@ -10,10 +10,21 @@ escalation for staff and marks the open hand-off urgent in the staff queue
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.referral.hours import StaffHours, describe_opening, is_open, next_opening
+from bot.referral.hours import (
+    StaffHours,
+    StaffHoursError,
+    describe_opening,
+    is_open,
+    next_opening,
+    staff_hours_from_env,
+)
+
+logger = logging.getLogger(__name__)
 
 HELPLINES = (
     "If you need to talk to someone now: call or text 988 (Suicide & Crisis Lifeline, 24/7), or "
@@ -45,3 +56,20 @@ def plan_handoff(hours: StaffHours, now: datetime) -> HandoffPlan:
         else "Our staff are not available in this chat."
     )
     return HandoffPlan(False, f"{when} I can ask our intake team to call you back instead. {HELPLINES}")
+
+
+def unavailable_plan(now: datetime) -> HandoffPlan:
+    """The plan when no person can take the chat (misconfigured hours, a failed queue): offer the rest."""
+    return plan_handoff(staff_hours_from_env({"STAFF_HOURS": "never"}), now)
+
+
+def handoff_plan(now: datetime, env: Mapping[str, str] | None = None) -> HandoffPlan:
+    """The plan under the configured staff hours (STAFF_HOURS, STAFF_TIMEZONE); never fails.
+
+    Misconfigured hours are logged and treated as no staff hours (`unavailable_plan`).
+    """
+    try:
+        return plan_handoff(staff_hours_from_env(env), now)
+    except StaffHoursError as exc:
+        logger.error("staff hours misconfigured: %s", exc)
+        return unavailable_plan(now)
