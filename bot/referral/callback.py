@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 from bot.referral.contact import CONSENT_PURPOSE, Contact, mask_contact
+from bot.safety.net import helpline_text
 
 PROGRAM_PATH = PROJECT_ROOT / "content" / "program.yml"
 
@@ -41,9 +42,9 @@ CONFIRMATION = (
     "at {contact} (best time: {best_time}) during intake hours ({intake_hours}). "
     "They can answer questions about the program and set up an assessment, "
     "where a clinician decides with you which care fits.\n\n"
-    "If things get harder before they reach you, call or text 988 at any time, or call 911 in an "
-    "emergency."
+    "{meanwhile}"
 )
+"""`meanwhile` is content/crisis_resources.yml `helpline_texts.callback_meanwhile` (whom to call)."""
 
 
 @lru_cache(maxsize=2)
@@ -62,6 +63,7 @@ def confirmation_message(name: str, contact: Contact, best_time: str, program: M
         contact=mask_contact(contact),
         best_time=best_time,
         intake_hours=program["intake_hours"],
+        meanwhile=helpline_text("callback_meanwhile"),
     )
 
 

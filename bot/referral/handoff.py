@@ -23,18 +23,19 @@ from bot.referral.hours import (
     next_opening,
     staff_hours_from_env,
 )
+from bot.safety.net import helpline_text
 
 logger = logging.getLogger(__name__)
 
-HELPLINES = (
-    "If you need to talk to someone now: call or text 988 (Suicide & Crisis Lifeline, 24/7), or "
-    "call SAMHSA's National Helpline at 1-800-662-4357 (free, confidential, 24/7). "
-    "If you are in danger, call 911."
-)
 DURING_HOURS = (
     "I've asked a member of our staff to join this chat. They usually answer within a few minutes; "
     "please keep this window open. I'll step back while you talk with them."
 )
+
+
+def helplines() -> str:
+    """Whom to call meanwhile (content/crisis_resources.yml `helpline_texts.handoff_helplines`)."""
+    return helpline_text("handoff_helplines")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def plan_handoff(hours: StaffHours, now: datetime) -> HandoffPlan:
         if opening is not None
         else "Our staff are not available in this chat."
     )
-    return HandoffPlan(False, f"{when} I can ask our intake team to call you back instead. {HELPLINES}")
+    return HandoffPlan(False, f"{when} I can ask our intake team to call you back instead. {helplines()}")
 
 
 def unavailable_plan(now: datetime) -> HandoffPlan:

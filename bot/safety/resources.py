@@ -38,6 +38,16 @@ ASK_SAFE_BUTTONS = ("safe", "not_safe", "person")
 SAFE_GLAD_BUTTONS = ("continue", "person")
 REPEAT_BUTTONS = ("person",)
 _TEXTS = ("closing", "repeat", "ask_safe_now", "safe_glad", "check_in")
+HELPLINE_TEXTS = (
+    "screening_emergency",
+    "screening_withdrawal",
+    "screening_next_steps",
+    "search_emergency",
+    "search_elsewhere",
+    "handoff_helplines",
+    "callback_meanwhile",
+)
+"""The `helpline_texts` other replies quote (bot.screening.messages, bot.referral)."""
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
@@ -116,6 +126,28 @@ def _check_shape(data: dict[str, Any], path: Path) -> None:
     buttons = data.get("buttons") or {}
     for button in BUTTON_PAYLOADS:
         _check_languages(f"{path}: buttons.{button}", buttons.get(button))
+    _check_numbers(data, path)
+    texts = data.get("helpline_texts")
+    if not isinstance(texts, dict) or sorted(texts) != sorted(HELPLINE_TEXTS):
+        raise ResourceError(f"{path}: helpline_texts needs exactly {list(HELPLINE_TEXTS)}")
+    for key in HELPLINE_TEXTS:
+        helpline_text(data, key)  # every placeholder known for the default country
+
+
+def _check_numbers(data: dict[str, Any], path: Path) -> None:
+    """A country's `numbers` name its resources, and each number is written in that resource's texts."""
+    for code, country in data["countries"].items():
+        numbers = country.get("numbers") or {}
+        if not isinstance(numbers, dict):
+            raise ResourceError(f"{path}: countries.{code}.numbers: expected a mapping of resource ids")
+        for resource_id, number in numbers.items():
+            texts = country["resources"].get(resource_id)
+            if not isinstance(number, str) or not number.strip() or not texts:
+                raise ResourceError(f"{path}: countries.{code}.numbers.{resource_id}: no such resource")
+            if not all(number in text for text in texts.values()):
+                raise ResourceError(
+                    f"{path}: countries.{code}.numbers.{resource_id}: {number} is not in the resource's texts"
+                )
 
 
 def load_resources(path: Path) -> dict[str, Any]:
@@ -184,6 +216,15 @@ def crisis_message(
         lines.append("- " + _fill(where["resources"]["emergency"][language], where, language))
     lines.append(_fill(data["closing"][language], where, language))
     return "\n".join(lines)
+
+
+def helpline_text(data: dict[str, Any], key: str, country: str | None = None) -> str:
+    """A `helpline_texts` sentence with `country`'s numbers (default: the file's default country)."""
+    where = country_resources(data, country)
+    text = str(data["helpline_texts"][key])
+    for resource_id, number in (where.get("numbers") or {}).items():
+        text = text.replace("{" + resource_id + "}", str(number))
+    return _fill(text, where, DEFAULT_LANGUAGE)
 
 
 # ----------------------------------------------------------------------------- Rasa responses
