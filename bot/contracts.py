@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from typing import Final
 
+
+def payload(intent: str) -> str:
+    """A button payload that sends `intent` directly ("/human_handoff")."""
+    return f"/{intent}"
+
+
 # ----------------------------------------------------------------------------- intents
 
 AFFIRM: Final = "affirm"

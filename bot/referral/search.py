@@ -25,6 +25,7 @@ from bot.contracts import (
     SCREENING_LEVEL,
     SPECIALTY,
     ZIP_CODE,
+    payload,
 )
 from bot.referral.matching import (
     MatchResult,
@@ -49,8 +50,8 @@ VIRTUAL_ONLY_FLAG = "virtual_only"
 """The screening's flag for someone who can attend only online: the search then looks for virtual care."""
 
 Button = tuple[str, str]
-CALLBACK_BUTTON: Button = ("Request a callback", f"/{REQUEST_CALLBACK}")
-PERSON_BUTTON: Button = ("Talk to a person", f"/{HUMAN_HANDOFF}")
+CALLBACK_BUTTON: Button = ("Request a callback", payload(REQUEST_CALLBACK))
+PERSON_BUTTON: Button = ("Talk to a person", payload(HUMAN_HANDOFF))
 NEXT_STEP_BUTTONS: tuple[Button, ...] = (CALLBACK_BUTTON, PERSON_BUTTON)
 """Under a program list or a no-match: ask for a callback or talk to a person."""
 

@@ -18,21 +18,36 @@ from typing import Any
 
 import yaml
 
+from bot.contracts import (
+    AFFIRM,
+    CRISIS_CATEGORY,
+    CRISIS_DETAIL,
+    CRISIS_LANGUAGE,
+    DENY,
+    HUMAN_HANDOFF,
+    START_SCREENING,
+    UTTER_ASK_SAFE_NOW,
+    UTTER_CRISIS,
+    UTTER_CRISIS_REPEAT,
+    UTTER_SAFE_GLAD,
+    UTTER_SAFETY_CHECK_IN,
+    payload,
+)
 from bot.safety.detector import CATEGORIES
 
 Responses = dict[str, list[dict[str, Any]]]
-CATEGORY_SLOT = "crisis_category"
-DETAIL_SLOT = "crisis_detail"
-LANGUAGE_SLOT = "crisis_language"
+CATEGORY_SLOT = CRISIS_CATEGORY
+DETAIL_SLOT = CRISIS_DETAIL
+LANGUAGE_SLOT = CRISIS_LANGUAGE
 NO_DETAIL = "none"
 DETAILS = (NO_DETAIL, "child_abuse", "sexual_assault", "domestic_violence")
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 BUTTON_PAYLOADS = {
-    "safe": "/affirm",
-    "not_safe": "/deny",
-    "person": "/human_handoff",
-    "continue": "/start_screening",
+    "safe": payload(AFFIRM),
+    "not_safe": payload(DENY),
+    "person": payload(HUMAN_HANDOFF),
+    "continue": payload(START_SCREENING),
 }
 ASK_SAFE_BUTTONS = ("safe", "not_safe", "person")
 SAFE_GLAD_BUTTONS = ("continue", "person")
@@ -271,11 +286,11 @@ def render_crisis_responses(path: Path, country: str = "US") -> Responses:
     ]
     variations.append({"text": crisis_message(data, country, None)})
     return {
-        "utter_crisis": variations,
-        "utter_ask_safe_now": _follow_up(data, where, "ask_safe_now", ASK_SAFE_BUTTONS),
-        "utter_crisis_repeat": _follow_up(data, where, "repeat", REPEAT_BUTTONS),
-        "utter_safe_glad": _follow_up(data, where, "safe_glad", SAFE_GLAD_BUTTONS),
+        UTTER_CRISIS: variations,
+        UTTER_ASK_SAFE_NOW: _follow_up(data, where, "ask_safe_now", ASK_SAFE_BUTTONS),
+        UTTER_CRISIS_REPEAT: _follow_up(data, where, "repeat", REPEAT_BUTTONS),
+        UTTER_SAFE_GLAD: _follow_up(data, where, "safe_glad", SAFE_GLAD_BUTTONS),
         # After a few minutes of silence following the crisis reply (a reminder from
         # action_record_escalation): the numbers again and the same question.
-        "utter_safety_check_in": _follow_up(data, where, "check_in", ASK_SAFE_BUTTONS),
+        UTTER_SAFETY_CHECK_IN: _follow_up(data, where, "check_in", ASK_SAFE_BUTTONS),
     }

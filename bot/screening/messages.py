@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from bot.contracts import UTTER_CRISIS_REPEAT
+from bot.contracts import (
+    FIND_PROGRAM,
+    HUMAN_HANDOFF,
+    INFORM,
+    REQUEST_CALLBACK,
+    SCREENING_CORRECTION,
+    UTTER_CRISIS_REPEAT,
+    payload,
+)
 from bot.safety.net import helpline_text
 from bot.screening.engine import Level, ScreeningResult, Value
 
@@ -53,11 +61,11 @@ EMERGENCY_NEXT = "When you are safe, I can help you look at programs. You can al
 
 Button = tuple[str, str]
 BUTTONS: tuple[Button, ...] = (
-    ("Find a program", "/find_program"),
-    ("Request a callback", "/request_callback"),
-    ("Talk to a person", "/human_handoff"),
+    ("Find a program", payload(FIND_PROGRAM)),
+    ("Request a callback", payload(REQUEST_CALLBACK)),
+    ("Talk to a person", payload(HUMAN_HANDOFF)),
 )
-EMERGENCY_BUTTONS: tuple[Button, ...] = (("Talk to a person", "/human_handoff"),)
+EMERGENCY_BUTTONS: tuple[Button, ...] = (("Talk to a person", payload(HUMAN_HANDOFF)),)
 
 
 def _declined_note(count: int) -> str:
@@ -137,6 +145,6 @@ def correction_buttons(answered: Sequence[str]) -> list[Button]:
     fields = [*answered, KEEP_ANSWERS[1]]
     titles = [*(QUESTION_LABELS[f] for f in answered), KEEP_ANSWERS[0]]
     return [
-        (title, '/inform{"screening_correction":"' + field + '"}')
+        (title, payload(INFORM) + '{"' + SCREENING_CORRECTION + '":"' + field + '"}')
         for title, field in zip(titles, fields, strict=True)
     ]

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from bot.contracts import AFFIRM, DENY, INFORM, PREFER_NOT_SAY
+from bot.contracts import AFFIRM, DENY, INFORM, PREFER_NOT_SAY, payload
 from bot.screening.engine import FIELDS
 
 RESPONSES_PATH = Path(__file__).resolve().parents[2] / "data" / "responses" / "screening.yml"
@@ -39,23 +39,23 @@ class Question:
     options: tuple[Option, ...]
 
 
-def option_value(field: str, payload: str) -> str | None:
+def option_value(field: str, button: str) -> str | None:
     """A button payload as the field's form value; None for "I'd rather not say".
 
     `/affirm` and `/deny` are "true" and "false"; `/inform{"<field>": "<value>"}` is the value.
     Raises QuestionError for any other payload.
     """
-    if payload == f"/{AFFIRM}":
+    if button == payload(AFFIRM):
         return "true"
-    if payload == f"/{DENY}":
+    if button == payload(DENY):
         return "false"
-    if payload == f"/{PREFER_NOT_SAY}":
+    if button == payload(PREFER_NOT_SAY):
         return None
-    if payload.startswith(f"/{INFORM}{{"):
-        entities = json.loads(payload[len(INFORM) + 1 :])
+    if button.startswith(payload(INFORM) + "{"):
+        entities = json.loads(button[len(payload(INFORM)) :])
         if isinstance(entities, dict) and isinstance(entities.get(field), str):
             return str(entities[field])
-    raise QuestionError(f"{ASK_PREFIX}{field}: unexpected button payload {payload!r}")
+    raise QuestionError(f"{ASK_PREFIX}{field}: unexpected button payload {button!r}")
 
 
 def parse_questions(responses: dict[str, Any]) -> dict[str, Question]:
