@@ -11,6 +11,24 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.contracts import (
+    ACTION_HANDOFF,
+    CALLBACK_BEST_TIME,
+    CALLBACK_CONSENT,
+    CALLBACK_CONTACT,
+    CALLBACK_CONTACT_KIND,
+    CALLBACK_NAME,
+    CARE_FORMAT,
+    CARE_LEVEL,
+    INSURANCE,
+    MAX_DISTANCE,
+    POPULATION,
+    SCHEDULE_SLOT,
+    SCREENING_FLAGS,
+    SCREENING_LEVEL,
+    SPECIALTY,
+    ZIP_CODE,
+)
 from bot.db import session_scope
 from bot.referral.callback import (
     ASK,
@@ -30,66 +48,37 @@ from bot.referral.contact import (
     validate_contact,
     validate_name,
 )
-from bot.referral.handoff import plan_handoff
-from bot.referral.hours import StaffHoursError, staff_hours_from_env
-from bot.referral.matching import (
-    MatchStatus,
-    Preferences,
-    format_result,
-    match_programs,
-    needs_location,
-    noted_message,
-)
+from bot.referral.handoff import handoff_plan, unavailable_plan
+from bot.referral.matching import Preferences
 from bot.referral.programs import cached_programs
+from bot.referral.search import CALLBACK_BUTTON, PERSON_BUTTON, find_programs, search_preferences
 from bot.referral.store import open_handoff_request, save_callback_request
-from bot.referral.vocab import FORMATS, INSURANCE, LEVELS, POPULATIONS, SCHEDULE_SLOTS, SELF_PAY, SPECIALTIES
 
 logger = logging.getLogger(__name__)
 
-FORM_SLOTS = ("callback_consent", "callback_name", "callback_contact", "callback_best_time")
-CONTACT_KIND_SLOT = "callback_contact_kind"
-NEXT_STEP_BUTTONS = [
-    {"title": "Request a callback", "payload": "/request_callback"},
-    {"title": "Talk to a person", "payload": "/human_handoff"},
-]
-_VOCAB = {
-    "schedule_slot": SCHEDULE_SLOTS,
-    "care_format": FORMATS,
-    "insurance": {**INSURANCE, SELF_PAY: ""},
-    "population": POPULATIONS,
-    "specialty": SPECIALTIES,
-    "care_level": LEVELS,
-}
+FORM_SLOTS = (CALLBACK_CONSENT, CALLBACK_NAME, CALLBACK_CONTACT, CALLBACK_BEST_TIME)
+CONTACT_KIND_SLOT = CALLBACK_CONTACT_KIND
+PREFERENCE_SLOTS = (
+    SCREENING_LEVEL,
+    SCREENING_FLAGS,
+    CARE_LEVEL,
+    SCHEDULE_SLOT,
+    CARE_FORMAT,
+    INSURANCE,
+    ZIP_CODE,
+    MAX_DISTANCE,
+    POPULATION,
+    SPECIALTY,
+)
 
 
-def _known(tracker: Tracker, slot: str) -> str | None:
-    """A slot value that is in its vocabulary, else None (free text from other extractors)."""
-    value = tracker.get_slot(slot)
-    return value if isinstance(value, str) and value in _VOCAB[slot] else None
-
-
-def _miles(value: Any) -> float | None:
-    try:
-        miles = float(value)
-    except (TypeError, ValueError):
-        return None
-    return miles if 0 < miles <= 500 else None
+def _buttons(buttons: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{"title": title, "payload": payload} for title, payload in buttons]
 
 
 def preferences_from(tracker: Tracker) -> Preferences:
-    """The search: the screening's level first, else the level the person asked for, else IOP."""
-    zip_code = tracker.get_slot("zip_code")
-    return Preferences(
-        level=tracker.get_slot("screening_level") or _known(tracker, "care_level") or "iop",
-        schedule=_known(tracker, "schedule_slot"),
-        care_format=_known(tracker, "care_format")
-        or ("virtual" if "virtual_only" in (tracker.get_slot("screening_flags") or []) else None),
-        insurance=_known(tracker, "insurance"),
-        zip_code=zip_code if isinstance(zip_code, str) else None,
-        max_miles=_miles(tracker.get_slot("max_distance")),
-        population=_known(tracker, "population"),
-        specialty=_known(tracker, "specialty"),
-    )
+    """The search (bot.referral.search.search_preferences) from the conversation's slots."""
+    return search_preferences({slot: tracker.get_slot(slot) for slot in PREFERENCE_SLOTS})
 
 
 class ActionFindPrograms(Action):
@@ -101,24 +90,14 @@ class ActionFindPrograms(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        prefs = preferences_from(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent != "find_program" and needs_location(prefs):
+        reply = find_programs(cached_programs(), preferences_from(tracker), intent)
+        if not reply.searched:
             # a preference given in passing ("I have Medicaid"): keep it and ask where, no list yet
-            dispatcher.utter_message(text=noted_message(prefs))
+            dispatcher.utter_message(text=reply.text)
             return []
-        try:
-            result = match_programs(cached_programs(), prefs)
-        except ValueError as exc:  # an unexpected level name from another part
-            logger.warning("program search failed: %s", exc)
-            result = match_programs(cached_programs(), Preferences(level="iop", zip_code=prefs.zip_code))
-        dispatcher.utter_message(
-            text=format_result(result, zip_known=prefs.zip_code is not None),
-            buttons=NEXT_STEP_BUTTONS if result.status is not MatchStatus.CRISIS else [],
-        )
-        if result.status is MatchStatus.UNKNOWN_ZIP:
-            return [SlotSet("zip_code", None)]
-        return []
+        dispatcher.utter_message(text=reply.text, buttons=_buttons(reply.buttons))
+        return [SlotSet(ZIP_CODE, None)] if reply.forget_zip else []
 
 
 def _ask(slot: str) -> type[Action]:
@@ -131,9 +110,9 @@ def _ask(slot: str) -> type[Action]:
         async def run(
             self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
         ) -> list[EventType]:
-            if slot == "callback_consent":
+            if slot == CALLBACK_CONSENT:
                 buttons = [{"title": t, "payload": p} for t, p in CONSENT_BUTTONS]
-            elif slot == "callback_best_time":
+            elif slot == CALLBACK_BEST_TIME:
                 buttons = [{"title": t, "payload": t} for t in BEST_TIME_CHOICES]
             else:
                 buttons = []
@@ -145,10 +124,10 @@ def _ask(slot: str) -> type[Action]:
     return AskAction
 
 
-ActionAskCallbackConsent = _ask("callback_consent")
-ActionAskCallbackName = _ask("callback_name")
-ActionAskCallbackContact = _ask("callback_contact")
-ActionAskCallbackBestTime = _ask("callback_best_time")
+ActionAskCallbackConsent = _ask(CALLBACK_CONSENT)
+ActionAskCallbackName = _ask(CALLBACK_NAME)
+ActionAskCallbackContact = _ask(CALLBACK_CONTACT)
+ActionAskCallbackBestTime = _ask(CALLBACK_BEST_TIME)
 
 
 class ValidateCallbackForm(FormValidationAction):
@@ -164,8 +143,8 @@ class ValidateCallbackForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[str]:
-        if tracker.get_slot("callback_consent") is False:
-            return ["callback_consent"]
+        if tracker.get_slot(CALLBACK_CONSENT) is False:
+            return [CALLBACK_CONSENT]
         return list(FORM_SLOTS)
 
     def validate_callback_consent(
@@ -174,12 +153,12 @@ class ValidateCallbackForm(FormValidationAction):
         consent = value if isinstance(value, bool) else parse_consent(str(value or ""))
         if consent is None:
             dispatcher.utter_message(text="Please answer yes or no.")
-        return {"callback_consent": consent}
+        return {CALLBACK_CONSENT: consent}
 
     def validate_callback_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        return _validated("callback_name", value, validate_name, dispatcher)
+        return _validated(CALLBACK_NAME, value, validate_name, dispatcher)
 
     def validate_callback_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -188,13 +167,13 @@ class ValidateCallbackForm(FormValidationAction):
             contact = validate_contact(str(value or ""))
         except ContactError as exc:
             dispatcher.utter_message(text=str(exc))
-            return {"callback_contact": None}
-        return {"callback_contact": contact.value, CONTACT_KIND_SLOT: contact.kind}
+            return {CALLBACK_CONTACT: None}
+        return {CALLBACK_CONTACT: contact.value, CONTACT_KIND_SLOT: contact.kind}
 
     def validate_callback_best_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        return _validated("callback_best_time", value, validate_best_time, dispatcher)
+        return _validated(CALLBACK_BEST_TIME, value, validate_best_time, dispatcher)
 
 
 def _validated(slot: str, value: Any, check: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
@@ -221,16 +200,16 @@ class ActionSubmitCallback(Action):
     ) -> list[EventType]:
         program = deployment_program()
         values = {slot: tracker.get_slot(slot) for slot in (*FORM_SLOTS, CONTACT_KIND_SLOT)}
-        if values["callback_consent"] is not True:
-            dispatcher.utter_message(text=no_consent_message(program), buttons=NEXT_STEP_BUTTONS[1:])
+        if values[CALLBACK_CONSENT] is not True:
+            dispatcher.utter_message(text=no_consent_message(program), buttons=_buttons((PERSON_BUTTON,)))
             return clear_callback_slots()
         if not all(values[slot] for slot in FORM_SLOTS[1:]):  # stopped before the end
             dispatcher.utter_message(text=cancelled_message(program))
             return clear_callback_slots()
         try:
-            name = validate_name(values["callback_name"] or "")
-            contact = validate_contact(values["callback_contact"] or "")
-            best_time = validate_best_time(values["callback_best_time"] or "")
+            name = validate_name(values[CALLBACK_NAME] or "")
+            contact = validate_contact(values[CALLBACK_CONTACT] or "")
+            best_time = validate_best_time(values[CALLBACK_BEST_TIME] or "")
             with session_scope() as session:
                 save_callback_request(
                     session,
@@ -253,17 +232,13 @@ class ActionHandoff(Action):
     """In staff hours: queue the conversation and pause the bot; otherwise say when and offer help."""
 
     def name(self) -> str:
-        return "action_handoff"
+        return ACTION_HANDOFF
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         now = datetime.now(timezone.utc)
-        try:
-            plan = plan_handoff(staff_hours_from_env(), now)
-        except StaffHoursError as exc:
-            logger.error("staff hours misconfigured: %s", exc)
-            plan = plan_handoff(staff_hours_from_env({"STAFF_HOURS": "never"}), now)
+        plan = handoff_plan(now)
         if plan.staff_available:
             try:
                 with session_scope() as session:
@@ -272,11 +247,9 @@ class ActionHandoff(Action):
                     )
             except SQLAlchemyError as exc:
                 logger.warning("handoff not queued (%s)", type(exc).__name__)
-                plan = plan_handoff(staff_hours_from_env({"STAFF_HOURS": "never"}), now)
+                plan = unavailable_plan(now)
             else:
                 dispatcher.utter_message(text=plan.message)
                 return [ConversationPaused()]
-        dispatcher.utter_message(
-            text=plan.message, buttons=[{"title": "Request a callback", "payload": "/request_callback"}]
-        )
+        dispatcher.utter_message(text=plan.message, buttons=_buttons((CALLBACK_BUTTON,)))
         return []

@@ -16,14 +16,25 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.contracts import (
+    ACTION_RECORD_ESCALATION,
+    ACTION_SCREENING_RESULT,
+    CALLBACK_FORM,
+    CRISIS_CATEGORY,
+    CRISIS_DETAIL,
+    CRISIS_LANGUAGE,
+    REQUESTED_SLOT,
+    RISK_CUE,
+    RISK_SEVERITY,
+    SAFETY_CHECK_IN,
+    SCREENING_FORM,
+)
 from bot.safety.escalation import check_in_delay, record_escalation
 
 logger = logging.getLogger(__name__)
 
-CHECK_IN_INTENT = "EXTERNAL_safety_check_in"
-SAFETY_SLOTS = frozenset(
-    {"crisis_category", "crisis_detail", "crisis_language", "risk_severity", "requested_slot"}
-)
+CHECK_IN_INTENT = SAFETY_CHECK_IN
+SAFETY_SLOTS = frozenset({CRISIS_CATEGORY, CRISIS_DETAIL, CRISIS_LANGUAGE, RISK_SEVERITY, REQUESTED_SLOT})
 
 
 def latest_entities(tracker: Tracker) -> dict[str, str]:
@@ -35,7 +46,7 @@ def latest_entities(tracker: Tracker) -> dict[str, str]:
 
 
 # Actions that take a message as an answer: after them, the message's slots are answers, not danger text.
-ANSWER_TAKERS = frozenset({"screening_form", "callback_form", "action_screening_result"})
+ANSWER_TAKERS = frozenset({SCREENING_FORM, CALLBACK_FORM, ACTION_SCREENING_RESULT})
 
 
 def slots_filled_by_latest_message(tracker: Tracker) -> list[str]:
@@ -65,21 +76,21 @@ class ActionRecordEscalation(Action):
     """Stores the escalation for staff, notifies them, schedules a check-in; never fails the turn."""
 
     def name(self) -> str:
-        return "action_record_escalation"
+        return ACTION_RECORD_ESCALATION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         # The message text is deliberately not read: staff open the conversation in the console.
         entities = latest_entities(tracker)
-        source = entities.get("safety_source") or ("context" if "risk_cue" in entities else None)
+        source = entities.get("safety_source") or ("context" if RISK_CUE in entities else None)
         try:
             result = await asyncio.to_thread(
                 record_escalation,
-                category=tracker.get_slot("crisis_category"),
+                category=tracker.get_slot(CRISIS_CATEGORY),
                 channel=tracker.get_latest_input_channel(),
                 sender_id=tracker.sender_id,
-                severity=entities.get("risk_severity") or tracker.get_slot("risk_severity"),
+                severity=entities.get(RISK_SEVERITY) or tracker.get_slot(RISK_SEVERITY),
                 source=source,
             )
             logger.info("escalation recorded: id=%s notified=%s", result.escalation_id, result.notified)

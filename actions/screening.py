@@ -11,54 +11,52 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db import session_scope
-from bot.screening.answers import PREFER_NOT_SAY, coerce, parse_answer
-from bot.screening.disclosure import acknowledges_thoughts
-from bot.screening.engine import FIELDS, FOLLOW_UP_FIELDS, ScreeningInputError, Value, screen
-from bot.screening.flow import (
-    answered_fields,
-    complete_answers,
-    declined_value,
-    dependents,
-    is_urgent,
-    required_fields,
+from bot.contracts import (
+    ACTION_SCREENING_RESULT,
+    SCREENING_CORRECTING,
+    SCREENING_CORRECTION,
+    SCREENING_DECLINED,
+    SCREENING_ESCALATED,
+    SCREENING_FLAGS,
+    SCREENING_LEVEL,
 )
+from bot.db import session_scope
+from bot.screening.engine import FIELDS, Value
+from bot.screening.flow import answered_fields
 from bot.screening.messages import (
     CRISIS_RESOURCES_RESPONSE,
     NOT_UNDERSTOOD,
-    THOUGHTS_ACK,
-    THOUGHTS_DECLINED_ACK,
     WHICH_ANSWER,
     correction_buttons,
-    result_buttons,
-    result_message,
+)
+from bot.screening.session import (
+    answer,
+    correct,
+    declined_fields,
+    finish,
+    questions_left,
+    valid_answers,
 )
 from bot.screening.store import Status, finish_screening, note_answer
 
 logger = logging.getLogger(__name__)
 
-DECLINED_SLOT = "screening_declined"
-CORRECTING_SLOT = "screening_correcting"
-CORRECTION_SLOT = "screening_correction"
-LEVEL_SLOT = "screening_level"
-ESCALATED_SLOT = "screening_escalated"  # true sends the crisis rule after the result
-FLAGS_SLOT = "screening_flags"
-PREFER_NOT_SAY_VALUE = "prefer_not_say"  # the from_intent value of the prefer_not_say intent
+DECLINED_SLOT = SCREENING_DECLINED
+CORRECTING_SLOT = SCREENING_CORRECTING
+CORRECTION_SLOT = SCREENING_CORRECTION
+LEVEL_SLOT = SCREENING_LEVEL
+ESCALATED_SLOT = SCREENING_ESCALATED  # true sends the crisis rule after the result
+FLAGS_SLOT = SCREENING_FLAGS
 
 
 def answers_from(tracker: Tracker) -> dict[str, Value]:
     """The valid answers in the slots (free text not yet parsed counts as unanswered)."""
-    answers: dict[str, Value] = {}
-    for name in FIELDS:
-        value = coerce(name, tracker.get_slot(name))
-        if value is not None:
-            answers[name] = value
-    return answers
+    return valid_answers({name: tracker.get_slot(name) for name in FIELDS})
 
 
 def declined_from(tracker: Tracker) -> list[str]:
     """The questions the person preferred not to answer."""
-    return [f for f in tracker.get_slot(DECLINED_SLOT) or [] if f in FIELDS]
+    return declined_fields(tracker.get_slot(DECLINED_SLOT))
 
 
 def reset_events() -> list[EventType]:
@@ -99,10 +97,9 @@ class ValidateScreeningForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[str]:
-        answers = answers_from(tracker)
-        if any(is_urgent(name, value) for name, value in answers.items()):
-            return []  # stop now: action_screening_result escalates
-        fields = required_fields(answers)
+        fields = questions_left(answers_from(tracker))
+        if not fields:
+            return []  # an urgent answer stops the form: action_screening_result escalates
         return [CORRECTION_SLOT, *fields] if tracker.get_slot(CORRECTING_SLOT) else fields
 
     def __getattr__(self, name: str) -> Any:
@@ -119,32 +116,22 @@ class ValidateScreeningForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
-        """One answer: a button value, a yes/no intent, "rather not say" or free text.
+        """One answer (bot.screening.session.answer), kept for staff as given when it discloses risk.
 
-        Kept for staff as it is given when it discloses risk; past-month suicidal thoughts are
-        acknowledged at once with the crisis resources, and the questions go on.
+        Past-month suicidal thoughts are acknowledged at once with the crisis resources, and the
+        questions go on.
         """
-        declined = [f for f in declined_from(tracker) if f != field]
-        value = coerce(field, raw)
-        if value is None and isinstance(raw, str):
-            parsed = PREFER_NOT_SAY if raw == PREFER_NOT_SAY_VALUE else parse_answer(field, raw)
-            if parsed is PREFER_NOT_SAY:
-                value = declined_value(field)
-                declined.append(field)
-            elif parsed is not None:
-                value = parsed
-        if value is None:
+        taken = answer(field, raw, answers_from(tracker), declined_from(tracker))
+        if not taken.understood:
             dispatcher.utter_message(text=NOT_UNDERSTOOD)
             return {field: None}
-        slots: dict[str, Any] = {field: value, DECLINED_SLOT: declined or None}
-        if field == "suicidal_thoughts" and value is False:
-            slots.update(dict.fromkeys(FOLLOW_UP_FIELDS))
-        before = {name: v for name, v in answers_from(tracker).items() if name != field}
-        now = {**before, **{name: v for name, v in slots.items() if name in FIELDS}}
-        keep_disclosure(tracker, now, declined, field)
-        if acknowledges_thoughts(before, field, value):
-            dispatcher.utter_message(text=THOUGHTS_DECLINED_ACK if field in declined else THOUGHTS_ACK)
+        declined = list(taken.declined)
+        keep_disclosure(tracker, taken.answers, declined, field)
+        if taken.acknowledgement:
+            dispatcher.utter_message(text=taken.acknowledgement)
             dispatcher.utter_message(response=CRISIS_RESOURCES_RESPONSE)
+        slots: dict[str, Any] = {field: taken.value, DECLINED_SLOT: declined or None}
+        slots.update(taken.updates)  # the answer, and the follow-ups a no to suicidal thoughts clears
         return slots
 
     def validate_screening_correction(
@@ -155,19 +142,17 @@ class ValidateScreeningForm(FormValidationAction):
         domain: dict[str, Any],
     ) -> dict[str, Any]:
         """Which answer to change: clear it (and answers that depend on it) to ask again."""
-        answered = answered_fields(answers_from(tracker))
-        if raw == "none":
-            return {CORRECTION_SLOT: None, CORRECTING_SLOT: False}
-        if raw not in answered:
+        correction = correct(raw, answers_from(tracker), declined_from(tracker))
+        if not correction.understood:
             dispatcher.utter_message(text=NOT_UNDERSTOOD)
             return {CORRECTION_SLOT: None}
-        cleared = (raw, *dependents(raw))
-        declined = [f for f in declined_from(tracker) if f not in cleared]
+        if not correction.cleared:
+            return {CORRECTION_SLOT: None, CORRECTING_SLOT: False}
         return {
-            **dict.fromkeys(cleared),
+            **dict.fromkeys(correction.cleared),
             CORRECTION_SLOT: None,
             CORRECTING_SLOT: False,
-            DECLINED_SLOT: declined or None,
+            DECLINED_SLOT: list(correction.declined) or None,
         }
 
 
@@ -202,37 +187,29 @@ class ActionScreeningResult(Action):
     """Run the engine on the answers, show the result (or escalate), store it, clear answers."""
 
     def name(self) -> str:
-        return "action_screening_result"
+        return ACTION_SCREENING_RESULT
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        answers = answers_from(tracker)
         declined = declined_from(tracker)
-        if any(is_urgent(name, value) for name, value in answers.items()):
-            store(tracker, "escalated", declined=declined)
-            # data/rules/screening.yml turns an emergency level into the crisis response.
-            return [*reset_events(), SlotSet(LEVEL_SLOT, "emergency"), SlotSet(ESCALATED_SLOT, True)]
-        try:
-            result = screen(complete_answers(answers))
-        except ScreeningInputError as exc:
-            logger.warning("screening incomplete (%s)", exc.field)
-            dispatcher.utter_message(text=NOT_UNDERSTOOD)
-            store(tracker, "abandoned", declined=declined)
-            return [*reset_events(), SlotSet(ESCALATED_SLOT, False)]
-        store(tracker, "completed", declined=declined, result=result)
-        events = [
-            *reset_events(),
-            SlotSet(LEVEL_SLOT, result.level),
-            SlotSet(FLAGS_SLOT, list(result.flags)),
-        ]
-        if result.level == "emergency":
-            return [*events, SlotSet(ESCALATED_SLOT, True)]
-        events.append(SlotSet(ESCALATED_SLOT, False))
-        buttons = [{"title": t, "payload": p} for t, p in result_buttons(result)]
-        dispatcher.utter_message(
-            text=result_message(result, complete_answers(answers), declined), buttons=buttons
-        )
+        outcome = finish(answers_from(tracker), declined)
+        if outcome.ending == "abandoned":
+            logger.warning("screening incomplete (%s)", outcome.missing)
+        if outcome.result is not None:
+            store(tracker, outcome.ending, declined=declined, result=outcome.result)
+        else:
+            store(tracker, outcome.ending, declined=declined)
+        # data/rules/screening.yml turns an emergency level into the crisis response.
+        events = reset_events()
+        if outcome.level is not None:
+            events.append(SlotSet(LEVEL_SLOT, outcome.level))
+        if outcome.result is not None:
+            events.append(SlotSet(FLAGS_SLOT, list(outcome.result.flags)))
+        events.append(SlotSet(ESCALATED_SLOT, outcome.escalated))
+        if outcome.message is not None:
+            buttons = [{"title": t, "payload": p} for t, p in outcome.buttons]
+            dispatcher.utter_message(text=outcome.message, buttons=buttons)
         return events
 
 

@@ -1,90 +1,47 @@
-"""Assisted screening: the same screening engine, asked by staff on the phone (pure functions).
+"""Assisted screening: the chat's screening session, asked by staff on the phone (pure functions).
 
-The questions follow the chat's order (`bot.screening.flow.QUESTION_ORDER`); a declined answer uses the
-chat's careful value, skipped follow-ups are filled the way the chat fills them, and matching uses the
-same directory matcher. A suggestion for a clinician's assessment, never a diagnosis.
+The questions and their options are the chat's own (`bot.screening.questions`, from the chat's
+responses) in the chat's order (`bot.screening.flow.QUESTION_ORDER`); a declined answer uses the chat's
+careful value, skipped follow-ups are filled the way the chat fills them, the result comes from the same
+use case (`bot.screening.session.evaluate`) and matching from the same program search
+(`bot.referral.search`). A suggestion for a clinician's assessment, never a diagnosis.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Mapping
 
-from bot.referral.matching import MatchResult, Preferences, match_programs
+from bot.referral.matching import MatchResult
 from bot.referral.programs import Program
-from bot.screening.engine import FIELDS, FOLLOW_UP_FIELDS, ScreeningInputError, ScreeningResult, Value, screen
+from bot.referral.search import search_for_level
+from bot.screening.engine import FIELDS, FOLLOW_UP_FIELDS, ScreeningInputError, ScreeningResult, Value
 from bot.screening.flow import QUESTION_ORDER, complete_answers, declined_value, skipped_values
+from bot.screening.questions import load_questions
+from bot.screening.session import evaluate
 
 DECLINED = "declined"
-YES_NO = (("true", "Yes"), ("false", "No"))
 
-PHONE_QUESTIONS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
-    "functioning": (
-        "How much do your symptoms get in the way of work, school, relationships or daily tasks?",
-        (
-            ("none", "Not at all"),
-            ("mild", "A little"),
-            ("significant", "A lot"),
-            ("severe", "Cannot manage basic daily tasks"),
-        ),
-    ),
-    "current_care": (
-        "Are you getting any mental health or substance use care right now?",
-        (
-            ("none", "No care now"),
-            ("weekly_helping", "Weekly therapy, helping"),
-            ("weekly_not_helping", "Weekly therapy, not helping enough"),
-            ("stepping_down", "Stepping down from inpatient, residential or PHP"),
-        ),
-    ),
-    "wish_dead": (
-        "In the past month, have you wished you were dead or wished you could go to sleep and not wake up?",
-        YES_NO,
-    ),
-    "suicidal_thoughts": ("In the past month, have you had any actual thoughts of killing yourself?", YES_NO),
-    "suicide_method": ("Have you been thinking about how you might do this?", YES_NO),
-    "suicide_intent": ("Have you had these thoughts and had some intention of acting on them?", YES_NO),
-    "suicide_plan": (
-        "Have you started to work out or worked out the details of how to kill yourself, "
-        "and do you intend to carry out this plan?",
-        YES_NO,
-    ),
-    "suicide_behavior": (
-        "Have you ever done anything, started to do anything, or prepared to do anything to end your life?",
-        (
-            ("never", "Never"),
-            ("past_3_months", "Yes, in the past 3 months"),
-            ("over_3_months_ago", "Yes, over 3 months ago"),
-        ),
-    ),
-    "harm_to_others": ("Are you having thoughts of seriously hurting someone else?", YES_NO),
-    "substance_use": (
-        "How often do you drink alcohol or use drugs?",
-        (("none", "Not at all"), ("occasional", "Occasionally"), ("regular", "Regularly")),
-    ),
-    "withdrawal": (
-        "When you stop or cut down, do you get withdrawal symptoms?",
-        (
-            ("none", "No"),
-            ("mild", "Mild (uncomfortable)"),
-            ("severe", "Severe (seizures, DTs, sick without the substance)"),
-        ),
-    ),
-    "medically_unstable": (
-        "Do you have a medical condition that may need monitoring around the clock?",
-        YES_NO,
-    ),
-    "safe_home": ("Do you have a safe, stable place to go home to?", YES_NO),
-    "can_attend": (
-        "Could you attend sessions 3 to 5 days a week?",
-        (("in_person", "Yes, in person"), ("virtual_only", "Only online"), ("no", "No")),
-    ),
-    "group_ok": (
-        "How do you feel about group therapy?",
-        (("yes", "Comfortable"), ("unsure", "Unsure"), ("no", "Would rather not")),
-    ),
-}
-"""Field -> (question read to the caller, ((form value, label), ...)); every field also offers DECLINED."""
+PhoneQuestion = tuple[str, tuple[tuple[str, str], ...]]
+
+
+class _PhoneQuestions(Mapping[str, PhoneQuestion]):
+    """Field -> (question read to the caller, ((form value, label), ...)), read on first use."""
+
+    def __getitem__(self, field: str) -> PhoneQuestion:
+        question = load_questions()[field]
+        return question.text, question.options
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(load_questions())
+
+    def __len__(self) -> int:
+        return len(load_questions())
+
+
+PHONE_QUESTIONS: Mapping[str, PhoneQuestion] = _PhoneQuestions()
+"""Field -> (question, ((form value, label), ...)): the chat's wording; every field also offers DECLINED."""
 
 CONDITIONAL: dict[str, str] = {
     **dict.fromkeys(FOLLOW_UP_FIELDS, "only if yes to thoughts of killing yourself"),
@@ -150,12 +107,10 @@ def parse_form(form: Mapping[str, str]) -> tuple[dict[str, Value], tuple[str, ..
 def assisted_screening(
     form: Mapping[str, str], programs: tuple[Program, ...], zip_code: str = "", insurance: str = ""
 ) -> AssistedResult:
-    """Run the chat's engine on a phone screening and match directory programs to its level."""
+    """Run the chat's screening use case on a phone screening and match directory programs to its level."""
     answers, declined = parse_form(form)
-    result = screen(answers)
-    prefs = Preferences(level=result.level, zip_code=zip_code.strip() or None, insurance=insurance or None)
-    try:
-        matches: MatchResult | None = match_programs(programs, prefs)
-    except ValueError:
-        matches = None
-    return AssistedResult(result=result, answers=answers, declined=declined, matches=matches)
+    evaluation = evaluate(answers)
+    matches = search_for_level(programs, evaluation.result.level, zip_code, insurance)
+    return AssistedResult(
+        result=evaluation.result, answers=evaluation.answers, declined=declined, matches=matches
+    )

@@ -10,20 +10,36 @@ from __future__ import annotations
 import re
 from typing import Final, Iterable, Mapping
 
-from bot.form_answers import FORMS, SCREENING_FORM
+from bot.contracts import (
+    AFFIRM,
+    CARE_FORMAT,
+    CRISIS,
+    DENY,
+    FIND_PROGRAM,
+    FORMS,
+    HUMAN_HANDOFF,
+    INFORM,
+    INSURANCE,
+    MAX_DISTANCE,
+    REQUEST_CALLBACK,
+    SCHEDULE_SLOT,
+    SCREENING_FORM,
+    SHARE_FEELINGS,
+    START_SCREENING,
+    STOP,
+    ZIP_CODE,
+)
 
-AFFIRM: Final = "affirm"
-DENY: Final = "deny"
-START_SCREENING: Final = ("utter_screening_intro", SCREENING_FORM)
+SCREENING_OFFERED: Final = ("utter_screening_intro", SCREENING_FORM)
 OTHER_HELP: Final = ("utter_offer_other_help",)
 
 OFFERS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
     # "If you like, I can ask a few questions to see which level of care may fit."
-    "utter_faq/candidate": {AFFIRM: START_SCREENING, DENY: OTHER_HELP},
+    "utter_faq/candidate": {AFFIRM: SCREENING_OFFERED, DENY: OTHER_HELP},
     # "...Otherwise I can ask a few questions to see which level of care may fit."
-    "utter_faq/step_up": {AFFIRM: START_SCREENING, DENY: OTHER_HELP},
+    "utter_faq/step_up": {AFFIRM: SCREENING_OFFERED, DENY: OTHER_HELP},
     # a need or feelings acknowledged: "Would you like to start with a few short questions?"
-    "utter_acknowledge_need": {AFFIRM: START_SCREENING, DENY: OTHER_HELP},
+    "utter_acknowledge_need": {AFFIRM: SCREENING_OFFERED, DENY: OTHER_HELP},
     # "Is there anything else you'd like to know?"
     "utter_you_are_welcome": {AFFIRM: ("utter_help",), DENY: ("utter_goodbye",)},
     # "If you'd like a real person, I can connect you."
@@ -48,12 +64,9 @@ QUESTION_START: Final = re.compile(
 )
 # Preferences that only a program search uses; "iop", "depression" or "my son" are too common in
 # questions and needs to count on their own, so those count only when the NLU also read `inform`.
-SEARCH_ONLY_ENTITIES: Final = frozenset(
-    {"schedule_slot", "care_format", "insurance", "zip_code", "max_distance"}
-)
+SEARCH_ONLY_ENTITIES: Final = frozenset({SCHEDULE_SLOT, CARE_FORMAT, INSURANCE, ZIP_CODE, MAX_DISTANCE})
 NOT_A_STATEMENT: Final = frozenset(
-    {"find_program", "request_callback", "human_handoff", "start_screening", "stop", "share_feelings",
-     "crisis"}
+    {FIND_PROGRAM, REQUEST_CALLBACK, HUMAN_HANDOFF, START_SCREENING, STOP, SHARE_FEELINGS, CRISIS}
 )
 
 
@@ -76,11 +89,11 @@ def is_preference_statement(text: str, entities: Iterable[str], intent: str | No
     found = set(entities)
     if not found or intent in NOT_A_STATEMENT:
         return False
-    if "zip_code" in found:
+    if ZIP_CODE in found:
         return True  # a place is given: "my zip is 78704, what's around here" is a search either way
     if is_question(text):
         return False
-    return intent == "inform" or bool(found & SEARCH_ONLY_ENTITIES)
+    return intent == INFORM or bool(found & SEARCH_ONLY_ENTITIES)
 
 
 def next_step(planned: tuple[str, ...], done: list[str]) -> str | None:

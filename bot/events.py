@@ -27,6 +27,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal, Mapping
 
+from bot.contracts import (
+    CRISIS,
+    CRISIS_CATEGORY,
+    HUMAN_HANDOFF,
+    REQUEST_CALLBACK,
+    SCREENING_LEVEL,
+    START_SCREENING,
+    UTTER_CRISIS,
+)
+
 RecordKind = Literal[
     "escalation",
     "crisis_signal",
@@ -38,16 +48,16 @@ RecordKind = Literal[
     "conversation_started",
 ]
 
-CRISIS_RESPONSE_PREFIX = "utter_crisis"
-CRISIS_INTENT = "crisis"
-CRISIS_ENTITY = "crisis_category"
+CRISIS_RESPONSE_PREFIX = UTTER_CRISIS
+CRISIS_INTENT = CRISIS
+CRISIS_ENTITY = CRISIS_CATEGORY
 CRISIS_CATEGORIES = frozenset({"suicide", "self_harm", "overdose", "withdrawal", "harm_to_others", "abuse"})
 INTENT_KINDS: dict[str, RecordKind] = {
-    "human_handoff": "handoff",
-    "request_callback": "callback",
-    "start_screening": "screening_started",
+    HUMAN_HANDOFF: "handoff",
+    REQUEST_CALLBACK: "callback",
+    START_SCREENING: "screening_started",
 }
-LEVEL_SLOTS = frozenset({"level", "screening_level"})
+LEVEL_SLOTS = frozenset({"level", SCREENING_LEVEL})
 RISK_SLOTS = frozenset({"risk", "screening_risk"})
 LEVELS = frozenset({"emergency", "inpatient_residential", "php", "iop", "outpatient"})
 RISKS = frozenset({"high", "moderate", "low", "none"})

@@ -16,6 +16,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from bot.contracts import FIND_PROGRAM, HUMAN_HANDOFF, REQUEST_CALLBACK, START_SCREENING, payload
+
 #: The fixed topic ids of the retrieval intent ``faq`` (issue 3). A public contract: never rename.
 TOPIC_IDS: tuple[str, ...] = (
     "what_is_iop",
@@ -57,14 +59,14 @@ TOPIC_IDS: tuple[str, ...] = (
 
 #: Button payloads that trigger an intent directly instead of being parsed as a question.
 CONTROL_PAYLOADS: frozenset[str] = frozenset(
-    {"/start_screening", "/find_program", "/request_callback", "/human_handoff"}
+    {payload(START_SCREENING), payload(FIND_PROGRAM), payload(REQUEST_CALLBACK), payload(HUMAN_HANDOFF)}
 )
 
 #: Topics whose answer must end with a specific (title, payload) button.
 REQUIRED_LAST_BUTTON: Mapping[str, tuple[str, str]] = {
-    "candidate": ("Check which level of care may fit", "/start_screening"),
-    "step_up": ("Check which level of care may fit", "/start_screening"),
-    "find_program": ("Find a program", "/find_program"),
+    "candidate": ("Check which level of care may fit", payload(START_SCREENING)),
+    "step_up": ("Check which level of care may fit", payload(START_SCREENING)),
+    "find_program": ("Find a program", payload(FIND_PROGRAM)),
 }
 
 #: Fields every content/program.yml must define: single text values ...

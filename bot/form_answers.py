@@ -10,17 +10,26 @@ from __future__ import annotations
 
 from typing import Callable, Final
 
+from bot.contracts import CALLBACK_BEST_TIME as BEST_TIME_SLOT
+from bot.contracts import CALLBACK_CONSENT as CONSENT_SLOT
+from bot.contracts import CALLBACK_CONTACT as CONTACT_SLOT
+from bot.contracts import CALLBACK_FORM, FORMS, SCREENING_FORM
+from bot.contracts import CALLBACK_NAME as NAME_SLOT
 from bot.referral.contact import ContactError, parse_consent, validate_contact, validate_name
 from bot.screening.answers import parse_answer
 from bot.screening.engine import FIELDS
 
-SCREENING_FORM: Final = "screening_form"
-CALLBACK_FORM: Final = "callback_form"
-FORMS: Final = frozenset({SCREENING_FORM, CALLBACK_FORM})
-CONSENT_SLOT: Final = "callback_consent"
-NAME_SLOT: Final = "callback_name"
-CONTACT_SLOT: Final = "callback_contact"
-BEST_TIME_SLOT: Final = "callback_best_time"
+__all__ = [
+    "BEST_TIME_SLOT",
+    "CALLBACK_FORM",
+    "CONSENT_SLOT",
+    "CONTACT_SLOT",
+    "FORMS",
+    "NAME_SLOT",
+    "SCREENING_FORM",
+    "answers_open_question",
+    "is_question",
+]
 MAX_NAME_WORDS: Final = 4
 
 

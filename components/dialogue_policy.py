@@ -19,6 +19,17 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.contracts import (
+    CARE_FORMAT,
+    CARE_LEVEL,
+    CRISIS,
+    INSURANCE,
+    MAX_DISTANCE,
+    POPULATION,
+    SCHEDULE_SLOT,
+    SPECIALTY,
+    ZIP_CODE,
+)
 from bot.dialogue import is_preference_statement, next_step, reply_to_offer
 from components.fixed_policy import FixedRulePolicy
 from components.safety_guard import actions_since_last_user_message, next_guarded_action
@@ -26,8 +37,7 @@ from components.safety_guard import actions_since_last_user_message, next_guarde
 logger = logging.getLogger(__name__)
 
 PREFERENCE_ENTITIES = frozenset(
-    {"schedule_slot", "care_format", "insurance", "zip_code", "max_distance", "population", "specialty",
-     "care_level"}
+    {SCHEDULE_SLOT, CARE_FORMAT, INSURANCE, ZIP_CODE, MAX_DISTANCE, POPULATION, SPECIALTY, CARE_LEVEL}
 )
 FIND_PROGRAMS = ("action_find_programs",)
 
@@ -69,7 +79,7 @@ def next_dialogue_action(tracker: DialogueStateTracker) -> str | None:
     if next_guarded_action(tracker) is not None:
         return None
     message = tracker.latest_message
-    if message is not None and (message.intent or {}).get("name") == "crisis":
+    if message is not None and (message.intent or {}).get("name") == CRISIS:
         return None
     done = actions_since_last_user_message(tracker)
     if done and tracker.active_loop_name:

@@ -19,20 +19,21 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.form_answers import FORMS, answers_open_question
+from bot.contracts import CHANGE_ANSWER, FORMS, HUMAN_HANDOFF, PREFER_NOT_SAY, REQUESTED_SLOT, STOP
+from bot.form_answers import answers_open_question
 from components.fixed_policy import FixedRulePolicy
 from components.safety_guard import CRISIS_INTENT, actions_since_last_user_message, next_guarded_action
 
 logger = logging.getLogger(__name__)
 
 # Intents that keep their own meaning inside a form: crisis (the guard), and the form's controls.
-KEEP_INTENTS = frozenset({CRISIS_INTENT, "stop", "change_answer", "prefer_not_say", "human_handoff"})
+KEEP_INTENTS = frozenset({CRISIS_INTENT, STOP, CHANGE_ANSWER, PREFER_NOT_SAY, HUMAN_HANDOFF})
 
 
 def open_question(tracker: DialogueStateTracker) -> tuple[str, str] | None:
     """(form, requested slot) while the screening or callback form waits for an answer."""
     form = tracker.active_loop_name
-    slot = tracker.get_slot("requested_slot")
+    slot = tracker.get_slot(REQUESTED_SLOT)
     if form in FORMS and isinstance(slot, str) and slot:
         return form, slot
     return None

@@ -49,6 +49,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.config import PROJECT_ROOT
+from bot.contracts import CRISIS, CRISIS_CATEGORY, CRISIS_DETAIL, CRISIS_LANGUAGE, RISK_CUE, RISK_SEVERITY
 from bot.encoder import load_encoder
 from bot.safety import detector, semantic
 from bot.safety.decision import DEFAULT_CUE_THRESHOLD, DEFAULT_THRESHOLD, Assessment, assess, scored_units
@@ -56,9 +57,9 @@ from components.sentence_encoder import ALIAS as ENCODER_ALIAS
 
 logger = logging.getLogger(__name__)
 
-CRISIS_INTENT = "crisis"
-ENTITY_NAMES = ("crisis_category", "crisis_detail", "crisis_language", "risk_severity", "safety_source")
-CUE_ENTITY = "risk_cue"
+CRISIS_INTENT = CRISIS
+ENTITY_NAMES = (CRISIS_CATEGORY, CRISIS_DETAIL, CRISIS_LANGUAGE, RISK_SEVERITY, "safety_source")
+CUE_ENTITY = RISK_CUE
 CLASSIFIER_FILE = "crisis_classifier.json"
 
 
@@ -91,13 +92,13 @@ def escalate(message: Message, assessment: Assessment, extractor: str) -> None:
     message.set(INTENT, _intent(CRISIS_INTENT, 1.0), add_to_output=True)
     message.set(INTENT_RANKING_KEY, [_intent(CRISIS_INTENT, 1.0), *ranking], add_to_output=True)
     values = {
-        "crisis_detail": assessment.detail,
-        "crisis_language": assessment.language,
-        "risk_severity": assessment.severity or "moderate",
+        CRISIS_DETAIL: assessment.detail,
+        CRISIS_LANGUAGE: assessment.language,
+        RISK_SEVERITY: assessment.severity or "moderate",
         "safety_source": assessment.source or "rules",
     }
     if assessment.category:
-        values["crisis_category"] = assessment.category
+        values[CRISIS_CATEGORY] = assessment.category
     _entities(message, values, extractor)
 
 

@@ -32,20 +32,31 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.contracts import (
+    ACTION_RECORD_ESCALATION,
+    CRISIS,
+    RISK_CUE,
+    RISK_SEVERITY,
+    UTTER_ASK_SAFE_NOW,
+    UTTER_CRISIS,
+    UTTER_CRISIS_REPEAT,
+    UTTER_SAFE_GLAD,
+    UTTER_SAFETY_CHECK_IN,
+)
 from bot.safety.checkin import SAFE, read_safety_answer
 from components.fixed_policy import FixedRulePolicy
 
 logger = logging.getLogger(__name__)
 
-CRISIS_INTENT = "crisis"
-CRISIS_UTTERANCE = "utter_crisis"
-RECORD_ACTION = "action_record_escalation"
-ASK_SAFE = "utter_ask_safe_now"
-SAFE_REPLY = "utter_safe_glad"
-NOT_SAFE_REPLY = "utter_crisis_repeat"
-SAFETY_QUESTIONS = frozenset({ASK_SAFE, "utter_safety_check_in"})
-CUE_ENTITY = "risk_cue"
-RISK_SLOT = "risk_severity"
+CRISIS_INTENT = CRISIS
+CRISIS_UTTERANCE = UTTER_CRISIS
+RECORD_ACTION = ACTION_RECORD_ESCALATION
+ASK_SAFE = UTTER_ASK_SAFE_NOW
+SAFE_REPLY = UTTER_SAFE_GLAD
+NOT_SAFE_REPLY = UTTER_CRISIS_REPEAT
+SAFETY_QUESTIONS = frozenset({ASK_SAFE, UTTER_SAFETY_CHECK_IN})
+CUE_ENTITY = RISK_CUE
+RISK_SLOT = RISK_SEVERITY
 _IGNORED_ACTIONS = {ACTION_LISTEN_NAME, ACTION_EXTRACT_SLOTS, ACTION_UNLIKELY_INTENT_NAME}
 
 

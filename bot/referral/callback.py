@@ -11,18 +11,28 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
+from bot.contracts import (
+    AFFIRM,
+    CALLBACK_BEST_TIME,
+    CALLBACK_CONSENT,
+    CALLBACK_CONTACT,
+    CALLBACK_NAME,
+    DENY,
+    payload,
+)
 from bot.referral.contact import CONSENT_PURPOSE, Contact, mask_contact
+from bot.safety.net import helpline_text
 
 PROGRAM_PATH = PROJECT_ROOT / "content" / "program.yml"
 
 ASK = {
-    "callback_consent": CONSENT_PURPOSE,
-    "callback_name": "What name should our intake staff ask for?",
-    "callback_contact": ("What phone number (with area code) or email address should they use to reach you?"),
-    "callback_best_time": "When is a good time to reach you?",
+    CALLBACK_CONSENT: CONSENT_PURPOSE,
+    CALLBACK_NAME: "What name should our intake staff ask for?",
+    CALLBACK_CONTACT: ("What phone number (with area code) or email address should they use to reach you?"),
+    CALLBACK_BEST_TIME: "When is a good time to reach you?",
 }
 BEST_TIME_CHOICES = ("Weekday mornings", "Weekday afternoons", "Weekday evenings", "Any time")
-CONSENT_BUTTONS = (("Yes, store them", "/affirm"), ("No", "/deny"))
+CONSENT_BUTTONS = (("Yes, store them", payload(AFFIRM)), ("No", payload(DENY)))
 NO_CONSENT = (
     "Okay. I have not stored any contact details, and I've cleared what you told me for the callback. "
     "You can call our intake team yourself at {phone} ({intake_hours}), or ask me to connect you "
@@ -41,9 +51,9 @@ CONFIRMATION = (
     "at {contact} (best time: {best_time}) during intake hours ({intake_hours}). "
     "They can answer questions about the program and set up an assessment, "
     "where a clinician decides with you which care fits.\n\n"
-    "If things get harder before they reach you, call or text 988 at any time, or call 911 in an "
-    "emergency."
+    "{meanwhile}"
 )
+"""`meanwhile` is content/crisis_resources.yml `helpline_texts.callback_meanwhile` (whom to call)."""
 
 
 @lru_cache(maxsize=2)
@@ -62,6 +72,7 @@ def confirmation_message(name: str, contact: Contact, best_time: str, program: M
         contact=mask_contact(contact),
         best_time=best_time,
         intake_hours=program["intake_hours"],
+        meanwhile=helpline_text("callback_meanwhile"),
     )
 
 

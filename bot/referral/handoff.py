@@ -10,20 +10,32 @@ escalation for staff and marks the open hand-off urgent in the staff queue
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.referral.hours import StaffHours, describe_opening, is_open, next_opening
-
-HELPLINES = (
-    "If you need to talk to someone now: call or text 988 (Suicide & Crisis Lifeline, 24/7), or "
-    "call SAMHSA's National Helpline at 1-800-662-4357 (free, confidential, 24/7). "
-    "If you are in danger, call 911."
+from bot.referral.hours import (
+    StaffHours,
+    StaffHoursError,
+    describe_opening,
+    is_open,
+    next_opening,
+    staff_hours_from_env,
 )
+from bot.safety.net import helpline_text
+
+logger = logging.getLogger(__name__)
+
 DURING_HOURS = (
     "I've asked a member of our staff to join this chat. They usually answer within a few minutes; "
     "please keep this window open. I'll step back while you talk with them."
 )
+
+
+def helplines() -> str:
+    """Whom to call meanwhile (content/crisis_resources.yml `helpline_texts.handoff_helplines`)."""
+    return helpline_text("handoff_helplines")
 
 
 @dataclass(frozen=True)
@@ -44,4 +56,21 @@ def plan_handoff(hours: StaffHours, now: datetime) -> HandoffPlan:
         if opening is not None
         else "Our staff are not available in this chat."
     )
-    return HandoffPlan(False, f"{when} I can ask our intake team to call you back instead. {HELPLINES}")
+    return HandoffPlan(False, f"{when} I can ask our intake team to call you back instead. {helplines()}")
+
+
+def unavailable_plan(now: datetime) -> HandoffPlan:
+    """The plan when no person can take the chat (misconfigured hours, a failed queue): offer the rest."""
+    return plan_handoff(staff_hours_from_env({"STAFF_HOURS": "never"}), now)
+
+
+def handoff_plan(now: datetime, env: Mapping[str, str] | None = None) -> HandoffPlan:
+    """The plan under the configured staff hours (STAFF_HOURS, STAFF_TIMEZONE); never fails.
+
+    Misconfigured hours are logged and treated as no staff hours (`unavailable_plan`).
+    """
+    try:
+        return plan_handoff(staff_hours_from_env(env), now)
+    except StaffHoursError as exc:
+        logger.error("staff hours misconfigured: %s", exc)
+        return unavailable_plan(now)

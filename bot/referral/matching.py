@@ -21,25 +21,19 @@ from bot.referral.vocab import (
     SELF_PAY,
     SPECIALTIES,
 )
+from bot.safety.net import helpline_text
 
 DEFAULT_MAX_MILES = 30.0
 MAX_RESULTS = 3
 DEFAULT_POPULATION = "adults"
 
-FIND_TREATMENT = (
-    "You can also search SAMHSA's FindTreatment.gov, or call SAMHSA's National Helpline at "
-    "1-800-662-4357 (free, confidential, 24/7, in English and Spanish)."
-)
 DISCLAIMER = (
     "These suggestions come from a directory and are not a recommendation or a diagnosis. "
     "Call a program to check insurance, schedule and fit; a clinician there makes the final "
     "decision about the right level of care."
 )
-CRISIS_MESSAGE = (
-    "Your answers suggest that urgent help is the safest next step, not a program search. "
-    "If you are in danger now, call 911 or go to the nearest emergency room. "
-    "You can call or text 988 (Suicide & Crisis Lifeline) at any time."
-)
+# The sentences that quote helplines (the emergency answer, where else to look) come from
+# content/crisis_resources.yml `helpline_texts`: search_emergency, search_elsewhere.
 
 
 class MatchStatus(str, Enum):
@@ -191,7 +185,7 @@ def match_programs(programs: Iterable[Program], prefs: Preferences, limit: int =
     """Filter and rank `programs` for `prefs`. Raises ValueError for ids outside the vocabularies."""
     level = directory_level(prefs.level)
     if level == "emergency":
-        return MatchResult(MatchStatus.CRISIS, message=CRISIS_MESSAGE)
+        return MatchResult(MatchStatus.CRISIS, message=helpline_text("search_emergency"))
     prefs = replace(prefs, level=level)
     _validate(prefs)
     person: ZipLocation | None = None
@@ -236,7 +230,7 @@ def match_programs(programs: Iterable[Program], prefs: Preferences, limit: int =
             "I couldn't find a program in this directory that fits all of that"
             + (f" ({wanted})" if wanted else "")
             + ". You could widen the distance or drop one preference. "
-            + FIND_TREATMENT
+            + helpline_text("search_elsewhere")
         )
         return MatchResult(MatchStatus.NO_MATCH, message=message)
     matches.sort(key=lambda m: (m.distance_miles or 0.0, -len(m.reasons), m.program.name))

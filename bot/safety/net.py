@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import environment
-from bot.safety import semantic
+from bot.safety import resources, semantic
 from bot.safety.decision import assess, scored_units
 from bot.safety.detector import analyse
 from bot.safety.resources import DEFAULT_LANGUAGE, NO_DETAIL, crisis_message, load_resources
@@ -29,6 +29,15 @@ RESOURCES_PATH = Path(__file__).resolve().parents[2] / "content" / "crisis_resou
 @lru_cache(maxsize=1)
 def _resources() -> dict[str, Any]:
     return load_resources(RESOURCES_PATH)
+
+
+@lru_cache(maxsize=16)
+def helpline_text(key: str) -> str:
+    """A sentence that quotes helplines in another reply (content/crisis_resources.yml `helpline_texts`).
+
+    Filled from the file's default country, whose program directory those replies search; read once.
+    """
+    return resources.helpline_text(_resources(), key)
 
 
 @lru_cache(maxsize=128)

@@ -18,26 +18,51 @@ from typing import Any
 
 import yaml
 
+from bot.contracts import (
+    AFFIRM,
+    CRISIS_CATEGORY,
+    CRISIS_DETAIL,
+    CRISIS_LANGUAGE,
+    DENY,
+    HUMAN_HANDOFF,
+    START_SCREENING,
+    UTTER_ASK_SAFE_NOW,
+    UTTER_CRISIS,
+    UTTER_CRISIS_REPEAT,
+    UTTER_SAFE_GLAD,
+    UTTER_SAFETY_CHECK_IN,
+    payload,
+)
 from bot.safety.detector import CATEGORIES
 
 Responses = dict[str, list[dict[str, Any]]]
-CATEGORY_SLOT = "crisis_category"
-DETAIL_SLOT = "crisis_detail"
-LANGUAGE_SLOT = "crisis_language"
+CATEGORY_SLOT = CRISIS_CATEGORY
+DETAIL_SLOT = CRISIS_DETAIL
+LANGUAGE_SLOT = CRISIS_LANGUAGE
 NO_DETAIL = "none"
 DETAILS = (NO_DETAIL, "child_abuse", "sexual_assault", "domestic_violence")
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 BUTTON_PAYLOADS = {
-    "safe": "/affirm",
-    "not_safe": "/deny",
-    "person": "/human_handoff",
-    "continue": "/start_screening",
+    "safe": payload(AFFIRM),
+    "not_safe": payload(DENY),
+    "person": payload(HUMAN_HANDOFF),
+    "continue": payload(START_SCREENING),
 }
 ASK_SAFE_BUTTONS = ("safe", "not_safe", "person")
 SAFE_GLAD_BUTTONS = ("continue", "person")
 REPEAT_BUTTONS = ("person",)
 _TEXTS = ("closing", "repeat", "ask_safe_now", "safe_glad", "check_in")
+HELPLINE_TEXTS = (
+    "screening_emergency",
+    "screening_withdrawal",
+    "screening_next_steps",
+    "search_emergency",
+    "search_elsewhere",
+    "handoff_helplines",
+    "callback_meanwhile",
+)
+"""The `helpline_texts` other replies quote (bot.screening.messages, bot.referral)."""
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
@@ -116,6 +141,28 @@ def _check_shape(data: dict[str, Any], path: Path) -> None:
     buttons = data.get("buttons") or {}
     for button in BUTTON_PAYLOADS:
         _check_languages(f"{path}: buttons.{button}", buttons.get(button))
+    _check_numbers(data, path)
+    texts = data.get("helpline_texts")
+    if not isinstance(texts, dict) or sorted(texts) != sorted(HELPLINE_TEXTS):
+        raise ResourceError(f"{path}: helpline_texts needs exactly {list(HELPLINE_TEXTS)}")
+    for key in HELPLINE_TEXTS:
+        helpline_text(data, key)  # every placeholder known for the default country
+
+
+def _check_numbers(data: dict[str, Any], path: Path) -> None:
+    """A country's `numbers` name its resources, and each number is written in that resource's texts."""
+    for code, country in data["countries"].items():
+        numbers = country.get("numbers") or {}
+        if not isinstance(numbers, dict):
+            raise ResourceError(f"{path}: countries.{code}.numbers: expected a mapping of resource ids")
+        for resource_id, number in numbers.items():
+            texts = country["resources"].get(resource_id)
+            if not isinstance(number, str) or not number.strip() or not texts:
+                raise ResourceError(f"{path}: countries.{code}.numbers.{resource_id}: no such resource")
+            if not all(number in text for text in texts.values()):
+                raise ResourceError(
+                    f"{path}: countries.{code}.numbers.{resource_id}: {number} is not in the resource's texts"
+                )
 
 
 def load_resources(path: Path) -> dict[str, Any]:
@@ -186,6 +233,15 @@ def crisis_message(
     return "\n".join(lines)
 
 
+def helpline_text(data: dict[str, Any], key: str, country: str | None = None) -> str:
+    """A `helpline_texts` sentence with `country`'s numbers (default: the file's default country)."""
+    where = country_resources(data, country)
+    text = str(data["helpline_texts"][key])
+    for resource_id, number in (where.get("numbers") or {}).items():
+        text = text.replace("{" + resource_id + "}", str(number))
+    return _fill(text, where, DEFAULT_LANGUAGE)
+
+
 # ----------------------------------------------------------------------------- Rasa responses
 
 
@@ -230,11 +286,11 @@ def render_crisis_responses(path: Path, country: str = "US") -> Responses:
     ]
     variations.append({"text": crisis_message(data, country, None)})
     return {
-        "utter_crisis": variations,
-        "utter_ask_safe_now": _follow_up(data, where, "ask_safe_now", ASK_SAFE_BUTTONS),
-        "utter_crisis_repeat": _follow_up(data, where, "repeat", REPEAT_BUTTONS),
-        "utter_safe_glad": _follow_up(data, where, "safe_glad", SAFE_GLAD_BUTTONS),
+        UTTER_CRISIS: variations,
+        UTTER_ASK_SAFE_NOW: _follow_up(data, where, "ask_safe_now", ASK_SAFE_BUTTONS),
+        UTTER_CRISIS_REPEAT: _follow_up(data, where, "repeat", REPEAT_BUTTONS),
+        UTTER_SAFE_GLAD: _follow_up(data, where, "safe_glad", SAFE_GLAD_BUTTONS),
         # After a few minutes of silence following the crisis reply (a reminder from
         # action_record_escalation): the numbers again and the same question.
-        "utter_safety_check_in": _follow_up(data, where, "check_in", ASK_SAFE_BUTTONS),
+        UTTER_SAFETY_CHECK_IN: _follow_up(data, where, "check_in", ASK_SAFE_BUTTONS),
     }

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from bot.contracts import (
+    FIND_PROGRAM,
+    HUMAN_HANDOFF,
+    INFORM,
+    REQUEST_CALLBACK,
+    SCREENING_CORRECTION,
+    UTTER_CRISIS_REPEAT,
+    payload,
+)
+from bot.safety.net import helpline_text
 from bot.screening.engine import Level, ScreeningResult, Value
 
 DISCLAIMER = "This is not a diagnosis. A clinician makes the final decision."
@@ -17,8 +27,6 @@ LEVEL_NAMES: dict[Level, str] = {
 }
 
 LEVEL_TIME: dict[Level, str] = {
-    "emergency": "Please reach out now: call or text 988 (Suicide & Crisis Lifeline), or call 911 "
-    "if you are in immediate danger.",
     "inpatient_residential": "You stay at a hospital or treatment facility with care around the "
     "clock, 24 hours a day.",
     "php": "Usually 5 to 6 days a week for about 4 to 8 hours a day (20 or more hours a week), and "
@@ -27,27 +35,37 @@ LEVEL_TIME: dict[Level, str] = {
     "2 to 4 hours, while you live at home.",
     "outpatient": "Usually 1 or 2 sessions a week with a therapist or counselor.",
 }
+"""What each level means in time; the emergency's words quote helplines, so they come from content/."""
 
-WITHDRAWAL_NOTE = (
-    "If you have dangerous withdrawal symptoms right now, such as a seizure or severe confusion, call 911."
-)
+
+def level_time(level: Level) -> str:
+    """What a level means in time; for an emergency, whom to call (content/crisis_resources.yml)."""
+    return helpline_text("screening_emergency") if level == "emergency" else LEVEL_TIME[level]
+
+
+def withdrawal_note() -> str:
+    """Call the emergency number for dangerous withdrawal now (content/crisis_resources.yml)."""
+    return helpline_text("screening_withdrawal")
+
+
+def next_steps() -> str:
+    """The offer of programs, a callback or a person, and the crisis line (content/crisis_resources.yml)."""
+    return helpline_text("screening_next_steps")
+
+
 THERAPIST_NOTE = (
     "Weekly therapy does not feel like it is helping. Talk about it with your therapist: they can "
     "help you decide whether you need more support."
-)
-NEXT_STEPS = (
-    "Next steps: I can help you find a program, ask someone to call you back, or connect you with "
-    "a person. If things get worse, you can call or text 988 at any time."
 )
 EMERGENCY_NEXT = "When you are safe, I can help you look at programs. You can also talk to a person."
 
 Button = tuple[str, str]
 BUTTONS: tuple[Button, ...] = (
-    ("Find a program", "/find_program"),
-    ("Request a callback", "/request_callback"),
-    ("Talk to a person", "/human_handoff"),
+    ("Find a program", payload(FIND_PROGRAM)),
+    ("Request a callback", payload(REQUEST_CALLBACK)),
+    ("Talk to a person", payload(HUMAN_HANDOFF)),
 )
-EMERGENCY_BUTTONS: tuple[Button, ...] = (("Talk to a person", "/human_handoff"),)
+EMERGENCY_BUTTONS: tuple[Button, ...] = (("Talk to a person", payload(HUMAN_HANDOFF)),)
 
 
 def _declined_note(count: int) -> str:
@@ -68,22 +86,22 @@ def result_message(
     emergency = result.level == "emergency"
     parts: list[str] = []
     if emergency:
-        parts.append(f"Your safety comes first. {LEVEL_TIME['emergency']}")
+        parts.append(f"Your safety comes first. {level_time('emergency')}")
     else:
         parts.append(
             f"Based on your answers, the level of care that may fit best is {LEVEL_NAMES[result.level]}."
         )
     parts.append("Why:\n" + "\n".join(f"- {reason}" for reason in result.reasons))
     if not emergency:
-        parts.append(f"What it means: {LEVEL_TIME[result.level]}")
+        parts.append(f"What it means: {level_time(result.level)}")
     if "needs_detox_first" in result.flags:
-        parts.append(WITHDRAWAL_NOTE)
+        parts.append(withdrawal_note())
     if result.level == "outpatient" and answers.get("current_care") == "weekly_not_helping":
         parts.append(THERAPIST_NOTE)
     if declined:
         parts.append(_declined_note(len(declined)))
     parts.append(DISCLAIMER)
-    parts.append(EMERGENCY_NEXT if emergency else NEXT_STEPS)
+    parts.append(EMERGENCY_NEXT if emergency else next_steps())
     return "\n\n".join(parts)
 
 
@@ -113,9 +131,9 @@ QUESTION_LABELS: dict[str, str] = {
 
 THOUGHTS_ACK = "Thank you for telling me. Thoughts like these matter, and you deserve support with them."
 THOUGHTS_DECLINED_ACK = "That's okay, you don't have to answer. In case these thoughts are there:"
-CRISIS_RESOURCES_RESPONSE = "utter_crisis_repeat"
+CRISIS_RESOURCES_RESPONSE = UTTER_CRISIS_REPEAT
 """Sent right after the acknowledgement: the crisis resources rendered from content/crisis_resources.yml
-(988 and the emergency number), so they come from the same content as every crisis reply."""
+(the crisis line and the emergency number), so they come from the same content as every crisis reply."""
 
 NOT_UNDERSTOOD = "Sorry, I'm not sure I understood. Could you tap one of the buttons?"
 WHICH_ANSWER = "Which answer would you like to change?"
@@ -127,6 +145,6 @@ def correction_buttons(answered: Sequence[str]) -> list[Button]:
     fields = [*answered, KEEP_ANSWERS[1]]
     titles = [*(QUESTION_LABELS[f] for f in answered), KEEP_ANSWERS[0]]
     return [
-        (title, '/inform{"screening_correction":"' + field + '"}')
+        (title, payload(INFORM) + '{"' + SCREENING_CORRECTION + '":"' + field + '"}')
         for title, field in zip(titles, fields, strict=True)
     ]

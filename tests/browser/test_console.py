@@ -144,9 +144,10 @@ def test_assisted_screening_shows_level_reasons_programs_and_prints(page: Any, c
     sign_in(page)
     expect(page).to_have_url(console_url + "/console/screening")
     answers = {
-        "functioning": "A lot", "current_care": "No care now", "wish_dead": "No", "suicidal_thoughts": "No",
-        "suicide_behavior": "Never", "harm_to_others": "No", "substance_use": "Regularly",
-        "withdrawal": "Mild (uncomfortable)", "medically_unstable": "No", "safe_home": "Yes",
+        "functioning": "A lot (missing work, isolating)", "current_care": "No", "wish_dead": "No",
+        "suicidal_thoughts": "No", "suicide_behavior": "Never", "harm_to_others": "No",
+        "substance_use": "Weekly or more often", "withdrawal": "Mild (a bit shaky, poor sleep)",
+        "medically_unstable": "No", "safe_home": "Yes",
         "can_attend": "Only online", "group_ok": "Prefers not to say",
     }  # fmt: skip
     for field, label in answers.items():

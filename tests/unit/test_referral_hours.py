@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.referral.handoff import HELPLINES, plan_handoff
+from bot.referral.handoff import helplines, plan_handoff
 from bot.referral.hours import (
     StaffHoursError,
     describe_opening,
@@ -108,7 +108,7 @@ def test_handoff_plan_in_and_out_of_hours() -> None:
     after = plan_handoff(DEFAULT, ny(4, 18))
     assert not after.staff_available
     assert "back Monday at 9:00 AM EST" in after.message
-    assert "call you back" in after.message and HELPLINES in after.message
-    assert "988" in HELPLINES and "1-800-662-4357" in HELPLINES and "911" in HELPLINES
+    assert "call you back" in after.message and helplines() in after.message
+    assert "988" in helplines() and "1-800-662-4357" in helplines() and "911" in helplines()
     never = plan_handoff(staff_hours_from_env({"STAFF_HOURS": "never"}), ny(0, 10))
     assert not never.staff_available and "not available" in never.message

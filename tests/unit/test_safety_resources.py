@@ -13,9 +13,11 @@ import yaml
 from bot.safety.detector import CATEGORIES
 from bot.safety.resources import (
     DETAILS,
+    HELPLINE_TEXTS,
     LANGUAGES,
     ResourceError,
     crisis_message,
+    helpline_text,
     load_resources,
     render_crisis_responses,
 )
@@ -298,11 +300,37 @@ def test_unknown_country_is_a_clear_error() -> None:
         (lambda d: d["countries"]["US"]["resources"]["emergency"].pop("es"), "emergency"),
         (lambda d: d["buttons"].pop("person"), "buttons.person"),
         (lambda d: d["countries"]["CA"]["resources"]["kids_help_phone"].update(fr="Jeunesse"), "fr"),
+        (lambda d: d["helpline_texts"].pop("handoff_helplines"), "helpline_texts"),
+        (lambda d: d["countries"]["US"]["numbers"].update(samhsa="1-800-662-4358"), "numbers.samhsa"),
+        (lambda d: d["countries"]["US"]["numbers"].update(hotline="1-800-000-0000"), "numbers.hotline"),
+        (lambda d: d["helpline_texts"].update(search_elsewhere="Call {hotline}."), "placeholder"),
     ],
 )
 def test_incomplete_content_is_a_clear_error(tmp_path: Path, change: Any, message: str) -> None:
     with pytest.raises(ResourceError, match=message):
         render_crisis_responses(_write(tmp_path, change), "US")
+
+
+def test_helpline_texts_quote_the_default_countrys_exact_numbers() -> None:
+    for key in HELPLINE_TEXTS:
+        text = helpline_text(DATA, key)
+        assert "{" not in text
+        assert not set(NUMBER.findall(text.replace("24/7", ""))) - KNOWN_NUMBERS, (key, text)
+    assert helpline_text(DATA, "search_elsewhere") == (
+        "You can also search SAMHSA's FindTreatment.gov, or call SAMHSA's National Helpline at "
+        "1-800-662-4357 (free, confidential, 24/7, in English and Spanish)."
+    )
+    assert "call or text 988" in helpline_text(DATA, "handoff_helplines")
+    assert "call 911" in helpline_text(DATA, "search_emergency")
+    assert helpline_text(DATA, "search_emergency") == helpline_text(DATA, "search_emergency", "US")
+
+
+def test_the_screening_and_referral_code_writes_no_helpline_number() -> None:
+    root = RESOURCES.parents[1]
+    modules = (*root.glob("bot/screening/*.py"), *root.glob("bot/referral/*.py"), *root.glob("actions/*.py"))
+    for path in modules:
+        text = path.read_text(encoding="utf-8")
+        assert not {number for number in KNOWN_NUMBERS if number in text}, path
 
 
 def test_unknown_placeholder_is_rejected(tmp_path: Path) -> None:

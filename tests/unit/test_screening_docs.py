@@ -9,7 +9,7 @@ import pytest
 
 from bot.screening.engine import FLAG_RULES, LEVEL_RULES, RISK_RULES, show
 from bot.screening.flow import DECLINED_VALUES, QUESTION_ORDER
-from bot.screening.messages import LEVEL_NAMES, LEVEL_TIME
+from bot.screening.messages import LEVEL_NAMES, level_time
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "screening.md").read_text(encoding="utf-8")
@@ -52,7 +52,7 @@ def test_declined_table_matches_code() -> None:
 
 def test_level_meanings_match_messages() -> None:
     rows = table_after("## What each level means")
-    assert rows == [[level, LEVEL_NAMES[level], LEVEL_TIME[level]] for level in LEVEL_NAMES]
+    assert rows == [[level, LEVEL_NAMES[level], level_time(level)] for level in LEVEL_NAMES]
 
 
 def test_question_order_matches_flow() -> None:

@@ -12,9 +12,11 @@ from bot.screening.messages import (
     LEVEL_NAMES,
     LEVEL_TIME,
     THERAPIST_NOTE,
-    WITHDRAWAL_NOTE,
+    level_time,
+    next_steps,
     result_buttons,
     result_message,
+    withdrawal_note,
 )
 
 CALM: dict[str, Any] = dict(NO_CONCERNS)
@@ -28,7 +30,8 @@ BY_LEVEL: dict[str, dict[str, Any]] = {
 
 
 def test_every_level_has_words_and_time() -> None:
-    assert set(LEVEL_NAMES) == set(LEVELS) == set(LEVEL_TIME) == set(BY_LEVEL)
+    assert set(LEVEL_NAMES) == set(LEVELS) == set(BY_LEVEL) == {*LEVEL_TIME, "emergency"}
+    assert all(level_time(level) for level in LEVELS)
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -42,10 +45,10 @@ def test_message_has_level_reasons_disclaimer(level: str) -> None:
     assert "988" in text
     if level == "emergency":
         assert text.startswith("Your safety comes first.")
-        assert LEVEL_TIME["emergency"] in text.split("\n\n")[0]
+        assert level_time("emergency") in text.split("\n\n")[0]
     else:
         assert LEVEL_NAMES[result.level] in text.split("\n\n")[0]
-        assert f"What it means: {LEVEL_TIME[result.level]}" in text
+        assert f"What it means: {level_time(result.level)}" in text
 
 
 def test_no_diagnosis_language() -> None:
@@ -57,8 +60,8 @@ def test_no_diagnosis_language() -> None:
 
 def test_notes_appear_only_when_they_apply() -> None:
     detox = result_message(screen({**CALM, "withdrawal": "severe"}))
-    assert WITHDRAWAL_NOTE in detox
-    assert WITHDRAWAL_NOTE not in result_message(screen(CALM))
+    assert withdrawal_note() in detox
+    assert withdrawal_note() not in result_message(screen(CALM))
     answers = {**CALM, "current_care": "weekly_not_helping"}
     assert THERAPIST_NOTE in result_message(screen(answers), answers)
     assert THERAPIST_NOTE not in result_message(screen(CALM), CALM)
@@ -94,3 +97,13 @@ def test_correction_buttons() -> None:
         ("Groups", '/inform{"screening_correction":"group_ok"}'),
         ("Never mind", '/inform{"screening_correction":"none"}'),
     ]
+
+
+def test_the_helpline_sentences_come_from_the_crisis_resources() -> None:
+    assert level_time("emergency") == (
+        "Please reach out now: call or text 988 (Suicide & Crisis Lifeline), or call 911 if you are in "
+        "immediate danger."
+    )
+    assert withdrawal_note().endswith("such as a seizure or severe confusion, call 911.")
+    assert next_steps().endswith("If things get worse, you can call or text 988 at any time.")
+    assert next_steps() in result_message(screen(CALM))

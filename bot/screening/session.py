@@ -1,0 +1,199 @@
+"""A screening session's use cases: take an answer, change one, finish into an outcome (pure).
+
+The chat's form (actions/screening.py) and the staff console's phone screening (bot/assisted.py) call
+these; reading slots, storing rows and returning Rasa events stay with the callers. The rules themselves
+live in `bot.screening.flow` (order, skips, careful values, urgent answers) and
+`bot.screening.engine` (the level of care).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.contracts import PREFER_NOT_SAY as PREFER_NOT_SAY_VALUE
+from bot.screening.answers import PREFER_NOT_SAY, coerce, parse_answer
+from bot.screening.disclosure import acknowledges_thoughts
+from bot.screening.engine import (
+    FIELDS,
+    FOLLOW_UP_FIELDS,
+    Level,
+    ScreeningInputError,
+    ScreeningResult,
+    Value,
+    screen,
+)
+from bot.screening.flow import (
+    answered_fields,
+    complete_answers,
+    declined_value,
+    dependents,
+    is_urgent,
+    required_fields,
+)
+from bot.screening.messages import (
+    KEEP_ANSWERS,
+    NOT_UNDERSTOOD,
+    THOUGHTS_ACK,
+    THOUGHTS_DECLINED_ACK,
+    Button,
+    result_buttons,
+    result_message,
+)
+
+Ending = Literal["completed", "escalated", "abandoned"]
+"""How a screening ended (the stored status)."""
+
+
+def valid_answers(raw: Mapping[str, Any]) -> dict[str, Value]:
+    """The valid answers among raw slot values (free text not yet parsed counts as unanswered)."""
+    answers: dict[str, Value] = {}
+    for name in FIELDS:
+        value = coerce(name, raw.get(name))
+        if value is not None:
+            answers[name] = value
+    return answers
+
+
+def declined_fields(raw: Iterable[Any] | None) -> list[str]:
+    """The questions the person preferred not to answer (unknown names dropped)."""
+    return [f for f in raw or [] if f in FIELDS]
+
+
+def must_stop(answers: Mapping[str, Value]) -> bool:
+    """Whether an answer so far stops the screening at once to bring up the crisis resources."""
+    return any(is_urgent(name, value) for name, value in answers.items())
+
+
+def questions_left(answers: Mapping[str, Value]) -> list[str]:
+    """The questions the form still goes through, in order; none once an answer is urgent."""
+    return [] if must_stop(answers) else required_fields(answers)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What one answer does: the slot updates, the declined questions, what to say at once.
+
+    `value` None means the answer was not understood: the question is asked again and nothing else
+    changes (`updates`, `answers` and `declined` are then empty).
+    """
+
+    field: str
+    value: Value
+    updates: dict[str, Value]
+    """Field -> value to set: the answer, plus the follow-ups it makes unnecessary (cleared)."""
+    answers: dict[str, Value]
+    """Every answer after this one (cleared follow-ups as None), as kept for staff."""
+    declined: tuple[str, ...]
+    acknowledgement: str | None
+    """Said at once, before the crisis resources, on a first disclosure of suicidal thoughts."""
+
+    @property
+    def understood(self) -> bool:
+        """Whether the answer was read as a value (or as "I'd rather not say")."""
+        return self.value is not None
+
+
+def answer(field: str, raw: Any, answers: Mapping[str, Value], declined: Iterable[str]) -> Answered:
+    """Take one answer to `field`: a button value, a yes/no, "rather not say" or free text.
+
+    `answers` and `declined` are the session so far. A declined question takes the careful value
+    (`flow.declined_value`); a no to suicidal thoughts clears the C-SSRS follow-ups; the first
+    disclosure of past-month suicidal thoughts is acknowledged.
+    """
+    still_declined = [f for f in declined if f != field]
+    value = coerce(field, raw)
+    if value is None and isinstance(raw, str):
+        parsed = PREFER_NOT_SAY if raw == PREFER_NOT_SAY_VALUE else parse_answer(field, raw)
+        if parsed is PREFER_NOT_SAY:
+            value = declined_value(field)
+            still_declined.append(field)
+        elif parsed is not None:
+            value = parsed
+    if value is None:
+        return Answered(field, None, {}, {}, (), None)
+    updates: dict[str, Value] = {field: value}
+    if field == "suicidal_thoughts" and value is False:
+        updates.update(dict.fromkeys(FOLLOW_UP_FIELDS))  # Q3-Q5 are asked only after a yes to Q2
+    before = {name: v for name, v in answers.items() if name != field}
+    acknowledgement = None
+    if acknowledges_thoughts(before, field, value):
+        acknowledgement = THOUGHTS_DECLINED_ACK if field in still_declined else THOUGHTS_ACK
+    return Answered(field, value, updates, {**before, **updates}, tuple(still_declined), acknowledgement)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """Which answers a correction clears so the form asks them again."""
+
+    understood: bool
+    done: bool
+    """The correction step is over (an answer was chosen, or "never mind")."""
+    cleared: tuple[str, ...] = ()
+    declined: tuple[str, ...] = ()
+
+
+def correct(choice: Any, answers: Mapping[str, Value], declined: Iterable[str]) -> Correction:
+    """The person chose which answer to change: clear it and the answers that depend on it."""
+    declined = tuple(declined)
+    if choice == KEEP_ANSWERS[1]:
+        return Correction(understood=True, done=True, declined=declined)
+    if choice not in answered_fields(answers):
+        return Correction(understood=False, done=False, declined=declined)
+    cleared = (choice, *dependents(choice))
+    return Correction(True, True, cleared, tuple(f for f in declined if f not in cleared))
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The engine's result on the complete answers (skipped questions filled in)."""
+
+    result: ScreeningResult
+    answers: dict[str, Value]
+
+
+def evaluate(answers: Mapping[str, Value]) -> Evaluation:
+    """Run the engine once on the answers completed with the skipped questions' values.
+
+    Raises `ScreeningInputError` naming a field that is still missing.
+    """
+    complete = complete_answers(answers)
+    return Evaluation(screen(complete), complete)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a chat screening ends: what is stored, which slots are set, what is said."""
+
+    ending: Ending
+    level: Level | None
+    """The suggested level (emergency when an answer stopped the screening); None when abandoned."""
+    result: ScreeningResult | None
+    """The engine's result; None when the screening stopped early or could not be evaluated."""
+    escalated: bool
+    """True sends the crisis rule after the result."""
+    message: str | None = None
+    buttons: tuple[Button, ...] = ()
+    missing: str | None = None
+    """The field the engine missed (abandoned)."""
+
+
+def finish(answers: Mapping[str, Value], declined: Iterable[str]) -> Outcome:
+    """End the chat screening: escalate on an urgent answer, else the engine's suggestion and message.
+
+    An emergency suggestion says nothing here (the crisis rule answers); answers the engine cannot
+    evaluate end the screening as abandoned with a "not understood".
+    """
+    declined = list(declined)
+    if must_stop(answers):
+        return Outcome("escalated", "emergency", None, escalated=True)
+    try:
+        evaluation = evaluate(answers)
+    except ScreeningInputError as exc:
+        return Outcome("abandoned", None, None, False, NOT_UNDERSTOOD, missing=exc.field)
+    result = evaluation.result
+    if result.level == "emergency":
+        return Outcome("completed", result.level, result, escalated=True)
+    message = result_message(result, evaluation.answers, declined)
+    return Outcome("completed", result.level, result, False, message, result_buttons(result))

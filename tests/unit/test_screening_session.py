@@ -1,0 +1,139 @@
+"""The screening session's use cases (bot/screening/session.py): answer, correct, evaluate, finish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.screening.engine import FOLLOW_UP_FIELDS, ScreeningInputError, screen
+from bot.screening.flow import QUESTION_ORDER, complete_answers, declined_value
+from bot.screening.messages import (
+    EMERGENCY_BUTTONS,
+    NOT_UNDERSTOOD,
+    THOUGHTS_ACK,
+    THOUGHTS_DECLINED_ACK,
+    result_buttons,
+    result_message,
+)
+from bot.screening.session import (
+    answer,
+    correct,
+    declined_fields,
+    evaluate,
+    finish,
+    must_stop,
+    questions_left,
+    valid_answers,
+)
+
+CALM: dict[str, Any] = {
+    "functioning": "none",
+    "current_care": "none",
+    "wish_dead": False,
+    "suicidal_thoughts": False,
+    "suicide_behavior": "never",
+    "harm_to_others": False,
+    "substance_use": "none",
+    "medically_unstable": False,
+    "safe_home": True,
+    "can_attend": "in_person",
+    "group_ok": "yes",
+}
+
+
+def test_valid_answers_keep_only_values_the_engine_accepts():
+    raw = {"functioning": "mild", "safe_home": "true", "wish_dead": "I guess", "group_ok": None, "x": 1}
+    assert valid_answers(raw) == {"functioning": "mild", "safe_home": True}
+    assert declined_fields(["wish_dead", "not_a_field"]) == ["wish_dead"]
+    assert declined_fields(None) == []
+
+
+def test_an_urgent_answer_stops_the_questions():
+    assert questions_left({"functioning": "none"}) == list(QUESTION_ORDER)
+    assert not must_stop(CALM)
+    assert must_stop({"suicide_plan": True}) and questions_left({"suicide_plan": True}) == []
+
+
+def test_a_no_to_suicidal_thoughts_clears_the_follow_ups():
+    taken = answer("suicidal_thoughts", "false", {"wish_dead": False, "suicide_method": True}, [])
+    assert taken.understood and taken.value is False
+    assert taken.updates == {"suicidal_thoughts": False, **dict.fromkeys(FOLLOW_UP_FIELDS)}
+    assert taken.answers["suicide_method"] is None and taken.answers["wish_dead"] is False
+    assert taken.acknowledgement is None
+
+
+def test_rather_not_say_takes_the_careful_value_and_is_remembered():
+    taken = answer("substance_use", "prefer_not_say", {}, ["wish_dead"])
+    assert taken.value == declined_value("substance_use") == "regular"
+    assert taken.declined == ("wish_dead", "substance_use")
+    answered_again = answer("wish_dead", "false", {}, ["wish_dead"])
+    assert answered_again.declined == ()
+
+
+def test_free_text_is_parsed_and_nonsense_is_not_understood():
+    assert answer("functioning", "a lot, I missed work twice", {}, []).value == "significant"
+    unclear = answer("safe_home", "purple", {"functioning": "none"}, ["wish_dead"])
+    assert not unclear.understood and unclear.updates == {} and unclear.acknowledgement is None
+
+
+def test_first_disclosure_of_suicidal_thoughts_is_acknowledged_once():
+    assert answer("wish_dead", True, {}, []).acknowledgement == THOUGHTS_ACK
+    assert answer("wish_dead", "prefer_not_say", {}, []).acknowledgement == THOUGHTS_DECLINED_ACK
+    assert answer("suicidal_thoughts", True, {"wish_dead": True}, []).acknowledgement is None
+
+
+def test_a_correction_clears_the_answer_and_what_depends_on_it():
+    answers = {**CALM, "suicidal_thoughts": True, "suicide_method": False}
+    chosen = correct("suicidal_thoughts", answers, ["suicide_method", "group_ok"])
+    assert chosen.understood and chosen.done
+    assert chosen.cleared == ("suicidal_thoughts", *FOLLOW_UP_FIELDS)
+    assert chosen.declined == ("group_ok",)
+    assert correct("none", answers, ["group_ok"]).cleared == ()
+    assert correct("none", answers, []).done
+    assert not correct("suicide_plan", CALM, []).understood  # skipped, so not answered
+
+
+def test_evaluate_completes_the_skipped_answers_once():
+    evaluation = evaluate(CALM)
+    assert evaluation.answers == complete_answers(CALM)
+    assert evaluation.answers["withdrawal"] == "none" and evaluation.answers["suicide_plan"] is None
+    assert evaluation.result == screen(complete_answers(CALM))
+    with pytest.raises(ScreeningInputError):
+        evaluate({"functioning": "none"})
+
+
+def test_finish_escalates_on_an_urgent_answer_without_running_the_engine():
+    outcome = finish({"functioning": "none", "harm_to_others": True}, [])
+    assert (outcome.ending, outcome.level, outcome.result, outcome.escalated) == (
+        "escalated",
+        "emergency",
+        None,
+        True,
+    )
+    assert outcome.message is None
+
+
+def test_finish_abandons_answers_the_engine_cannot_use():
+    outcome = finish({"functioning": "none"}, [])
+    assert outcome.ending == "abandoned" and outcome.level is None and not outcome.escalated
+    assert outcome.message == NOT_UNDERSTOOD and outcome.missing in set(QUESTION_ORDER) - {"functioning"}
+
+
+def test_finish_gives_the_suggestion_with_its_message_and_buttons():
+    answers = {**CALM, "functioning": "significant", "current_care": "weekly_not_helping"}
+    outcome = finish(answers, ["group_ok"])
+    result = screen(complete_answers(answers))
+    assert outcome.ending == "completed" and outcome.result == result and outcome.level == result.level
+    assert outcome.message == result_message(result, complete_answers(answers), ["group_ok"])
+    assert outcome.buttons == result_buttons(result) and not outcome.escalated
+
+
+def test_an_emergency_suggestion_is_left_to_the_crisis_rule(monkeypatch):
+    emergency = screen(complete_answers({**CALM, "harm_to_others": True}))
+    assert emergency.level == "emergency"
+    monkeypatch.setattr("bot.screening.session.screen", lambda answers: emergency)
+    outcome = finish(CALM, [])  # no urgent answer: the engine's level decides
+    assert outcome.ending == "completed" and outcome.level == "emergency" and outcome.escalated
+    assert outcome.message is None and outcome.buttons == () and outcome.result is emergency
+    assert result_buttons(emergency) == EMERGENCY_BUTTONS
