@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Literal, Mapping
 from sqlalchemy import Column, DateTime, Integer, String, Text, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import Base
+from bot.orm import Base
 from bot.referral import store as referral_store
 from bot.safety import store as safety_store
 from bot.screening import store as screening_store

@@ -7,18 +7,14 @@ new -> done (callbacks) and waiting -> joined -> closed (handoffs).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.db import Base, session_scope
+from bot.orm import Base
 from bot.referral.programs import Program
-
-logger = logging.getLogger(__name__)
 
 HANDOFF_OPEN_STATUSES = ("waiting", "joined")
 
@@ -192,19 +188,3 @@ def mark_handoff_urgent(session: Session, conversation_id: str, crisis_category:
     current.crisis_category = crisis_category
     session.flush()
     return True
-
-
-def flag_urgent_handoff(
-    conversation_id: str, crisis_category: str | None, db_url: str | None = None
-) -> bool | None:
-    """`mark_handoff_urgent` in its own short session: True marked, False none open, None DB failed.
-
-    Never raises, because the crisis reply must not depend on it; a failure is logged with the
-    category only (no message text, no conversation or sender id).
-    """
-    try:
-        with session_scope(db_url) as session:
-            return mark_handoff_urgent(session, conversation_id, crisis_category)
-    except (SQLAlchemyError, OSError) as exc:
-        logger.error("hand-off not marked urgent (%s): category=%s", type(exc).__name__, crisis_category)
-        return None

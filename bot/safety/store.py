@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Column, DateTime, Integer, String, select
 from sqlalchemy.orm import Session
 
-from bot.db import Base
+from bot.orm import Base
 
 STATUSES = ("new", "acknowledged", "closed")
 SEVERITIES = ("high", "moderate")

@@ -20,7 +20,7 @@ from typing import Literal
 from sqlalchemy import JSON, Column, DateTime, Integer, String, select
 from sqlalchemy.orm import Session
 
-from bot.db import Base
+from bot.orm import Base
 from bot.screening.disclosure import AnswerChange, lowering_change, needs_staff, risk_so_far
 from bot.screening.engine import FIELDS, ScreeningResult, Value
 
