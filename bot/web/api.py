@@ -19,10 +19,11 @@ from sanic import Blueprint, Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
-from bot import audit, queue
 from bot.config import Settings
 from bot.db import session_scope
 from bot.rasa_client import MAX_STAFF_MESSAGE, RasaClient, RasaError, is_paused, transcript
+from bot.triage import audit, queue, state, view
+from bot.triage.items import QueueError
 from bot.web import auth
 
 POLL_SECONDS = 4
@@ -62,7 +63,7 @@ def _json_body(request: Request) -> dict[str, Any]:
 async def get_queue(request: Request) -> HTTPResponse:
     """Open items, highest priority first."""
     with session_scope(_db_url(request)) as db:
-        items = [i.to_dict() for i in queue.open_items(db)]
+        items = view.queue_view(db)
     return json({"items": items, "now": datetime.now(timezone.utc).isoformat(), "poll_seconds": POLL_SECONDS})
 
 
@@ -75,13 +76,13 @@ async def act_on_item(request: Request, key: str, action: str) -> HTTPResponse:
     try:
         with session_scope(_db_url(request)) as db:
             if action == "claim":
-                key = queue.claim(db, key, user.username, take_over=bool(body.get("take_over")))
+                key = state.claim(db, key, user.username, take_over=bool(body.get("take_over")))
             elif action == "resolve":
-                key = queue.resolve(db, key, user.username)
+                key = state.resolve(db, key, user.username)
             else:
-                key = queue.annotate(db, key, user.username, str(body.get("text") or ""))
+                key = state.annotate(db, key, user.username, str(body.get("text") or ""))
             audit.record(db, "note" if action == "notes" else action, actor=user.username, target=key)
-    except queue.QueueError as exc:
+    except QueueError as exc:
         return json({"error": str(exc)}, status=409 if "claimed" in str(exc) else 400)
     return json({"ok": True, "key": key, "action": action})
 

@@ -19,7 +19,6 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse, file, html, redirect
 
-from bot import audit, queue
 from bot.assisted import CONDITIONAL, DECLINED, PHONE_QUESTIONS, answer_label, assisted_screening
 from bot.config import Settings
 from bot.db import session_scope
@@ -28,6 +27,7 @@ from bot.referral.vocab import INSURANCE
 from bot.screening.engine import ScreeningInputError
 from bot.screening.flow import QUESTION_ORDER
 from bot.screening.messages import DISCLAIMER, LEVEL_NAMES
+from bot.triage import audit, view
 from bot.triage.users import (
     FIRST_ACCOUNT_COMMAND,
     ROLES,
@@ -177,7 +177,7 @@ async def logout(request: Request) -> HTTPResponse:
 async def queue_page(request: Request) -> HTTPResponse:
     """The triage queue (rendered now, refreshed by polling /api/console/queue)."""
     with session_scope(_db_url(request)) as db:
-        items = [i.to_dict() for i in queue.open_items(db)]
+        items = view.queue_view(db)
     return render(request, "queue.html", items=items, poll_ms=api.POLL_SECONDS * 1000)
 
 
@@ -187,7 +187,7 @@ async def conversation_page(request: Request, conversation_id: str) -> HTTPRespo
     conversation_id = unquote(conversation_id)
     user = auth.current_user(request)
     with session_scope(_db_url(request)) as db:
-        details = queue.conversation_details(db, conversation_id)
+        details = view.conversation_details(db, conversation_id)
         audit.record_view(db, user.username, conversation_id)
     return render(
         request,
@@ -303,7 +303,7 @@ async def audit_page(request: Request) -> HTTPResponse:
     before = request.args.get("before", "")
     with session_scope(_db_url(request)) as db:
         entries = audit.recent(db, 200, int(before) if before.isdigit() else None)
-        rows = [(e.id, queue.iso_time(e.at), e.actor, e.action, e.target, e.ip) for e in entries]
+        rows = [(e.id, view.iso_time(e.at), e.actor, e.action, e.target, e.ip) for e in entries]
     return render(request, "audit.html", rows=rows)
 
 

@@ -11,8 +11,8 @@ TABLE_MODULES = (
     "bot.messaging_store",
     "bot.analytics_store",
     "bot.triage.users",
-    "bot.audit",
-    "bot.queue",
+    "bot.triage.audit",
+    "bot.triage.state",
 )
 
 
