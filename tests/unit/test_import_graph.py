@@ -30,6 +30,13 @@ def test_table_modules_never_import_the_engine_and_sessions() -> None:
         assert "bot.orm" in import_graph()[module], module
 
 
+def test_the_triage_wing_takes_sessions_and_never_opens_them() -> None:
+    triage = [name for name in import_graph() if name.startswith("bot.triage")]
+    assert {"bot.triage.items", "bot.triage.sources", "bot.triage.state", "bot.triage.view"} <= set(triage)
+    for module in triage:
+        assert "bot.db" not in reachable(module), module
+
+
 def test_the_wiring_registers_every_table_module() -> None:
     assert set(TABLE_MODULES) <= reachable("bot.db")
 
