@@ -15,8 +15,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.db import Base
 from bot.events import EventRecord
+from bot.orm import Base
 
 
 def _utcnow() -> datetime:

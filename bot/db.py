@@ -1,7 +1,9 @@
 """The app's database: one engine per URL, one short session per request or action.
 
 SQLAlchemy 1.4 in 2.0 style (`future=True`, `select()`). Tables live next to the logic that owns them
-(`bot/safety/store.py`, `bot/screening/store.py`, ...) and share `Base`; `bot.models` imports them all.
+(`bot/safety/store.py`, `bot/screening/store.py`, ...) and share `bot.orm.Base`; they never import
+this module. `init_db` registers them all through `bot.models`, so the graph runs one way:
+`bot.db` -> `bot.models` -> table modules -> `bot.orm`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from typing import Any, Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import default_database_url, environment
+from bot.orm import Base
 
-# Typed as Any: without the SQLAlchemy mypy plugin a declarative base is opaque to mypy.
-Base: Any = declarative_base()
+__all__ = ["Base", "database_url", "get_engine", "init_db", "new_session", "session_scope"]
 
 
 def database_url() -> str:
@@ -46,11 +48,16 @@ def get_engine(url: str | None = None) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
+def new_session(url: str | None = None) -> Session:
+    """A new session on the engine for `url`; the caller commits and closes it."""
+    factory = sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
+    return factory()
+
+
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
     """A session for one unit of work: committed on success, rolled back on error, always closed."""
-    factory = sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
-    session = factory()
+    session = new_session(url)
     try:
         yield session
         session.commit()

@@ -1,27 +1,23 @@
 """The buttons last offered to each messaging sender, so a reply "2" maps back to a payload.
 
 Keyed by a SHA-256 of channel and sender (no phone number is stored), shared by all Rasa instances
-through the app database. The options are good for the sender's next message only. Every helper used
-on the message path swallows database errors: a reply must go out even when the database is down.
+through the app database. The options are good for the sender's next message only. The helpers the
+message path calls in their own session, swallowing database errors, are in `channels/common.py`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
 from sqlalchemy import JSON, Column, DateTime, String, delete
 from sqlalchemy.orm import Session
 
-from bot.db import Base, get_engine, session_scope
 from bot.messaging import Option
-
-logger = logging.getLogger(__name__)
+from bot.orm import Base
 
 OPTIONS_MAX_AGE = timedelta(hours=24)
-_tables_ready: set[str] = set()
 
 
 class ReplyOptions(Base):
@@ -78,35 +74,3 @@ def purge_expired(session: Session, now: datetime, max_age: timedelta = OPTIONS_
     """Delete options older than `max_age`; returns how many rows went."""
     result = session.execute(delete(ReplyOptions).where(ReplyOptions.sent_at < now - max_age))
     return int(result.rowcount or 0)
-
-
-def _ensure_table(url: str | None) -> None:
-    """Create the table on first use in this process (Rasa's process may start before `init_db`)."""
-    engine = get_engine(url)
-    marker = str(engine.url)
-    if marker not in _tables_ready:
-        ReplyOptions.__table__.create(engine, checkfirst=True)
-        _tables_ready.add(marker)
-
-
-def save_options_safely(channel: str, sender: str, options: Sequence[Option], url: str | None = None) -> bool:
-    """`remember_options` in its own session; False (and a warning without identifiers) on failure."""
-    try:
-        _ensure_table(url)
-        with session_scope(url) as session:
-            remember_options(session, channel, sender, options, datetime.now(timezone.utc))
-        return True
-    except Exception as exc:
-        logger.warning("could not store %s reply options: %s", channel, type(exc).__name__)
-        return False
-
-
-def take_options_safely(channel: str, sender: str, url: str | None = None) -> list[Option]:
-    """`take_options` in its own session; no options (and a warning) when the database fails."""
-    try:
-        _ensure_table(url)
-        with session_scope(url) as session:
-            return take_options(session, channel, sender, datetime.now(timezone.utc))
-    except Exception as exc:
-        logger.warning("could not read %s reply options: %s", channel, type(exc).__name__)
-        return []

@@ -1,19 +1,58 @@
-"""Glue shared by the connectors: numbered-reply mapping with a database that may be down."""
+"""Glue shared by the connectors: numbered-reply mapping with a database that may be down.
+
+The options live in `bot.messaging_store`; the helpers here open their own short session and never
+raise, because a reply must go out even when the database is down.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Sequence
 
 from rasa.core.channels.channel import UserMessage
 
+from bot.db import get_engine, session_scope
 from bot.messaging import Option, resolve_reply
-from bot.messaging_store import save_options_safely, take_options_safely
+from bot.messaging_store import ReplyOptions, remember_options, take_options
 
 logger = logging.getLogger(__name__)
 
 STORE_TIMEOUT_S = 2.0
+_tables_ready: set[str] = set()
+
+
+def _ensure_table(url: str | None) -> None:
+    """Create the table on first use in this process (Rasa's process may start before `init_db`)."""
+    engine = get_engine(url)
+    marker = str(engine.url)
+    if marker not in _tables_ready:
+        ReplyOptions.__table__.create(engine, checkfirst=True)
+        _tables_ready.add(marker)
+
+
+def save_options_safely(channel: str, sender: str, options: Sequence[Option], url: str | None = None) -> bool:
+    """`remember_options` in its own session; False (and a warning without identifiers) on failure."""
+    try:
+        _ensure_table(url)
+        with session_scope(url) as session:
+            remember_options(session, channel, sender, options, datetime.now(timezone.utc))
+        return True
+    except Exception as exc:
+        logger.warning("could not store %s reply options: %s", channel, type(exc).__name__)
+        return False
+
+
+def take_options_safely(channel: str, sender: str, url: str | None = None) -> list[Option]:
+    """`take_options` in its own session; no options (and a warning) when the database fails."""
+    try:
+        _ensure_table(url)
+        with session_scope(url) as session:
+            return take_options(session, channel, sender, datetime.now(timezone.utc))
+    except Exception as exc:
+        logger.warning("could not read %s reply options: %s", channel, type(exc).__name__)
+        return []
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 

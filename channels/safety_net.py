@@ -14,9 +14,10 @@ import logging
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import session_scope
-from bot.referral.store import flag_urgent_handoff
+from bot.referral.store import mark_handoff_urgent
 from bot.safety.escalation import record_escalation
 from bot.safety.net import crisis_reply
 from bot.safety.store import has_escalation
@@ -50,6 +51,22 @@ def risk_on_record(sender_id: str | None) -> bool:
     except Exception as exc:  # the database may be down: decide on this message alone
         logger.error("risk on record unknown (%s)", type(exc).__name__)
         return False
+
+
+def flag_urgent_handoff(
+    conversation_id: str, crisis_category: str | None, db_url: str | None = None
+) -> bool | None:
+    """`mark_handoff_urgent` in its own short session: True marked, False none open, None DB failed.
+
+    Never raises, because the crisis reply must not depend on it; a failure is logged with the
+    category only (no message text, no conversation or sender id).
+    """
+    try:
+        with session_scope(db_url) as session:
+            return mark_handoff_urgent(session, conversation_id, crisis_category)
+    except (SQLAlchemyError, OSError) as exc:
+        logger.error("hand-off not marked urgent (%s): category=%s", type(exc).__name__, crisis_category)
+        return None
 
 
 def after_crisis_reply(category: str | None, channel: str | None, sender_id: str | None) -> None:

@@ -2,23 +2,20 @@
 
 Contact details are stored only after explicit consent (the actions enforce it) and never logged.
 Staff read `callback_requests` and `handoff_requests` in their console; `status` moves
-new -> done (callbacks) and waiting -> joined -> closed (handoffs).
+new -> done (callbacks) and waiting -> joined -> closed (handoffs). The staff queue (`bot.triage`)
+reads and moves them only through the functions at the end of this module.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.db import Base, session_scope
+from bot.orm import Base
 from bot.referral.programs import Program
-
-logger = logging.getLogger(__name__)
 
 HANDOFF_OPEN_STATUSES = ("waiting", "joined")
 
@@ -194,17 +191,61 @@ def mark_handoff_urgent(session: Session, conversation_id: str, crisis_category:
     return True
 
 
-def flag_urgent_handoff(
-    conversation_id: str, crisis_category: str | None, db_url: str | None = None
-) -> bool | None:
-    """`mark_handoff_urgent` in its own short session: True marked, False none open, None DB failed.
+def open_handoffs(session: Session) -> list[HandoffRequest]:
+    """Handoff requests waiting for or joined by staff."""
+    query = select(HandoffRequest).where(HandoffRequest.status.in_(HANDOFF_OPEN_STATUSES))
+    return list(session.execute(query).scalars())
 
-    Never raises, because the crisis reply must not depend on it; a failure is logged with the
-    category only (no message text, no conversation or sender id).
-    """
-    try:
-        with session_scope(db_url) as session:
-            return mark_handoff_urgent(session, conversation_id, crisis_category)
-    except (SQLAlchemyError, OSError) as exc:
-        logger.error("hand-off not marked urgent (%s): category=%s", type(exc).__name__, crisis_category)
-        return None
+
+def open_callbacks(session: Session) -> list[CallbackRequest]:
+    """Callback requests nobody has done yet."""
+    return list(session.execute(select(CallbackRequest).where(CallbackRequest.status == "new")).scalars())
+
+
+def handoffs_for(session: Session, conversation_id: str) -> list[HandoffRequest]:
+    """One conversation's handoff requests, oldest first."""
+    query = (
+        select(HandoffRequest)
+        .where(HandoffRequest.conversation_id == conversation_id)
+        .order_by(HandoffRequest.id)
+    )
+    return list(session.execute(query).scalars())
+
+
+def callbacks_for(session: Session, conversation_id: str) -> list[CallbackRequest]:
+    """One conversation's callback requests, oldest first."""
+    query = (
+        select(CallbackRequest)
+        .where(CallbackRequest.conversation_id == conversation_id)
+        .order_by(CallbackRequest.id)
+    )
+    return list(session.execute(query).scalars())
+
+
+def program_name(session: Session, program_id: str | None) -> str | None:
+    """The name of a directory program, or None (no id, or no such program)."""
+    program = session.get(ProgramRow, program_id) if program_id else None
+    return str(program.name) if program is not None else None
+
+
+def _set_status(
+    session: Session, model: type[HandoffRequest] | type[CallbackRequest], id_: int, status: str
+) -> None:
+    row = session.get(model, id_)
+    if row is not None:
+        row.status = status
+
+
+def join_handoff(session: Session, handoff_id: int) -> None:
+    """Staff joined the chat: the handoff becomes joined (an unknown id is ignored)."""
+    _set_status(session, HandoffRequest, handoff_id, "joined")
+
+
+def close_handoff(session: Session, handoff_id: int) -> None:
+    """The conversation went back to the assistant or staff resolved it: the handoff is closed."""
+    _set_status(session, HandoffRequest, handoff_id, "closed")
+
+
+def complete_callback(session: Session, callback_id: int) -> None:
+    """Staff called back: the callback request is done (an unknown id is ignored)."""
+    _set_status(session, CallbackRequest, callback_id, "done")

@@ -9,6 +9,9 @@ date answer by answer, so staff see it even when the person never finishes; `fin
 completes, escalates or abandons that same row. Its answers keep what was disclosed: an answer that
 was cleared to be asked again keeps its value until the new one arrives, and a change to a less
 worrying answer is recorded in `changes`.
+
+The staff queue (`bot.triage`) reads the screenings that need staff through `for_staff` and one
+conversation's through `screenings_for`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Literal
 from sqlalchemy import JSON, Column, DateTime, Integer, String, select
 from sqlalchemy.orm import Session
 
-from bot.db import Base
+from bot.orm import Base
 from bot.screening.disclosure import AnswerChange, lowering_change, needs_staff, risk_so_far
 from bot.screening.engine import FIELDS, ScreeningResult, Value
 
@@ -28,6 +31,9 @@ Status = Literal["completed", "escalated", "abandoned", "in_progress"]
 STATUSES: tuple[Status, ...] = ("completed", "escalated", "abandoned", "in_progress")
 FINAL_STATUSES: tuple[Status, ...] = ("completed", "escalated", "abandoned")
 MAX_CONVERSATION_ID = 128
+STAFF_STATUSES: tuple[Status, ...] = ("completed", "escalated")
+"""Always for staff; in_progress and abandoned screenings only when they need staff (`needs_staff`)."""
+UNFINISHED_STATUSES: tuple[Status, ...] = ("in_progress", "abandoned")
 
 
 def _utcnow() -> datetime:
@@ -204,3 +210,13 @@ def screenings_for(session: Session, conversation_id: str) -> list[ScreeningRow]
         select(ScreeningRow).where(ScreeningRow.conversation_id == conversation_id).order_by(ScreeningRow.id)
     )
     return list(session.scalars(query))
+
+
+def for_staff(session: Session) -> list[ScreeningRow]:
+    """The screenings staff should see: completed or escalated, or unfinished and needing staff."""
+    query = select(ScreeningRow).where(ScreeningRow.status.in_((*STAFF_STATUSES, *UNFINISHED_STATUSES)))
+    return [
+        row
+        for row in session.execute(query).scalars()
+        if row.status not in UNFINISHED_STATUSES or needs_staff(dict(row.answers or {}), row.answer_changes())
+    ]

@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.db import Base
+from bot.orm import Base
 
 ROLES = ("staff", "admin")
 MIN_PASSWORD_LENGTH = 12

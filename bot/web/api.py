@@ -15,30 +15,22 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote
 
-from sanic import Blueprint, Sanic
+from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
+from sqlalchemy.orm import Session
 
-from bot import audit, queue
 from bot.config import Settings
-from bot.db import session_scope
 from bot.rasa_client import MAX_STAFF_MESSAGE, RasaClient, RasaError, is_paused, transcript
+from bot.triage import audit, queue, state, view
+from bot.triage.items import QueueError
 from bot.web import auth
+from bot.web.db import run_blocking
 
 POLL_SECONDS = 4
 TRANSCRIPT_POLL_SECONDS = 3
 
 bp = Blueprint("console_api", url_prefix="/api/console")
-
-
-def register(app: Sanic, settings: Settings) -> None:
-    """Install sign-in for the whole app (idempotent) and the API routes."""
-    auth.install(app, settings)
-    app.blueprint(bp)
-
-
-def _db_url(request: Request) -> str:
-    return str(request.app.ctx.settings.database_url)
 
 
 def rasa_client(request: Request) -> RasaClient:
@@ -61,9 +53,20 @@ def _json_body(request: Request) -> dict[str, Any]:
 @bp.get("/queue")
 async def get_queue(request: Request) -> HTTPResponse:
     """Open items, highest priority first."""
-    with session_scope(_db_url(request)) as db:
-        items = [i.to_dict() for i in queue.open_items(db)]
+    items = await run_blocking(request, view.queue_view)
     return json({"items": items, "now": datetime.now(timezone.utc).isoformat(), "poll_seconds": POLL_SECONDS})
+
+
+def _act(db: Session, action: str, key: str, username: str, body: dict[str, Any]) -> str:
+    """Claim, resolve or annotate the item `key` names, audited; returns the key acted on."""
+    if action == "claim":
+        key = state.claim(db, key, username, take_over=bool(body.get("take_over")))
+    elif action == "resolve":
+        key = state.resolve(db, key, username)
+    else:
+        key = state.annotate(db, key, username, str(body.get("text") or ""))
+    audit.record(db, "note" if action == "notes" else action, actor=username, target=key)
+    return key
 
 
 @bp.post("/queue/<key:str>/<action:(claim|resolve|notes)>")
@@ -73,15 +76,8 @@ async def act_on_item(request: Request, key: str, action: str) -> HTTPResponse:
     user = auth.current_user(request)
     body = _json_body(request)
     try:
-        with session_scope(_db_url(request)) as db:
-            if action == "claim":
-                key = queue.claim(db, key, user.username, take_over=bool(body.get("take_over")))
-            elif action == "resolve":
-                key = queue.resolve(db, key, user.username)
-            else:
-                key = queue.annotate(db, key, user.username, str(body.get("text") or ""))
-            audit.record(db, "note" if action == "notes" else action, actor=user.username, target=key)
-    except queue.QueueError as exc:
+        key = await run_blocking(request, _act, action, key, user.username, body)
+    except QueueError as exc:
         return json({"error": str(exc)}, status=409 if "claimed" in str(exc) else 400)
     return json({"ok": True, "key": key, "action": action})
 
@@ -91,8 +87,7 @@ async def get_transcript(request: Request, conversation_id: str) -> HTTPResponse
     """The conversation as lines (the view is audited once per viewer per few minutes)."""
     conversation_id = unquote(conversation_id)
     user = auth.current_user(request)
-    with session_scope(_db_url(request)) as db:
-        audit.record_view(db, user.username, conversation_id, dedupe=True)
+    await run_blocking(request, audit.record_view, user.username, conversation_id, dedupe=True)
     try:
         tracker = await rasa_client(request).tracker(conversation_id)
     except RasaError as exc:
@@ -100,6 +95,17 @@ async def get_transcript(request: Request, conversation_id: str) -> HTTPResponse
     return json(
         {"lines": [line.to_dict() for line in transcript(tracker)], "paused": is_paused(tracker)}
     )
+
+
+def _staff_message_sent(db: Session, conversation_id: str, username: str) -> None:
+    queue.join_handoffs(db, conversation_id, username)
+    audit.record(db, "staff_message", actor=username, target=conversation_id)
+
+
+def _handed_back(db: Session, conversation_id: str, username: str) -> list[str]:
+    closed = queue.close_handoffs(db, conversation_id, username)
+    audit.record(db, "hand_back", actor=username, target=conversation_id)
+    return closed
 
 
 @bp.post("/conversations/<conversation_id:str>/messages")
@@ -114,9 +120,7 @@ async def send_message(request: Request, conversation_id: str) -> HTTPResponse:
         await rasa_client(request).send_staff_message(conversation_id, text)
     except RasaError as exc:
         return json({"error": str(exc)}, status=502)
-    with session_scope(_db_url(request)) as db:
-        queue.join_handoffs(db, conversation_id, user.username)
-        audit.record(db, "staff_message", actor=user.username, target=conversation_id)
+    await run_blocking(request, _staff_message_sent, conversation_id, user.username)
     return json({"ok": True})
 
 
@@ -129,7 +133,5 @@ async def hand_back(request: Request, conversation_id: str) -> HTTPResponse:
         await rasa_client(request).hand_back(conversation_id)
     except RasaError as exc:
         return json({"error": str(exc)}, status=502)
-    with session_scope(_db_url(request)) as db:
-        closed = queue.close_handoffs(db, conversation_id, user.username)
-        audit.record(db, "hand_back", actor=user.username, target=conversation_id)
+    closed = await run_blocking(request, _handed_back, conversation_id, user.username)
     return json({"ok": True, "closed": closed})

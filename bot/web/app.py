@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import itertools
 import logging
-from typing import Any
 
 from sanic import Sanic
 from sanic.request import Request
@@ -15,19 +13,13 @@ from sqlalchemy import text
 
 from bot.config import Settings
 from bot.db import get_engine, init_db, session_scope
+from bot.web import api, auth, console, widget
+from bot.web import db as request_db
+from bot.web.auth import public
 
 logger = logging.getLogger(__name__)
 
-# Blueprint modules, each exposing `bp` or `register(app, settings)`.
-BLUEPRINT_MODULES = ("bot.web.widget", "bot.web.console", "bot.web.api")
-PUBLIC_ROUTES_CTX = "public_routes"
 _app_numbers = itertools.count(1)
-
-
-def public(handler: Any) -> Any:
-    """Mark a route handler as reachable without signing in (everything else is deny-by-default)."""
-    handler.__public__ = True
-    return handler
 
 
 def _database_ok(url: str) -> bool:
@@ -59,22 +51,21 @@ def create_app(settings: Settings | None = None, *, create_tables: bool = True) 
     if create_tables:
         init_db(settings.database_url)
 
+    auth.install(app, settings)  # deny-by-default sign-in for every route not marked `public`
+    request_db.install(app)  # after auth: its closing step runs first among the response middleware
+    console.install_templates(app)
+
     @app.get("/health")
     @public
     async def health(_request: Request) -> HTTPResponse:
-        database = _database_ok(settings.database_url)
+        database = await asyncio.to_thread(_database_ok, settings.database_url)
         return json(
             {"status": "ok" if database else "degraded", "database": database},
             status=200 if database else 503,
         )
 
-    for module_name in BLUEPRINT_MODULES:
-        module = importlib.import_module(module_name)
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(app, settings)
-        else:
-            app.blueprint(module.bp)
+    for blueprint in (widget.bp, console.bp, api.bp):
+        app.blueprint(blueprint)
 
     @app.before_server_start
     async def load_program_directory(_app: Sanic, _loop: object) -> None:

@@ -1,7 +1,7 @@
 """Deny-by-default sign-in for the whole web app: sessions, CSRF, roles, security headers.
 
-`install(app, settings)` adds one request middleware. A route whose handler is marked
-`bot.web.app.public` passes; every other route needs a live staff session (cookie) and, for any
+`install(app, settings)` adds one request middleware. A route whose handler is marked `public`
+passes; every other route needs a live staff session (cookie) and, for any
 state-changing method, the session's CSRF token (header `X-CSRF-Token` or form field `csrf_token`).
 Anonymous requests get 401 JSON under /api and a redirect to the sign-in page elsewhere.
 """
@@ -17,8 +17,8 @@ from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse, json, redirect
 
 from bot.config import Settings
-from bot.db import session_scope
 from bot.triage.users import SESSION_MAX, SignedIn, csrf_matches, resume_session
+from bot.web.db import run_blocking
 
 SESSION_COOKIE = "iop_staff_session"
 LOGIN_PATH = "/console/login"
@@ -33,8 +33,14 @@ CONSOLE_CSP = (
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 
 
+def public(handler: Any) -> Any:
+    """Mark a route handler as reachable without signing in (everything else is deny-by-default)."""
+    handler.__public__ = True
+    return handler
+
+
 def is_public(handler: Any) -> bool:
-    """Whether a route handler was marked with `bot.web.app.public`."""
+    """Whether a route handler was marked with `public`."""
     return bool(getattr(handler, "__public__", False))
 
 
@@ -98,12 +104,10 @@ async def _authenticate(request: Request) -> HTTPResponse | None:
     route = request.route
     if route is None or is_public(route.handler):
         return None
-    settings: Settings = request.app.ctx.settings
     token = request.cookies.get(SESSION_COOKIE, "")
     if not token:
         return _deny(request)
-    with session_scope(settings.database_url) as db:
-        user = resume_session(db, token)
+    user = await run_blocking(request, resume_session, token)
     if user is None:
         return _deny(request)
     request.ctx.user = user

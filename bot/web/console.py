@@ -1,8 +1,9 @@
 """The staff console's pages: sign-in, queue, conversation view, assisted screening, admin.
 
 Server-rendered Jinja2 templates (autoescaped); the queue and transcript refresh themselves by polling
-the JSON API (`bot.web.api`). Deny-by-default sign-in comes from `bot.web.auth`, installed by
-`register`; only the sign-in page and the console's static files are public.
+the JSON API (`bot.web.api`). Deny-by-default sign-in comes from `bot.web.auth` (`create_app`
+installs it); only the sign-in page and the console's static files are public. Database work runs off
+the event loop on the request's session (`bot.web.db.run_blocking`).
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ from sanic import Blueprint, Sanic
 from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse, file, html, redirect
+from sqlalchemy.orm import Session
 
-from bot import audit, queue
 from bot.assisted import CONDITIONAL, DECLINED, PHONE_QUESTIONS, answer_label, assisted_screening
 from bot.config import Settings
-from bot.db import session_scope
 from bot.referral.programs import cached_programs
 from bot.referral.vocab import INSURANCE
 from bot.screening.engine import ScreeningInputError
 from bot.screening.flow import QUESTION_ORDER
 from bot.screening.messages import DISCLAIMER, LEVEL_NAMES
+from bot.triage import audit, view
 from bot.triage.users import (
     FIRST_ACCOUNT_COMMAND,
     ROLES,
@@ -42,7 +43,8 @@ from bot.triage.users import (
     start_session,
 )
 from bot.web import api, auth
-from bot.web.app import public
+from bot.web.auth import public
+from bot.web.db import run_blocking
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -53,9 +55,8 @@ STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; char
 bp = Blueprint("console", url_prefix="/console")
 
 
-def register(app: Sanic, settings: Settings) -> None:
-    """Install sign-in for the whole app, the template environment and the console's routes."""
-    auth.install(app, settings)
+def install_templates(app: Sanic) -> None:
+    """The console's template environment (autoescaped), on `app.ctx.console_templates`."""
     templates = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(["html"]),
@@ -65,7 +66,6 @@ def register(app: Sanic, settings: Settings) -> None:
     templates.filters["when"] = readable_time
     templates.globals["answer_label"] = answer_label
     app.ctx.console_templates = templates
-    app.blueprint(bp)
 
 
 def readable_time(iso: str) -> str:
@@ -87,20 +87,16 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     return html(body, status=status)
 
 
-def _db_url(request: Request) -> str:
-    return str(request.app.ctx.settings.database_url)
-
-
 # -- sign-in --------------------------------------------------------------------------------------
 
-def _needs_first_account(request: Request) -> bool:
+async def _needs_first_account(request: Request) -> bool:
     """True on a new installation: no account can sign in yet, so the page says how to create one."""
-    with session_scope(_db_url(request)) as db:
-        return count_active_users(db) == 0
+    return await run_blocking(request, count_active_users) == 0
 
 
-def _login_page(request: Request, error: str = "", status: int = 200) -> HTTPResponse:
+async def _login_page(request: Request, error: str = "", status: int = 200) -> HTTPResponse:
     login_csrf = secrets.token_urlsafe(32)
+    first_account = await _needs_first_account(request)
     response = render(
         request,
         "login.html",
@@ -108,7 +104,7 @@ def _login_page(request: Request, error: str = "", status: int = 200) -> HTTPRes
         error=error,
         login_csrf=login_csrf,
         next=auth.safe_next(request.args.get("next")),
-        first_account_command=FIRST_ACCOUNT_COMMAND if _needs_first_account(request) else "",
+        first_account_command=FIRST_ACCOUNT_COMMAND if first_account else "",
     )
     response.cookies[LOGIN_CSRF_COOKIE] = login_csrf
     cookie = response.cookies[LOGIN_CSRF_COOKIE]
@@ -123,7 +119,21 @@ def _login_page(request: Request, error: str = "", status: int = 200) -> HTTPRes
 @public
 async def login_form(request: Request) -> HTTPResponse:
     """The sign-in form (with a double-submit CSRF token)."""
-    return _login_page(request)
+    return await _login_page(request)
+
+
+def _sign_in(db: Session, username: str, password: str, ip: str) -> tuple[str, str | None]:
+    """(outcome, session token) of a sign-in attempt, audited either way."""
+    result = authenticate(db, username, password, ip)
+    if result.outcome == "locked":
+        audit.record(db, "sign_in_locked", actor=username.lower() or None, ip=ip)
+    elif result.outcome == "bad" or result.user is None:
+        audit.record(db, "sign_in_failed", actor=username.lower() or None, ip=ip)
+    else:
+        token, _csrf = start_session(db, result.user)
+        audit.record(db, "sign_in", actor=result.user.username, ip=ip)
+        return result.outcome, token
+    return result.outcome, None
 
 
 @bp.post("/login")
@@ -133,23 +143,15 @@ async def login_submit(request: Request) -> HTTPResponse:
     settings: Settings = request.app.ctx.settings
     form = request.form
     if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE, ""), form.get("csrf_token")):
-        return _login_page(request, "Your sign-in form expired. Please try again.", status=403)
+        return await _login_page(request, "Your sign-in form expired. Please try again.", status=403)
     username = str(form.get("username") or "").strip()[:64]
     password = str(form.get("password") or "")
     ip = auth.client_ip(request)
-    with session_scope(settings.database_url) as db:
-        result = authenticate(db, username, password, ip)
-        if result.outcome == "locked":
-            audit.record(db, "sign_in_locked", actor=username.lower() or None, ip=ip)
-        elif result.outcome == "bad" or result.user is None:
-            audit.record(db, "sign_in_failed", actor=username.lower() or None, ip=ip)
-        else:
-            token, _csrf = start_session(db, result.user)
-            audit.record(db, "sign_in", actor=result.user.username, ip=ip)
-    if result.outcome == "locked":
-        return _login_page(request, "Too many failed attempts. Try again in 15 minutes.", status=429)
-    if result.outcome != "ok":
-        return _login_page(request, "Wrong username or password.", status=401)
+    outcome, token = await run_blocking(request, _sign_in, username, password, ip)
+    if outcome == "locked":
+        return await _login_page(request, "Too many failed attempts. Try again in 15 minutes.", status=429)
+    if outcome != "ok" or token is None:
+        return await _login_page(request, "Wrong username or password.", status=401)
     response = redirect(auth.safe_next(str(form.get("next") or "")))
     auth.set_session_cookie(response, token, settings)
     response.cookies[LOGIN_CSRF_COOKIE] = ""
@@ -158,14 +160,18 @@ async def login_submit(request: Request) -> HTTPResponse:
     return response
 
 
+def _sign_out(db: Session, token: str, username: str, ip: str) -> None:
+    end_session(db, token)
+    audit.record(db, "sign_out", actor=username, ip=ip)
+
+
 @bp.post("/logout")
 async def logout(request: Request) -> HTTPResponse:
     """End the session (CSRF-checked by the middleware)."""
     settings: Settings = request.app.ctx.settings
     user = auth.current_user(request)
-    with session_scope(settings.database_url) as db:
-        end_session(db, request.cookies.get(auth.SESSION_COOKIE, ""))
-        audit.record(db, "sign_out", actor=user.username, ip=auth.client_ip(request))
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+    await run_blocking(request, _sign_out, token, user.username, auth.client_ip(request))
     response = redirect(auth.LOGIN_PATH)
     auth.clear_session_cookie(response, settings)
     return response
@@ -176,9 +182,15 @@ async def logout(request: Request) -> HTTPResponse:
 @bp.get("")
 async def queue_page(request: Request) -> HTTPResponse:
     """The triage queue (rendered now, refreshed by polling /api/console/queue)."""
-    with session_scope(_db_url(request)) as db:
-        items = [i.to_dict() for i in queue.open_items(db)]
+    items = await run_blocking(request, view.queue_view)
     return render(request, "queue.html", items=items, poll_ms=api.POLL_SECONDS * 1000)
+
+
+def _viewed_details(db: Session, conversation_id: str, username: str) -> dict[str, Any]:
+    """One conversation's details; the view is audited."""
+    details = view.conversation_details(db, conversation_id)
+    audit.record_view(db, username, conversation_id)
+    return details
 
 
 @bp.get("/conversations/<conversation_id:str>")
@@ -186,9 +198,7 @@ async def conversation_page(request: Request, conversation_id: str) -> HTTPRespo
     """One conversation: timeline, screening result, callback details, transcript, live reply."""
     conversation_id = unquote(conversation_id)
     user = auth.current_user(request)
-    with session_scope(_db_url(request)) as db:
-        details = queue.conversation_details(db, conversation_id)
-        audit.record_view(db, user.username, conversation_id)
+    details = await run_blocking(request, _viewed_details, conversation_id, user.username)
     return render(
         request,
         "conversation.html",
@@ -237,8 +247,7 @@ async def screening_result(request: Request) -> HTTPResponse:
     except ScreeningInputError as exc:
         label = PHONE_QUESTIONS[exc.field][0] if exc.field in PHONE_QUESTIONS else exc.field
         return _screening_form(request, values, f"Please answer: {label}", exc.field)
-    with session_scope(_db_url(request)) as db:
-        audit.record(db, "assisted_screening", actor=auth.current_user(request).username)
+    await run_blocking(request, audit.record, "assisted_screening", actor=auth.current_user(request).username)
     return render(
         request,
         "screening_result.html",
@@ -252,12 +261,25 @@ async def screening_result(request: Request) -> HTTPResponse:
 
 # -- admin ------------------------------------------------------------------------------------------
 
+def _user_rows(db: Session) -> list[tuple[str, str, bool]]:
+    return [(u.username, u.role, u.active) for u in list_users(db)]
+
+
+def _add_user(db: Session, username: str, password: str, role: str, actor: str) -> None:
+    user = add_user(db, username, password, role)
+    audit.record(db, "user_added", actor=actor, target=user.username)
+
+
+def _set_active(db: Session, username: str, enable: bool, actor: str) -> None:
+    set_active(db, username, enable)
+    audit.record(db, "user_enabled" if enable else "user_disabled", actor=actor, target=username)
+
+
 @bp.get("/admin/users")
 @auth.admin_only
 async def users_page(request: Request) -> HTTPResponse:
     """Staff accounts (admins only)."""
-    with session_scope(_db_url(request)) as db:
-        users = [(u.username, u.role, u.active) for u in list_users(db)]
+    users = await run_blocking(request, _user_rows)
     return render(request, "users.html", users=users, roles=ROLES, message=request.args.get("msg", ""))
 
 
@@ -267,14 +289,11 @@ async def users_add(request: Request) -> HTTPResponse:
     """Create an account (admins only)."""
     form = request.form
     actor = auth.current_user(request).username
+    username, password = str(form.get("username") or ""), str(form.get("password") or "")
     try:
-        with session_scope(_db_url(request)) as db:
-            user = add_user(db, str(form.get("username") or ""), str(form.get("password") or ""),
-                            str(form.get("role") or "staff"))
-            audit.record(db, "user_added", actor=actor, target=user.username)
+        await run_blocking(request, _add_user, username, password, str(form.get("role") or "staff"), actor)
     except UserError as exc:
-        with session_scope(_db_url(request)) as db:
-            users = [(u.username, u.role, u.active) for u in list_users(db)]
+        users = await run_blocking(request, _user_rows)
         return render(request, "users.html", status=400, users=users, roles=ROLES, message=str(exc))
     return redirect("/console/admin/users?msg=added")
 
@@ -287,13 +306,15 @@ async def users_toggle(request: Request, username: str, action: str) -> HTTPResp
     if action == "disable" and username == actor:
         return redirect("/console/admin/users?msg=you+cannot+disable+yourself")
     try:
-        with session_scope(_db_url(request)) as db:
-            set_active(db, username, action == "enable")
-            audit.record(db, "user_disabled" if action == "disable" else "user_enabled", actor=actor,
-                         target=username)
+        await run_blocking(request, _set_active, username, action == "enable", actor)
     except UserError:
         raise NotFound("no such user") from None
     return redirect(f"/console/admin/users?msg={action}d")
+
+
+def _audit_rows(db: Session, before_id: int | None) -> list[tuple[Any, ...]]:
+    entries = audit.recent(db, 200, before_id)
+    return [(e.id, view.iso_time(e.at), e.actor, e.action, e.target, e.ip) for e in entries]
 
 
 @bp.get("/admin/audit")
@@ -301,9 +322,7 @@ async def users_toggle(request: Request, username: str, action: str) -> HTTPResp
 async def audit_page(request: Request) -> HTTPResponse:
     """The newest audit entries (admins only)."""
     before = request.args.get("before", "")
-    with session_scope(_db_url(request)) as db:
-        entries = audit.recent(db, 200, int(before) if before.isdigit() else None)
-        rows = [(e.id, queue.iso_time(e.at), e.actor, e.action, e.target, e.ip) for e in entries]
+    rows = await run_blocking(request, _audit_rows, int(before) if before.isdigit() else None)
     return render(request, "audit.html", rows=rows)
 
 

@@ -11,7 +11,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, file, text
 from sanic.response import html as html_response
 
-from bot.web.app import public
+from bot.web.auth import public
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 DIST_DIR = STATIC_DIR / "dist"

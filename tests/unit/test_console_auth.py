@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.audit import AuditEntry
 from bot.db import session_scope
+from bot.triage.audit import AuditEntry
 from bot.triage.users import MAX_FAILURES, StaffSession
 from bot.web.auth import LOGIN_PATH, SESSION_COOKIE, is_public
 from tests.unit.console_support import (

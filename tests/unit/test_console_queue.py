@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot import queue
 from bot.db import session_scope
-from bot.queue import QueueItem, StateView, merge, order
 from bot.referral.store import CallbackRequest, HandoffRequest
 from bot.screening.engine import FOLLOW_UP_FIELDS
+from bot.triage import queue, sources, state, view
+from bot.triage.items import QueueError, QueueItem, StateView, merge, order, parse_key
 from tests.unit.console_support import (
     NOW,
     client_for,
@@ -69,8 +69,8 @@ def test_merge_applies_claims_and_notes_and_drops_resolved_items():
 
 @pytest.mark.parametrize("key", ["crisis", "nope:1", "callback:x", "callback:-1", ""])
 def test_parse_key_refuses_anything_but_kind_and_number(key):
-    with pytest.raises(queue.QueueError):
-        queue.parse_key(key)
+    with pytest.raises(QueueError):
+        parse_key(key)
 
 
 def test_open_items_are_derived_from_the_other_tables(tmp_path):
@@ -88,7 +88,7 @@ def test_open_items_are_derived_from_the_other_tables(tmp_path):
     assert items[0].category == "overdose" and items[0].conversation_id == "conv-crisis"
     assert items[1].urgent and items[1].category == "suicide"
     assert items[4].level == "iop" and items[4].risk == "none"
-    assert "contact" not in items[3].to_dict() and "+1212" not in str(items[3].to_dict())
+    assert "contact" not in view.item_dict(items[3]) and "+1212" not in str(view.item_dict(items[3]))
 
 
 def test_claim_conflict_resolve_and_source_statuses(tmp_path):
@@ -97,12 +97,12 @@ def test_claim_conflict_resolve_and_source_statuses(tmp_path):
     url = app.ctx.settings.database_url
     callback, handoff = f"callback:{ids['callback']}", f"handoff:{ids['handoff']}"
     with session_scope(url) as db:
-        queue.claim(db, callback, "sam")
-        with pytest.raises(queue.QueueError, match="claimed by sam"):
-            queue.claim(db, callback, "kim")
-        queue.claim(db, callback, "kim", take_over=True)
-        queue.annotate(db, callback, "kim", "  left a voicemail  ")
-        queue.resolve(db, callback, "kim")
+        state.claim(db, callback, "sam")
+        with pytest.raises(QueueError, match="claimed by sam"):
+            state.claim(db, callback, "kim")
+        state.claim(db, callback, "kim", take_over=True)
+        state.annotate(db, callback, "kim", "  left a voicemail  ")
+        state.resolve(db, callback, "kim")
         assert queue.join_handoffs(db, "conv-handoff", "sam") == [handoff]
         assert db.get(HandoffRequest, ids["handoff"]).status == "joined"
         assert queue.close_handoffs(db, "conv-handoff", "sam") == [handoff]
@@ -111,7 +111,7 @@ def test_claim_conflict_resolve_and_source_statuses(tmp_path):
         assert callback not in keys and handoff not in keys
         assert db.get(CallbackRequest, ids["callback"]).status == "done"
         assert db.get(HandoffRequest, ids["handoff"]).status == "closed"
-        details = queue.conversation_details(db, "conv-callback")
+        details = view.conversation_details(db, "conv-callback")
     assert details["callbacks"][0]["contact"] == "+12125550199"
     assert [e["kind"] for e in details["timeline"]] == ["callback"]
 
@@ -120,10 +120,10 @@ def test_screening_details_carry_the_engine_reasons(tmp_path):
     app = make_app(tmp_path)
     seed_queue(app)
     with session_scope(app.ctx.settings.database_url) as db:
-        details = queue.conversation_details(db, "conv-screening")
+        details = view.conversation_details(db, "conv-screening")
     [screening] = details["screenings"]
     assert screening["level"] == "iop"
-    assert screening["reasons"] == [queue.reasons_for(["L6"])[0]] and "work" in screening["reasons"][0]
+    assert screening["reasons"] == [view.reasons_for(["L6"])[0]] and "work" in screening["reasons"][0]
     assert details["items"][0]["kind"] == "screening"
 
 
@@ -155,11 +155,11 @@ def test_claiming_and_resolving_an_escalation_moves_its_status(tmp_path):
     ids = seed_queue(app)
     key = f"crisis:{ids['crisis']}"
     with session_scope(app.ctx.settings.database_url) as db:
-        queue.claim(db, key, "sam")
+        state.claim(db, key, "sam")
         assert db.get(Escalation, ids["crisis"]).status == "acknowledged"
-        details = queue.conversation_details(db, "conv-crisis")
+        details = view.conversation_details(db, "conv-crisis")
         assert details["timeline"][0]["text"] == "Crisis escalation: overdose"
-        queue.resolve(db, key, "sam")
+        state.resolve(db, key, "sam")
         assert db.get(Escalation, ids["crisis"]).status == "closed"
         assert key not in [i.key for i in queue.open_items(db)]
 
@@ -169,15 +169,15 @@ def test_claiming_and_resolving_an_escalation_moves_its_status(tmp_path):
 
 
 def esc(id, minutes_ago, conversation="conv-x", category="suicide", severity=None, source=None,
-        status="new", channel="socketio") -> queue.EscalationView:  # fmt: skip
-    return queue.EscalationView(
+        status="new", channel="socketio") -> sources.EscalationView:  # fmt: skip
+    return sources.EscalationView(
         id=id, conversation_id=conversation, created_at=NOW - timedelta(minutes=minutes_ago),
         category=category, channel=channel, status=status, severity=severity, source=source,
     )  # fmt: skip
 
 
 def test_one_crisis_item_per_conversation_with_its_highest_risk_and_counts():
-    items = queue.crisis_items(
+    items = sources.crisis_items(
         [
             esc(3, 50, category="self_harm", severity="moderate", source="semantic", status="closed"),
             esc(7, 30, category="self_harm", severity="moderate", source="context"),
@@ -196,17 +196,17 @@ def test_one_crisis_item_per_conversation_with_its_highest_risk_and_counts():
     assert x.messages == 4  # the closed one was resolved earlier
     assert x.created_at == NOW - timedelta(minutes=30) and x.latest_at == NOW - timedelta(minutes=5)
     assert x.sources == ("context", "rules") and x.channel == "socketio"
-    assert queue.summary(x) == [
+    assert view.summary(x) == [
         "4 danger messages", "also self_harm, suicide, overdose", "why: context, rules",
     ]  # fmt: skip
     y = by_conversation["conv-y"]
-    assert (y.risk, y.messages, y.other_categories, queue.summary(y)[-1]) == (
+    assert (y.risk, y.messages, y.other_categories, view.summary(y)[-1]) == (
         "moderate", 1, (), "why: not recorded",
     )  # fmt: skip
 
 
 def test_unknown_severity_counts_as_high_and_closed_conversations_have_no_item():
-    items = queue.crisis_items(
+    items = sources.crisis_items(
         [
             esc(1, 9, severity="moderate"),
             esc(2, 8, category="overdose"),  # recorded before severities existed: high
@@ -217,7 +217,7 @@ def test_unknown_severity_counts_as_high_and_closed_conversations_have_no_item()
 
 
 def test_crisis_conversations_are_ordered_by_risk_then_longest_waiting():
-    items = queue.crisis_items(
+    items = sources.crisis_items(
         [
             esc(1, 90, conversation="moderate-old", severity="moderate"),
             esc(2, 60, conversation="high-new", severity="high"),
@@ -230,7 +230,7 @@ def test_crisis_conversations_are_ordered_by_risk_then_longest_waiting():
 
 
 def test_a_resolved_crisis_item_with_new_danger_is_shown_open_again_with_its_notes():
-    [item] = queue.crisis_items([esc(4, 1)])
+    [item] = sources.crisis_items([esc(4, 1)])
     states = {"crisis:4": StateView("resolved", "kim", ("called her",))}
     [merged] = merge([item], states)
     assert (merged.status, merged.claimed_by, merged.notes) == ("open", None, ("called her",))
@@ -269,19 +269,19 @@ def test_claim_resolve_and_reopen_act_on_the_whole_conversation(tmp_path):
         [item] = queue.open_items(db)
         assert (item.key, item.messages, item.risk, item.category) == (key, 5, "high", "suicide")
         # Any of the conversation's escalation ids names the conversation's row.
-        assert queue.claim(db, f"crisis:{ids[3]}", "sam") == key
+        assert state.claim(db, f"crisis:{ids[3]}", "sam") == key
         assert {r.status for r in db.query(Escalation)} == {"acknowledged"}
-        with pytest.raises(queue.QueueError, match="claimed by sam"):
-            queue.claim(db, key, "kim")
-        assert queue.annotate(db, f"crisis:{ids[4]}", "sam", "spoke to them, safe for now") == key
+        with pytest.raises(QueueError, match="claimed by sam"):
+            state.claim(db, key, "kim")
+        assert state.annotate(db, f"crisis:{ids[4]}", "sam", "spoke to them, safe for now") == key
     # A danger message while claimed: still one row, still claimed, counted, latest time moves.
     record_escalation("abuse", "socketio", "conv-many", severity="high", source="rules", db_url=url,
                       webhook_url="")  # fmt: skip
     with session_scope(url) as db:
         [item] = queue.open_items(db)
         assert (item.key, item.status, item.claimed_by, item.messages) == (key, "claimed", "sam", 6)
-        assert item.to_dict()["latest_at"] > NOW.isoformat() and len(item.notes) == 1
-        assert queue.resolve(db, key, "sam") == key
+        assert view.item_dict(item)["latest_at"] > NOW.isoformat() and len(item.notes) == 1
+        assert state.resolve(db, key, "sam") == key
     with session_scope(url) as db:
         assert queue.open_items(db) == []
         assert {r.status for r in db.query(Escalation)} == {"closed"}
@@ -295,7 +295,7 @@ def test_claim_resolve_and_reopen_act_on_the_whole_conversation(tmp_path):
         assert (item.messages, item.risk, item.category) == (1, "moderate", "suicide")
         assert item.created_at == item.latest_at == newest.created_at
         assert item.notes == ("spoke to them, safe for now",)
-        details = queue.conversation_details(db, "conv-many")
+        details = view.conversation_details(db, "conv-many")
     assert len(details["escalations"]) == 7 and [i["key"] for i in details["items"]] == [key]
     assert details["timeline"][0]["text"] == "Crisis escalation: suicide (high, rules)"
     assert details["timeline"][1]["text"] == "Crisis escalation: suicide"
@@ -303,8 +303,8 @@ def test_claim_resolve_and_reopen_act_on_the_whole_conversation(tmp_path):
 
 def test_unknown_crisis_key_is_refused(tmp_path):
     app = make_app(tmp_path)
-    with session_scope(app.ctx.settings.database_url) as db, pytest.raises(queue.QueueError, match="unknown"):
-        queue.claim(db, "crisis:999", "sam")
+    with session_scope(app.ctx.settings.database_url) as db, pytest.raises(QueueError, match="unknown"):
+        state.claim(db, "crisis:999", "sam")
 
 
 async def test_queue_api_and_page_show_one_crisis_row_per_conversation(tmp_path):
@@ -439,8 +439,8 @@ def test_conversation_queue_and_screening_disclosures_on_postgresql():
                 crisis, screening = queue.open_items(db)
                 assert (crisis.messages, crisis.risk, crisis.category) == (3, "high", "overdose")
                 assert screening.attention[-1] == 'Changed "Wishing you were dead" from yes to no'
-                queue.claim(db, crisis.key, "sam")
-                queue.resolve(db, crisis.key, "sam")
+                state.claim(db, crisis.key, "sam")
+                state.resolve(db, crisis.key, "sam")
             record_escalation("suicide", "rest", "pg-conv", severity="moderate", db_url=url, webhook_url="")
             with session_scope(url) as db:
                 again = [i for i in queue.open_items(db) if i.kind == "crisis"]

@@ -9,14 +9,8 @@ from sqlalchemy import select
 
 from bot.db import init_db, session_scope
 from bot.messaging import Option
-from bot.messaging_store import (
-    ReplyOptions,
-    purge_expired,
-    remember_options,
-    save_options_safely,
-    take_options,
-    take_options_safely,
-)
+from bot.messaging_store import ReplyOptions, purge_expired, remember_options, take_options
+from channels.common import save_options_safely, take_options_safely
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 OPTIONS = [Option("Yes", "/affirm"), Option("No", "/deny")]

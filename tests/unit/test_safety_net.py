@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import get_engine, init_db, session_scope
-from bot.referral.store import HandoffRequest, flag_urgent_handoff, open_handoff_request
+from bot.referral.store import HandoffRequest, open_handoff_request
 from bot.safety.detector import CATEGORIES, SafetyFinding
 from bot.safety.net import RESOURCES_PATH, _message, crisis_reply
 from bot.safety.resources import DETAILS, LANGUAGES, render_crisis_responses
@@ -80,6 +80,8 @@ def _handoffs(url: str) -> list[tuple[str, bool, str | None]]:
 
 
 def test_flag_urgent_handoff_marks_only_an_open_handoff(database: str) -> None:
+    from channels.safety_net import flag_urgent_handoff
+
     with session_scope(database) as session:
         open_handoff_request(session, "person-1", "rest")
     assert flag_urgent_handoff("person-2", "suicide", database) is False
@@ -90,6 +92,8 @@ def test_flag_urgent_handoff_marks_only_an_open_handoff(database: str) -> None:
 def test_flag_urgent_handoff_never_raises_when_the_database_is_down(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from channels.safety_net import flag_urgent_handoff
+
     (tmp_path / "app.db").mkdir()  # a directory: SQLite cannot open it
     assert flag_urgent_handoff("person-1", "suicide", f"sqlite:///{tmp_path / 'app.db'}") is None
     assert "not marked urgent" in caplog.text and "person-1" not in caplog.text

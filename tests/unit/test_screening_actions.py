@@ -203,10 +203,10 @@ class Chat:
 
 
 def staff_items(url: str, conversation: str) -> list[dict[str, Any]]:
-    from bot import queue
+    from bot.triage import queue, view
 
     with session_scope(url) as session:
-        return [i.to_dict() for i in queue.open_items(session) if i.conversation_id == conversation]
+        return [view.item_dict(i) for i in queue.open_items(session) if i.conversation_id == conversation]
 
 
 ACK = [{"text": THOUGHTS_ACK}, {"response": CRISIS_RESOURCES_RESPONSE}]
@@ -284,9 +284,9 @@ async def test_changing_yes_to_no_keeps_the_original_answer_for_staff(db: str) -
     assert item["risk"] == "none"  # the final answers carry no risk, but staff see what changed
     assert item["attention"] == ['Changed "Wishing you were dead" from yes to no']
     with session_scope(db) as session:
-        from bot import queue
+        from bot.triage import view
 
-        details = queue.conversation_details(session, "conv-change")
+        details = view.conversation_details(session, "conv-change")
     [screening] = details["screenings"]
     assert screening["answers"]["wish_dead"] is False
     assert screening["changes"][0]["from"] is True and screening["changes"][0]["to"] is False

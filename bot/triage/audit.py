@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import Column, DateTime, Integer, String, select
 from sqlalchemy.orm import Session
 
-from bot.db import Base
+from bot.orm import Base
 
 ACTIONS = (
     "sign_in",
