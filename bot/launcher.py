@@ -15,13 +15,13 @@ from bot.stack import (
     check_port_free,
     first_account_note,
     ready_banner,
+    run_config,
     supervise,
-    write_runtime_config,
 )
 
 
 def run(model: Path) -> int:
-    """Start the stack and supervise it until Ctrl-C or a child dies."""
+    """Start the stack and supervise it (restarting a child that dies) until Ctrl-C."""
     env = environment()
     env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(32))
     env.setdefault("COOKIE_SECURE", "0")  # plain http on localhost
@@ -35,10 +35,11 @@ def run(model: Path) -> int:
         ("WEB_PORT", settings.web_port),
     ):
         check_port_free(settings.host, port, variable)
-    endpoints, credentials = write_runtime_config(settings, env)
-    services = build_services(settings, model, endpoints, credentials)
-    return supervise(services, env, ready_banner(settings), lambda: first_account_note(settings.database_url))
-
+    with run_config(settings, env) as (endpoints, credentials):
+        services = build_services(settings, model, endpoints, credentials)
+        return supervise(
+            services, env, ready_banner(settings), lambda: first_account_note(settings.database_url)
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

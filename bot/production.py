@@ -24,6 +24,7 @@ from bot.stack import (
     check_port_free,
     first_account_note,
     ready_banner,
+    run_config,
     supervise,
     write_runtime_config,
 )
@@ -132,11 +133,11 @@ def run_production(model: Path) -> int:
         check_port_free(settings.host, port, variable)
     print("migrating the database ...", flush=True)
     upgrade(settings.database_url)
-    endpoints, credentials = write_runtime_config(settings, env)
-    services = production_services(settings, model, endpoints, credentials)
-    return supervise(
-        services, env, ready_banner(settings, ports), lambda: first_account_note(settings.database_url)
-    )
+    with run_config(settings, env) as (endpoints, credentials):
+        services = production_services(settings, model, endpoints, credentials)
+        return supervise(
+            services, env, ready_banner(settings, ports), lambda: first_account_note(settings.database_url)
+        )
 
 
 if __name__ == "__main__":
