@@ -14,9 +14,8 @@ from typing import Any, Callable
 
 import yaml
 
-from bot.config import PROJECT_ROOT, environment
+from bot.config import PROJECT_ROOT, content_path, crisis_country
 
-CONTENT_DIR = PROJECT_ROOT / "content"
 GENERATED_DIR = PROJECT_ROOT / "data" / "generated"
 
 Responses = dict[str, list[dict[str, Any]]]
@@ -25,14 +24,13 @@ Responses = dict[str, list[dict[str, Any]]]
 def _faq() -> Responses:
     from bot.faq import render_faq_responses
 
-    return render_faq_responses(CONTENT_DIR / "faq_answers.yml", CONTENT_DIR / "program.yml")
+    return render_faq_responses(content_path("faq_answers.yml"), content_path("program.yml"))
 
 
 def _crisis() -> Responses:
     from bot.safety.resources import render_crisis_responses
 
-    country = environment().get("CRISIS_COUNTRY", "US").strip() or "US"
-    return render_crisis_responses(CONTENT_DIR / "crisis_resources.yml", country)
+    return render_crisis_responses(content_path("crisis_resources.yml"), crisis_country())
 
 
 RENDERERS: dict[str, Callable[[], Responses]] = {"faq": _faq, "crisis": _crisis}

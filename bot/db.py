@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
-from bot.config import default_database_url, environment
+from bot import config
 
 # Typed as Any: without the SQLAlchemy mypy plugin a declarative base is opaque to mypy.
 Base: Any = declarative_base()
@@ -23,7 +23,7 @@ Base: Any = declarative_base()
 
 def database_url() -> str:
     """`DATABASE_URL`, or the embedded SQLite default."""
-    return environment().get("DATABASE_URL", "").strip() or default_database_url()
+    return config.database_url()
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:

@@ -16,6 +16,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from bot.config import content_path
+
 #: The fixed topic ids of the retrieval intent ``faq`` (issue 3). A public contract: never rename.
 TOPIC_IDS: tuple[str, ...] = (
     "what_is_iop",
@@ -332,5 +334,5 @@ def render_faq_responses(
 @lru_cache(maxsize=1)
 def topic_suggestions(answers_path: Path | str | None = None) -> Mapping[str, Button]:
     """Each topic's fallback suggestion (title and a question it recognises), read once."""
-    path = answers_path or Path(__file__).resolve().parent.parent / "content" / "faq_answers.yml"
+    path = answers_path or content_path("faq_answers.yml")
     return {topic: answer.suggestion for topic, answer in load_answers(path).answers.items()}

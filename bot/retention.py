@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 from sqlalchemy import Table, column, delete, func, inspect, or_, select, table
 from sqlalchemy.engine import Connection, Engine
 
-from bot.config import ConfigError, environment
+from bot.config import ConfigError, setting
 from bot.db import Base, get_engine
 
 DEFAULT_RETENTION_DAYS = 90
@@ -44,8 +44,7 @@ class PurgeReport:
 
 def retention_days(env: Mapping[str, str] | None = None) -> int:
     """`RETENTION_DAYS` as a positive whole number of days (default 90)."""
-    env = environment() if env is None else env
-    raw = env.get("RETENTION_DAYS", "").strip()
+    raw = setting("RETENTION_DAYS", env)
     if not raw:
         return DEFAULT_RETENTION_DAYS
     if not raw.isdigit() or int(raw) < 1:

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
+from bot.config import content_path
 from bot.referral.contact import CONSENT_PURPOSE, Contact, mask_contact
 
-PROGRAM_PATH = PROJECT_ROOT / "content" / "program.yml"
+PROGRAM_PATH = content_path("program.yml")
 
 ASK = {
     "callback_consent": CONSENT_PURPOSE,

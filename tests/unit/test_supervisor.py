@@ -168,7 +168,7 @@ def test_each_run_writes_its_own_rasa_files_and_removes_them(tmp_path: Path) -> 
 def test_run_dirs_of_launchers_that_are_gone_are_cleaned_up(tmp_path: Path) -> None:
     import subprocess
 
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],  # noqa: S603
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     stale = run_dir(pid=int(gone.stdout), var_dir=tmp_path)
     alive = run_dir(pid=1, var_dir=tmp_path)  # init is always running
