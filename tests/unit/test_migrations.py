@@ -9,8 +9,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
-from bot import migrate
-from bot.migrate import alembic_config, ensure_database, schema_differences, target_metadata, upgrade
+from ops import migrate
+from ops.migrate import alembic_config, ensure_database, schema_differences, target_metadata, upgrade
 from tests.services import PG_SERVER, require, scratch_postgres
 
 

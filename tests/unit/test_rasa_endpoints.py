@@ -1,11 +1,11 @@
-"""Rasa 3.6 endpoint settings from DATABASE_URL, REDIS_URL and RABBITMQ_URL (bot/rasa_endpoints.py)."""
+"""Rasa 3.6 endpoint settings from DATABASE_URL, REDIS_URL and RABBITMQ_URL (ops/rasa_endpoints.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.config import ConfigError
-from bot.rasa_endpoints import endpoints_config, event_broker_config, lock_store_config, tracker_store_config
+from ops.rasa_endpoints import endpoints_config, event_broker_config, lock_store_config, tracker_store_config
 
 
 def test_redis_url_with_credentials_database_and_tls() -> None:

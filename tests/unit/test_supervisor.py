@@ -1,4 +1,4 @@
-"""The stack's supervisor (bot/stack.py): a died service restarts with backoff, the others keep serving."""
+"""The stack's supervisor (ops/stack.py): a died service restarts with backoff, the others keep serving."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.stack import (
+from ops.stack import (
     LaunchError,
     RestartPolicy,
     Service,

@@ -1,6 +1,7 @@
 """The local process stack: start services, wait until each answers, supervise, stop them all.
 
-Shared by `make run` (bot.launcher), `make run-prod` (bot.production), the evaluation and the tests.
+Shared by `make run` (ops.launcher), `make run-prod` (ops.production), the evaluation and the tests;
+the children are started and awaited by ops.processes, as the evaluation's servers are.
 Nothing here is a command line, so no entry point imports its own `__main__` a second time.
 """
 
@@ -13,8 +14,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,8 @@ import yaml
 
 from bot.config import PROJECT_ROOT, VAR_DIR, Settings
 from bot.messaging import effective_credentials
-from bot.rasa_endpoints import endpoints_config
+from ops import processes
+from ops.rasa_endpoints import endpoints_config
 
 READY_TIMEOUT_S = 300
 
@@ -193,18 +193,13 @@ def build_services(settings: Settings, model: Path, endpoints: Path, credentials
 
 def wait_ready(service: Service, deadline: float) -> None:
     """Poll the service's ready URL until it answers 200, it exits, or the deadline passes."""
-    while time.monotonic() < deadline:
-        assert service.process is not None
-        if service.process.poll() is not None:
-            raise LaunchError(f"the {service.name} exited with code {service.process.returncode}")
-        try:
-            with urllib.request.urlopen(service.ready_url, timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    raise LaunchError(f"the {service.name} was not ready after {READY_TIMEOUT_S} s")
+    assert service.process is not None
+    try:
+        processes.wait_ready(
+            service.ready_url, service.process, READY_TIMEOUT_S, f"the {service.name}", deadline=deadline
+        )
+    except processes.NotReady as exc:
+        raise LaunchError(str(exc)) from None
 
 
 def stop_all(services: list[Service]) -> None:
@@ -243,9 +238,7 @@ def start(service: Service, env: dict[str, str], now: float | None = None) -> No
     if service.process is not None:
         with suppress(ProcessLookupError, PermissionError):
             os.killpg(service.process.pid, signal.SIGTERM)
-    service.process = subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
-        service.argv, cwd=PROJECT_ROOT, env=env, start_new_session=True
-    )
+    service.process = processes.spawn(service.argv, PROJECT_ROOT, env)
     service.started_at = time.monotonic() if now is None else now
     service.restart_at = None
 

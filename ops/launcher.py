@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, environment
-from bot.stack import (
+from ops.stack import (
     LaunchError,
     build_services,
     check_port_free,
@@ -44,7 +44,7 @@ def run(model: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m bot.launcher", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m ops.launcher", description=__doc__)
     parser.add_argument("--model", type=Path, required=True, help="trained model (.tar.gz)")
     parser.add_argument(
         "--prod", action="store_true",
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         if args.prod:
-            from bot.production import run_production
+            from ops.production import run_production
 
             return run_production(args.model)
         return run(args.model)

@@ -1,6 +1,6 @@
 """Data retention: delete what is older than `RETENTION_DAYS` (default 90).
 
-`python -m bot.retention purge [--days N] [--dry-run]` deletes expired rows of the app tables
+`python -m ops.retention purge [--days N] [--dry-run]` deletes expired rows of the app tables
 (escalations, screenings, callback and handoff requests, the console's queue state and notes),
 expired staff sessions and old login failures, and, when Rasa's tracker store is SQL (var/rasa.db
 for SQLite, or the DATABASE_URL database), every conversation whose latest event is older than the
@@ -59,7 +59,7 @@ def cutoff_for(now: datetime, days: int) -> datetime:
 
 def tracker_store_url(database_url: str) -> str | None:
     """SQLAlchemy URL of Rasa's SQL tracker store for this deployment (None if not SQL)."""
-    from bot.rasa_endpoints import tracker_store_config
+    from ops.rasa_endpoints import tracker_store_config
 
     try:
         config = tracker_store_config(database_url)
@@ -147,10 +147,10 @@ def purge(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The `python -m bot.retention` command line."""
+    """The `python -m ops.retention` command line."""
     from bot.db import database_url, init_db
 
-    parser = argparse.ArgumentParser(prog="python -m bot.retention", description="Delete expired data.")
+    parser = argparse.ArgumentParser(prog="python -m ops.retention", description="Delete expired data.")
     commands = parser.add_subparsers(dest="command", required=True)
     purge_cmd = commands.add_parser("purge", help="delete data older than RETENTION_DAYS")
     purge_cmd.add_argument("--days", type=int, help="override RETENTION_DAYS")
