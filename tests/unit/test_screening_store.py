@@ -10,8 +10,9 @@ from bot.db import session_scope
 from bot.screening.engine import FOLLOW_UP_FIELDS as FOLLOW_UP
 from bot.screening.engine import NO_CONCERNS, screen
 from bot.screening.store import record_screening, screenings_for
+from tests.unit.screening_support import calm_answers
 
-CALM: dict[str, Any] = {**NO_CONCERNS, "functioning": "significant", "can_attend": "no"}
+CALM: dict[str, Any] = calm_answers(functioning="significant", can_attend="no")
 
 
 def test_completed_screening_round_trips(db_url: str) -> None:
