@@ -12,7 +12,7 @@ STAMP     := $(VENV)/.installed
 PYENV_ROOT_DIR := $(shell pyenv root 2>/dev/null || echo $$HOME/.pyenv)
 PYTHON ?= $(shell for c in $$(type -ap python3.10) $$(ls -d $(PYENV_ROOT_DIR)/versions/3.10*/bin/python3.10 2>/dev/null | sort -rV); do \
             "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { echo "$$c"; break; }; done)
-MODEL = $(shell $(PY) -m bot.training path)
+MODEL = $(shell $(PY) -m ops.training path)
 # No usage telemetry or crash reports leave the machine (Rasa sends both to its servers by default).
 export RASA_TELEMETRY_ENABLED := false
 
@@ -44,20 +44,20 @@ system-deps: ## Install what the browser tests need from Debian (Chromium)
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 validate: install ## Check domain, data and stories for consistency (fails on warnings)
-	@$(PY) -m bot.content
+	@$(PY) -m ops.content
 	@$(RASA) data validate --fail-on-warnings --quiet
 
 train: install ## Train the model if data, domain, config or content changed
-	@$(PY) -m bot.training train
+	@$(PY) -m ops.training train
 
 run: install train ## Start Rasa (5005), the action server (5055) and the web app (8000)
-	@$(PY) -m bot.launcher --model "$(MODEL)"
+	@$(PY) -m ops.launcher --model "$(MODEL)"
 
 run-prod: install train ## Two Rasa instances (5005, 5006) on PostgreSQL, Redis, RabbitMQ (docs/production.md)
-	@$(PY) -m bot.launcher --prod --model "$(MODEL)"
+	@$(PY) -m ops.launcher --prod --model "$(MODEL)"
 
 migrate: install ## Apply the database migrations to DATABASE_URL (creates a missing PostgreSQL database)
-	@$(PY) -m bot.migrate
+	@$(PY) -m ops.migrate
 
 lint: install ## ruff, mypy and the widget's JavaScript unit tests
 	@$(PY) -m ruff check .
@@ -70,7 +70,7 @@ test-unit: install ## Unit tests that need neither TensorFlow nor a trained mode
 test-dialogue: train ## Story tests and the held-out NLU gate on the trained model
 	@$(RASA) test core --model "$(MODEL)" --stories tests/stories --fail-on-prediction-errors --out results/core --quiet
 	@$(RASA) test nlu --model "$(MODEL)" --nlu tests/nlu --out results/nlu --quiet
-	@$(PY) -m bot.nlu_gate results/nlu
+	@$(PY) -m ops.nlu_gate results/nlu
 
 test-integration: train system-deps ## Safety corpus, REST, channels and browser tests against running servers
 	@MODEL_PATH="$(MODEL)" $(PY) -m pytest -q -m "rasa or model or browser or services" tests
@@ -83,7 +83,7 @@ test: install ## The whole suite: lint, unit, validate, train (cached), dialogue
 	@$(MAKE) --no-print-directory test-integration
 
 eval: train ## Write the evaluation report to reports/ (NLU, dialogue, safety, screening, speed)
-	@$(PY) -m bot.evaluation
+	@$(PY) -m ops.evaluation
 
 lock: ## Re-resolve requirements.in into requirements.lock
 	@$(VENV)/bin/uv pip compile requirements.in --python-version 3.10 --python-platform x86_64-unknown-linux-gnu -o requirements.lock -q

@@ -1,4 +1,8 @@
-"""Settings read from the environment, with the documented defaults (docs/contracts.md)."""
+"""Settings read from the environment, with the documented defaults (docs/contracts.md).
+
+The only module that reads the environment (`environment`, `setting`, `Settings.from_env`) and the one
+that says where the editable content lives (`content_path`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ from typing import Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
+CONTENT_DIR = PROJECT_ROOT / "content"
+"""The files a deployment edits (program, programs, FAQ answers, crisis resources)."""
+DEFAULT_CRISIS_COUNTRY = "US"
 ENV_FILE_VARIABLE = "IOP_ENV_FILE"
 """Names another file to read instead of the checkout's `.env` (tests, several deployments)."""
 
@@ -66,6 +73,27 @@ def environment() -> dict[str, str]:
     return {**_env_file_values(env_file_path()), **os.environ}
 
 
+def setting(name: str, env: Mapping[str, str] | None = None, default: str = "") -> str:
+    """The variable `name` from `env` (default: `environment()`), stripped; `default` when unset or empty."""
+    value = (environment() if env is None else env).get(name, "").strip()
+    return value or default
+
+
+def content_path(name: str) -> Path:
+    """The path of one content file, e.g. `content_path("programs.yml")`."""
+    return CONTENT_DIR / name
+
+
+def crisis_country(env: Mapping[str, str] | None = None) -> str:
+    """`CRISIS_COUNTRY`: whose crisis resources the assistant gives (default US)."""
+    return setting("CRISIS_COUNTRY", env, DEFAULT_CRISIS_COUNTRY)
+
+
+def database_url(env: Mapping[str, str] | None = None) -> str:
+    """`DATABASE_URL`, or the embedded SQLite default."""
+    return setting("DATABASE_URL", env) or default_database_url()
+
+
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
@@ -112,7 +140,7 @@ class Settings:
             action_port=_port(env, "ACTION_PORT", 5055),
             web_port=_port(env, "WEB_PORT", 8000),
             host=host,
-            database_url=env.get("DATABASE_URL", "").strip() or default_database_url(),
+            database_url=database_url(env),
             rasa_auth_token=env.get("RASA_AUTH_TOKEN", "").strip(),
             rasa_url=env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}",
             public_rasa_url=env.get("PUBLIC_RASA_URL", "").strip()

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import default_database_url, environment
+from bot import config
 from bot.orm import Base
 
 __all__ = ["Base", "database_url", "get_engine", "init_db", "new_session", "session_scope"]
@@ -25,7 +25,7 @@ __all__ = ["Base", "database_url", "get_engine", "init_db", "new_session", "sess
 
 def database_url() -> str:
     """`DATABASE_URL`, or the embedded SQLite default."""
-    return environment().get("DATABASE_URL", "").strip() or default_database_url()
+    return config.database_url()
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:

@@ -27,7 +27,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from bot.config import environment
+from bot.config import setting
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 PACKAGE = "all_minilm_l6_v2"
@@ -55,7 +55,7 @@ def default_directory() -> Path:
 
 def encoder_directory() -> Path:
     """The model directory: `ENCODER_DIR` if set, else the environment's."""
-    configured = environment().get(DIRECTORY_VARIABLE, "").strip()
+    configured = setting(DIRECTORY_VARIABLE)
     return Path(configured) if configured else default_directory()
 
 

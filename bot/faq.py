@@ -1,7 +1,7 @@
 """IOP FAQ content: load and validate the FAQ answers and this deployment's program facts,
 and render them into Rasa retrieval-intent responses ``utter_faq/<topic id>``.
 
-Pure functions, no Rasa imports. ``bot/content.py`` writes the result to
+Pure functions, no Rasa imports. ``ops/content.py`` writes the result to
 ``data/generated/faq.yml`` before ``rasa data validate`` and ``rasa train``.
 """
 
@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from bot.config import content_path
 from bot.contracts import FIND_PROGRAM, HUMAN_HANDOFF, REQUEST_CALLBACK, START_SCREENING, payload
 
 #: The fixed topic ids of the retrieval intent ``faq`` (issue 3). A public contract: never rename.
@@ -334,5 +335,5 @@ def render_faq_responses(
 @lru_cache(maxsize=1)
 def topic_suggestions(answers_path: Path | str | None = None) -> Mapping[str, Button]:
     """Each topic's fallback suggestion (title and a question it recognises), read once."""
-    path = answers_path or Path(__file__).resolve().parent.parent / "content" / "faq_answers.yml"
+    path = answers_path or content_path("faq_answers.yml")
     return {topic: answer.suggestion for topic, answer in load_answers(path).answers.items()}

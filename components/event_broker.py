@@ -3,7 +3,7 @@
 Rasa 3.6's PikaEventBroker logs the event (user text included) at ERROR when a publish fails, e.g.
 while RabbitMQ restarts. This subclass keeps its behaviour (unpublished events are kept and sent again
 on reconnection) and logs only the failure's type. endpoints.yml selects it by module path
-(bot/rasa_endpoints.py).
+(ops/rasa_endpoints.py).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Rasa 3.6's RedisLockStore reads a conversation's ticket lock, changes it in Pyth
 moment, both can read the same lock, issue the same ticket number and process the conversation at
 once, and the SQL tracker store then drops one message's events. Here every read-modify-write is a
 Redis transaction (WATCH/MULTI) retried on conflict. endpoints.yml selects it by module path
-(bot/rasa_endpoints.py).
+(ops/rasa_endpoints.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
-from bot.migrate import configured_url, include_object, target_metadata
+from ops.migrate import configured_url, include_object, target_metadata
 
 config = context.config
 url = configured_url(config)

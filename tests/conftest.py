@@ -19,7 +19,7 @@ os.environ["IOP_ENV_FILE"] = os.devnull
 
 
 def _model_path() -> Path:
-    from bot.training import model_path
+    from ops.training import model_path
 
     configured = os.environ.get("MODEL_PATH", "").strip()
     return Path(configured).resolve() if configured else model_path()

@@ -162,7 +162,7 @@ class NotRun:
 
 Spec = Union[Run, Serve, Terminal, InMake, NotRun]
 
-MODEL = '"$(.venv/bin/python -m bot.training path)"'
+MODEL = '"$(.venv/bin/python -m ops.training path)"'
 SCREENING_EXAMPLE = (
     '{"wish_dead": false, "suicidal_thoughts": false, "suicide_method": null, "suicide_intent": null, '
     '"suicide_plan": null, "suicide_behavior": "never", "harm_to_others": false, "withdrawal": "none", '
@@ -196,16 +196,16 @@ COMMANDS: dict[str, Spec] = {
     ),
     "make run-prod": NotRun(
         "needs the default ports of a second Rasa instance and a database named iop; the same stack is "
-        "started from bot.production on free ports by tests/integration/test_scale_out.py"
+        "started from ops.production on free ports by tests/integration/test_scale_out.py"
     ),
     "make migrate": Run(),
     "make test-dialogue": NotRun(PART_OF_MAKE_TEST),
     "make test-integration": NotRun(PART_OF_MAKE_TEST),
     "make train widget": Run(),
     # --- python -m ---
-    "python -m bot.content": Run(expect=r"data/generated"),
-    "python -m bot.retention purge": Run(expect=r"deleted"),
-    ".venv/bin/python -m bot.retention purge": Run(expect=r"deleted"),
+    "python -m ops.content": Run(expect=r"data/generated"),
+    "python -m ops.retention purge": Run(expect=r"deleted"),
+    ".venv/bin/python -m ops.retention purge": Run(expect=r"deleted"),
     "python -m bot.screening < answers.json": Run(
         files={"answers.json": SCREENING_EXAMPLE}, expect=r'"level": "iop"'
     ),
@@ -213,25 +213,25 @@ COMMANDS: dict[str, Spec] = {
         stdin="a long enough password\n", expect=r"added name \(admin\)"
     ),
     "python -m bot.encoder install": Run(expect=r"all-MiniLM-L6-v2 ready at "),
-    "python -m bot.evaluation": NotRun("is `make eval` (see there)"),
-    "python -m bot.evaluation --only held-out": NotRun(
+    "python -m ops.evaluation": NotRun("is `make eval` (see there)"),
+    "python -m ops.evaluation --only held-out": NotRun(
         "one step of `make eval` (about 8 minutes: the frozen test sets through two servers); `make test` "
         "runs the same sets as gates in tests/integration/test_held_out.py"
     ),
-    "python -m bot.migrate": Run(),
-    "python -m bot.migrate check": Run(setup=("python -m bot.migrate",)),
-    "python -m bot.training path": Run(expect=r"models/[0-9a-f]{16}\.tar\.gz"),
+    "python -m ops.migrate": Run(),
+    "python -m ops.migrate check": Run(setup=("python -m ops.migrate",)),
+    "python -m ops.training path": Run(expect=r"models/[0-9a-f]{16}\.tar\.gz"),
     "python -m bot.screening": Run(stdin=SCREENING_EXAMPLE, expect=r'"level": "iop"'),
     f"echo '{SCREENING_EXAMPLE}' | .venv/bin/python -m bot.screening": Run(expect=r'"level": "iop"'),
     "alembic upgrade head": Run(),
-    'python -m bot.migrate revision -m "add x"': Run(
+    'python -m ops.migrate revision -m "add x"': Run(
         expect=r"Generating .*add_x\.py", creates="migrations/versions/*_add_x.py"
     ),
-    "python -m bot.production config": Run(expect=r"credentials\.yml"),
-    ".venv/bin/python -m bot.production config --out var": Run(expect=r"var/credentials\.yml"),
+    "python -m ops.production config": Run(expect=r"credentials\.yml"),
+    ".venv/bin/python -m ops.production config --out var": Run(expect=r"var/credentials\.yml"),
     "python -m bot.web --port 8000 --migrated": Serve(
         probe="http://127.0.0.1:{web_port}/health", substitute={"8000": "{web_port}"},
-        setup=("python -m bot.migrate",),
+        setup=("python -m ops.migrate",),
     ),
     # --- Rasa's own CLI ---
     f".venv/bin/rasa shell --model {MODEL}": Terminal(steps=SHELL_HI),

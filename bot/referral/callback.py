@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
+from bot.config import content_path
 from bot.contracts import (
     AFFIRM,
     CALLBACK_BEST_TIME,
@@ -23,7 +23,7 @@ from bot.contracts import (
 from bot.referral.contact import CONSENT_PURPOSE, Contact, mask_contact
 from bot.safety.net import helpline_text
 
-PROGRAM_PATH = PROJECT_ROOT / "content" / "program.yml"
+PROGRAM_PATH = content_path("program.yml")
 
 ASK = {
     CALLBACK_CONSENT: CONSENT_PURPOSE,

@@ -15,11 +15,11 @@ from typing import Any
 import phonenumbers
 import yaml
 
-from bot.config import PROJECT_ROOT
+from bot.config import content_path
 from bot.referral.geo import UnknownZipError, locate_zip
 from bot.referral.vocab import FORMATS, INSURANCE, LEVELS, POPULATIONS, SCHEDULE_SLOTS, SPECIALTIES
 
-PROGRAMS_PATH = PROJECT_ROOT / "content" / "programs.yml"
+PROGRAMS_PATH = content_path("programs.yml")
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 _STATE_RE = re.compile(r"^[A-Z]{2}$")

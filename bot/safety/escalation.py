@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import ConfigError, environment
+from bot.config import ConfigError, setting
 from bot.db import session_scope
 from bot.safety.detector import CATEGORIES
 from bot.safety.store import MAX_SOURCE_CHARS, SEVERITIES, Escalation
@@ -150,7 +150,7 @@ def record_escalation(
         escalation_id = store_record(record, db_url)
     except SQLAlchemyError as exc:
         logger.error("escalation not stored (%s): category=%s", type(exc).__name__, record.category)
-    url = webhook_url if webhook_url is not None else environment().get(WEBHOOK_ENV, "").strip()
+    url = webhook_url if webhook_url is not None else setting(WEBHOOK_ENV)
     notified = "not_configured"
     if url:
         try:
@@ -175,7 +175,7 @@ DEFAULT_CHECK_IN_SECONDS = 300
 
 def check_in_delay(env: Mapping[str, str] | None = None) -> int:
     """Seconds of silence after a crisis reply before the assistant checks in (0: never)."""
-    raw = (environment() if env is None else env).get(CHECK_IN_VARIABLE, "").strip()
+    raw = setting(CHECK_IN_VARIABLE, env)
     if not raw:
         return DEFAULT_CHECK_IN_SECONDS
     if not raw.isdigit():

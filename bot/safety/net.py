@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from bot.config import environment
+from bot.config import content_path, crisis_country
 from bot.safety import resources, semantic
 from bot.safety.decision import assess, scored_units
 from bot.safety.detector import analyse
@@ -23,7 +22,7 @@ from bot.safety.resources import DEFAULT_LANGUAGE, NO_DETAIL, crisis_message, lo
 
 logger = logging.getLogger(__name__)
 
-RESOURCES_PATH = Path(__file__).resolve().parents[2] / "content" / "crisis_resources.yml"
+RESOURCES_PATH = content_path("crisis_resources.yml")
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +54,7 @@ def crisis_reply(
     Fails safe: if detection itself breaks, the full default crisis message is returned, because
     silence is the worse error for a message nobody else will answer.
     """
-    country = country or environment().get("CRISIS_COUNTRY", "").strip() or "US"
+    country = country or crisis_country()
     try:
         text = text or ""
         analysis = analyse(text)

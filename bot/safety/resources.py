@@ -6,7 +6,7 @@
 when the slots are set, plus an unconditional English full set for unset slots. The channel safety net
 (`bot.safety.net`) calls the same function, so the two cannot drift. The follow-ups
 (`utter_ask_safe_now`, `utter_crisis_repeat`, `utter_safe_glad`) have an unconditional English
-variation and a Spanish one conditioned on `crisis_language: es`. `bot/content.py` writes them all to
+variation and a Spanish one conditioned on `crisis_language: es`. `ops/content.py` writes them all to
 data/generated/crisis.yml.
 """
 

@@ -16,7 +16,7 @@ def main() -> None:
     parser.add_argument("--host", default=settings.host)
     parser.add_argument("--port", type=int, default=settings.web_port)
     parser.add_argument(
-        "--migrated", action="store_true", help="schema managed by `python -m bot.migrate`: no create_all"
+        "--migrated", action="store_true", help="schema managed by `python -m ops.migrate`: no create_all"
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

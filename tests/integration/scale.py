@@ -1,4 +1,4 @@
-"""Start the scaled-out stack (bot/production.py) for tests: a scratch PostgreSQL database, Redis, RabbitMQ,
+"""Start the scaled-out stack (ops/production.py) for tests: a scratch PostgreSQL database, Redis, RabbitMQ,
 two Rasa instances on free ports, the action server and the web app with its event consumer."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 
 from bot.config import Settings
-from bot.migrate import upgrade
-from bot.production import production_env, production_services
-from bot.stack import READY_TIMEOUT_S, Service, stop_all, wait_ready, write_runtime_config
+from ops.migrate import upgrade
+from ops.production import production_env, production_services
+from ops.stack import READY_TIMEOUT_S, Service, stop_all, wait_ready, write_runtime_config
 from tests.integration.stack import PROJECT_ROOT, free_port, service_log
 
 

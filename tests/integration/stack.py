@@ -15,7 +15,7 @@ import httpx
 import yaml
 
 from bot.config import Settings
-from bot.stack import (
+from ops.stack import (
     READY_TIMEOUT_S,
     LaunchError,
     Service,

@@ -144,7 +144,7 @@ def _serve(command: DocCommand, spec: Serve, env: dict[str, str], workdir: Path)
 
 def _in_make(command: DocCommand, spec: InMake, env: dict[str, str]) -> None:
     """The documented command is one `make -n TARGET` prints, with the current model's path."""
-    model = _bash(".venv/bin/python -m bot.training path", env, ROOT, None, 120).strip().splitlines()[-1]
+    model = _bash(".venv/bin/python -m ops.training path", env, ROOT, None, 120).strip().splitlines()[-1]
     planned = _bash(f"make -n --no-print-directory {spec.target}", env, ROOT, None, 120)
     expected = " ".join(command.key.replace(MODEL, f'"{model}"').split())
     assert expected in {" ".join(line.split()) for line in planned.splitlines()}, planned

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.evaluation import conversations as freetext
-from bot.evaluation import safety_test
+from ops.evaluation import conversations as freetext
+from ops.evaluation import safety_test
 from tests.integration.conversation import got_crisis_reply
 from tests.integration.stack import RunningStack
 

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from bot.rasa_endpoints import lock_store_config
+from ops.rasa_endpoints import lock_store_config
 from tests.services import REDIS_URL, require
 
 pytestmark = [pytest.mark.rasa, pytest.mark.services]

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from bot.analytics_store import AnalyticsEvent
 from bot.db import init_db, session_scope
-from bot.rasa_endpoints import endpoints_config
 from bot.web.events_consumer import EventsConsumer
+from ops.rasa_endpoints import endpoints_config
 from tests.services import RABBITMQ_URL, listening, rabbitmqctl, require, wait_listening
 
 pytestmark = [pytest.mark.rasa, pytest.mark.services]

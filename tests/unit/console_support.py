@@ -94,13 +94,9 @@ def seed_queue(app: Sanic, now: datetime = NOW) -> dict[str, int]:
     from bot.safety.store import Escalation
     from bot.screening.engine import screen
     from bot.screening.store import record_screening
+    from tests.unit.screening_support import calm_answers
 
-    answers = {
-        "wish_dead": False, "suicidal_thoughts": False, "suicide_method": None, "suicide_intent": None,
-        "suicide_plan": None, "suicide_behavior": "never", "harm_to_others": False, "withdrawal": "none",
-        "medically_unstable": False, "substance_use": "none", "functioning": "significant",
-        "current_care": "none", "safe_home": True, "can_attend": "in_person", "group_ok": "yes",
-    }  # fmt: skip
+    answers = calm_answers(functioning="significant")
     with session_scope(app.ctx.settings.database_url) as db:
         ids = {
             "callback": save_callback_request(

@@ -1,57 +1,14 @@
-"""The analytics table: idempotent writes (redelivery never duplicates) on SQLite and PostgreSQL."""
+"""The analytics table: idempotent writes (redelivery never duplicates) on SQLite.
+
+The same exercise on PostgreSQL is tests/integration/test_analytics_store_postgresql.py.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
-from sqlalchemy import func, select
-
-from bot.analytics_store import AnalyticsEvent, counts_by_kind, escalations, store_records
-from bot.db import Base, get_engine, session_scope
-from bot.events import records_for_event
-from tests.services import scratch_postgres
-
-CRISIS_REPLY = {
-    "sender_id": "a",
-    "event": "bot",
-    "timestamp": 100.0,
-    "metadata": {"utter_action": "utter_crisis"},
-}
-HANDOFF = {
-    "sender_id": "b",
-    "event": "user",
-    "timestamp": 50.0,
-    "parse_data": {"intent": {"name": "human_handoff"}},
-}
-
-
-def exercise(url: str) -> None:
-    Base.metadata.create_all(get_engine(url), tables=[AnalyticsEvent.__table__])
-    records = records_for_event(CRISIS_REPLY) + records_for_event(HANDOFF)
-    with session_scope(url) as session:
-        assert store_records(session, records) == 2
-    with session_scope(url) as session:  # the broker redelivers both
-        assert store_records(session, records) == 0
-        assert store_records(session, []) == 0
-    with session_scope(url) as session:
-        assert session.execute(select(func.count()).select_from(AnalyticsEvent)).scalar_one() == 2
-        [escalation] = escalations(session)
-        assert escalation.conversation_id == "a"
-        assert escalations(session, since=datetime.fromtimestamp(101, tz=timezone.utc)) == []
-        assert counts_by_kind(session) == {"escalation": 1, "handoff": 1}
-        assert counts_by_kind(session, since=datetime.fromtimestamp(60, tz=timezone.utc)) == {"escalation": 1}
+from tests.analytics_support import exercise
 
 
 def test_records_are_stored_once_on_sqlite(tmp_path: Path) -> None:
     exercise(f"sqlite:///{tmp_path / 'app.db'}")
-
-
-@pytest.mark.services
-def test_records_are_stored_once_on_postgresql() -> None:
-    with scratch_postgres() as url:
-        try:
-            exercise(url)
-        finally:
-            get_engine(url).dispose()

@@ -235,8 +235,8 @@ async def test_a_new_installation_says_how_to_create_the_first_account(tmp_path)
 
 def test_make_run_prints_the_first_account_command_until_one_exists(tmp_path):
     from bot.db import init_db
-    from bot.stack import first_account_note
     from bot.triage.users import add_user
+    from ops.stack import first_account_note
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
     init_db(url)

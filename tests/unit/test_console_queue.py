@@ -419,9 +419,9 @@ async def test_screening_disclosures_and_changes_show_in_the_api_and_the_console
 @pytest.mark.services
 def test_conversation_queue_and_screening_disclosures_on_postgresql():
     from bot.db import get_engine
-    from bot.migrate import upgrade
     from bot.safety.escalation import record_escalation
     from bot.screening.store import finish_screening, note_answer
+    from ops.migrate import upgrade
     from tests.services import scratch_postgres
 
     with scratch_postgres() as url:

@@ -10,9 +10,9 @@ from sqlalchemy import create_engine, func, select, text
 from bot.config import ConfigError
 from bot.db import session_scope
 from bot.referral.store import CallbackRequest, HandoffRequest
-from bot.retention import purge, retention_days, tracker_store_url
 from bot.screening.store import ScreeningRow
 from bot.triage.users import StaffSession, add_user, start_session
+from ops.retention import purge, retention_days, tracker_store_url
 from tests.unit.console_support import NOW, make_app, seed_queue
 
 
@@ -25,7 +25,7 @@ def test_retention_days_defaults_to_90_and_rejects_nonsense():
 
 
 def test_tracker_store_url_follows_the_rasa_endpoints():
-    from bot.rasa_endpoints import tracker_store_config
+    from ops.rasa_endpoints import tracker_store_config
 
     sqlite = tracker_store_url("sqlite:///x/app.db")
     assert sqlite == f"sqlite:///{tracker_store_config('sqlite:///x/app.db')['db']}" and sqlite.endswith(
@@ -84,12 +84,12 @@ def test_purge_deletes_only_expired_rows_and_conversations(tmp_path):
 
 
 def test_purge_cli_reports_counts(tmp_path, monkeypatch, capsys):
-    from bot.retention import main
+    from ops.retention import main
 
     app = make_app(tmp_path)
     monkeypatch.setenv("DATABASE_URL", app.ctx.settings.database_url)
     monkeypatch.setenv("RETENTION_DAYS", "7")
-    monkeypatch.setattr("bot.retention.tracker_store_url", lambda _url: None)
+    monkeypatch.setattr("ops.retention.tracker_store_url", lambda _url: None)
     assert main(["purge", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "(7 days)" in out and "would delete 0 rows from callback_requests" in out

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.db import init_db, session_scope
+from bot.db import session_scope
 from bot.triage.users import (
     FAILURE_WINDOW,
     MAX_FAILURES,
@@ -24,11 +24,9 @@ from tests.unit.console_support import NOW, PASSWORD
 
 
 @pytest.fixture
-def db_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    init_db(url)
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+def db_url(db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    return db_url
 
 
 def test_add_user_validates_and_hashes_with_argon2(db_url):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.rasa_endpoints import EVENTS_QUEUE, LOCK_KEY_PREFIX, endpoints_config
+from ops.rasa_endpoints import EVENTS_QUEUE, LOCK_KEY_PREFIX, endpoints_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILES = sorted((ROOT / "deploy").glob("*/Dockerfile"))
@@ -22,11 +22,11 @@ BUILT_BY_MAKE = {"models": "train", "web": "widget"}  # copied paths that make t
 
 
 def project_source() -> str:
-    return "\n".join(p.read_text() for p in (ROOT / "bot").rglob("*.py"))
+    return "\n".join(p.read_text() for package in ("bot", "ops") for p in (ROOT / package).rglob("*.py"))
 
 
 def read_by_project(variable: str) -> bool:
-    """The project reads `variable` from the environment (a string literal in bot/)."""
+    """The project reads `variable` from the environment (a string literal in bot/ or ops/)."""
     return f'"{variable}"' in project_source()
 
 
@@ -67,6 +67,9 @@ def test_dockerfile_copies_existing_paths_and_runs_existing_modules(dockerfile: 
     assert python_modules(command), command
     for module in python_modules(command):
         assert module_exists(module), f"{dockerfile}: python -m {module}"
+        package = module.split(".")[0]
+        if (ROOT / package).is_dir():
+            assert f"COPY {package} ./{package}" in text, f"{dockerfile} runs {module} but misses {package}/"
     if "python -m bot.web" in command:
         assert "--migrated" in command, "the web image must not create tables (migrations do)"
 
@@ -83,7 +86,7 @@ def test_compose_runs_the_stack_with_two_rasa_replicas() -> None:
             assert module_exists(module), f"{name}: python -m {module}"
         for variable in services[name]["environment"]:
             assert read_by_project(variable), f"{name}: {variable} is not read by the project"
-    assert "bot.migrate" in services["migrate"]["command"]
+    assert "ops.migrate" in services["migrate"]["command"]
 
 
 def test_compose_backend_urls_are_ones_the_project_accepts() -> None:

@@ -19,7 +19,7 @@ ANSWERED_ELSEWHERE = re.compile(r"^utter_ask_|^utter_safety_check_in$")
 
 
 def _responses(generated: Path) -> dict[str, list[str]]:
-    from bot.content import render_all  # the FAQ answers and crisis replies, rendered from content/
+    from ops.content import render_all  # the FAQ answers and crisis replies, rendered from content/
 
     found: dict[str, list[str]] = {}
     for path in [*ROOT.glob("data/responses/*.yml"), *render_all(generated)]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.policy_support import create_policy
+from tests.unit.policy_support import create_policy, predicted, user_turn_tracker
 
 pytestmark = pytest.mark.rasa
 
@@ -53,26 +53,22 @@ def policy(tmp_path: Path) -> Any:
 
 
 def _tracker(domain: Any, said: str, text: str, intent: str, done: list[str], entities: Any = ()) -> Any:
+    """The user's answer `text` right after the bot's offer `said` (an FAQ answer's utter_action)."""
     from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
 
-    events: list[Any] = [
-        ActionExecuted("action_listen"),
+    offer = [
         UserUttered("who is iop for", {"name": "faq"}),
         ActionExecuted("utter_faq"),
         BotUttered("If you like, I can ask a few questions.", metadata={"utter_action": said}),
         ActionExecuted("action_listen"),
-        UserUttered(text, {"name": intent, "confidence": 0.9}, list(entities)),
-        *(ActionExecuted(name) for name in done),
     ]
-    return DialogueStateTracker.from_events("s", events, domain.slots)
+    return user_turn_tracker(
+        domain, text, intent, confidence=0.9, entities=entities, before=offer, after=done
+    )
 
 
 def _predicted(policy: Any, domain: Any, tracker: Any) -> str | None:
-    prediction = policy.predict_action_probabilities(tracker, domain)
-    if max(prediction.probabilities) == 0:
-        return None
-    return str(domain.action_names_or_texts[prediction.max_confidence_index])
+    return predicted(policy, domain, tracker)[0]
 
 
 @pytest.mark.parametrize(

@@ -46,8 +46,8 @@ def main_guarded_modules() -> set[str]:
 
 def test_the_documented_entry_points_are_found() -> None:
     entries = documented_entry_points()
-    assert {"bot.users", "bot.retention", "bot.screening", "bot.content", "bot.migrate"} <= entries
-    assert {"bot.training", "bot.launcher", "bot.evaluation"} <= entries
+    assert {"bot.users", "ops.retention", "bot.screening", "ops.content", "ops.migrate"} <= entries
+    assert {"ops.training", "ops.launcher", "ops.evaluation"} <= entries
 
 
 @pytest.mark.parametrize(

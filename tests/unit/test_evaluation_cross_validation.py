@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation.nlu import cross_validation_commands, finished_folds
-from bot.evaluation.rasa_cli import run_parallel
+from ops.evaluation.nlu import cross_validation_commands, finished_folds
+from ops.evaluation.rasa_cli import run_parallel
 
 PROBE = """
 import sys, time
@@ -62,7 +62,7 @@ def test_one_fold_command_per_fold_with_its_own_log(tmp_path: Path) -> None:
     commands = cross_validation_commands(tmp_path / "cv", 3, tmp_path / "logs")
     assert [argv[argv.index("--fold") + 1] for argv, _ in commands] == ["0", "1", "2"]
     assert len({log for _, log in commands}) == 3
-    assert all(argv[0] == "rasa_tools.cross_validation" and "--folds" in argv for argv, _ in commands)
+    assert all(argv[0] == "ops.rasa_tools.cross_validation" and "--folds" in argv for argv, _ in commands)
 
 
 def test_finished_folds_counts_only_complete_fold_files(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def _training_data(per_label: dict[str, int]):  # type: ignore[no-untyped-def]
 
 @pytest.mark.rasa
 def test_folds_are_seeded_stratified_disjoint_and_cover_every_example() -> None:
-    from rasa_tools.cross_validation import split
+    from ops.rasa_tools.cross_validation import split
 
     data = _training_data({"greet": 10, "faq/cost": 5, "faq/schedule": 5, "crisis": 15})
     tests = []
@@ -108,7 +108,7 @@ def test_folds_are_seeded_stratified_disjoint_and_cover_every_example() -> None:
 
 @pytest.mark.rasa
 def test_the_report_pools_every_fold_into_rasa_reports(tmp_path: Path) -> None:
-    from rasa_tools.cross_validation import write_report
+    from ops.rasa_tools.cross_validation import write_report
 
     folds = tmp_path / "folds"
     folds.mkdir()
@@ -139,7 +139,7 @@ def test_the_report_pools_every_fold_into_rasa_reports(tmp_path: Path) -> None:
 
 @pytest.mark.rasa
 def test_the_report_refuses_an_incomplete_set_of_folds(tmp_path: Path) -> None:
-    from rasa_tools.cross_validation import write_report
+    from ops.rasa_tools.cross_validation import write_report
 
     folds = tmp_path / "folds"
     folds.mkdir()
@@ -151,11 +151,11 @@ def test_the_report_refuses_an_incomplete_set_of_folds(tmp_path: Path) -> None:
 def test_the_tool_is_a_module_the_pool_can_run() -> None:
     import importlib.util
 
-    assert importlib.util.find_spec("rasa_tools.cross_validation") is not None
+    assert importlib.util.find_spec("ops.rasa_tools.cross_validation") is not None
 
 
 def test_children_get_the_extra_environment_and_measured_trainings_skip_the_cache(tmp_path: Path) -> None:
-    from bot.evaluation.rasa_cli import NO_TRAINING_CACHE
+    from ops.evaluation.rasa_cli import NO_TRAINING_CACHE
 
     (tmp_path / "env_probe.py").write_text(
         "import os, sys\nopen(sys.argv[1], 'w').write(os.environ.get('RASA_MAX_CACHE_SIZE', 'unset'))\n"
@@ -167,7 +167,7 @@ def test_children_get_the_extra_environment_and_measured_trainings_skip_the_cach
 
 
 def test_a_full_run_times_the_project_training_and_estimates_folds_in_waves() -> None:
-    from bot.evaluation.__main__ import STEPS, estimate_minutes, parse_args
+    from ops.evaluation.__main__ import STEPS, estimate_minutes, parse_args
 
     assert parse_args([]).retrain is True
     assert parse_args(["--no-retrain"]).retrain is False

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.evaluation.dialogue import parse_failed_stories
-from bot.evaluation.nlu import summarise_report
-from bot.evaluation.report import render, table
-from bot.evaluation.safety import is_crisis_reply, summarise
+from ops.evaluation.dialogue import parse_failed_stories
+from ops.evaluation.nlu import summarise_report
+from ops.evaluation.report import render, table
+from ops.evaluation.safety import is_crisis_reply, summarise
 
 
 def _speed_side(p50: float, rss: float, training: float | None) -> dict[str, Any]:
@@ -147,7 +147,7 @@ def test_a_held_out_only_run_keeps_its_figures(tmp_path: Path) -> None:
     """`--only held-out` has the safety test set but no corpus figures: no plot of them, summary kept."""
     import json
 
-    from bot.evaluation.__main__ import write_outputs
+    from ops.evaluation.__main__ import write_outputs
 
     summary: dict[str, Any] = {"safety": {"test_set": {"rest": {"recall": 0.9}}}}
     try:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.evaluation.screening import BASELINE, alternatives, evaluate_screening, make_answers, rule_cases
 from bot.screening.engine import FLAG_RULES, LEVEL_RULES, RISK_RULES, AllOf, AnyOf, Is, screen
+from ops.evaluation.screening import BASELINE, alternatives, evaluate_screening, make_answers, rule_cases
 
 
 def test_the_baseline_fires_only_the_fall_through_rules() -> None:
@@ -43,7 +43,7 @@ def test_every_rule_is_exercised_and_fires_as_documented() -> None:
 
 
 def test_a_rule_shadowed_by_an_earlier_one_is_reported(monkeypatch) -> None:
-    import bot.evaluation.screening as coverage
+    import ops.evaluation.screening as coverage
 
     shadowed = {**BASELINE, "withdrawal": "severe"}  # L2 (detox first) fires before L6 can
     monkeypatch.setattr(coverage, "BASELINE", shadowed)

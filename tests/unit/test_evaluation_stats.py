@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluation.servers import parse_vm_field
-from bot.evaluation.stats import flatten_speed, latency_summary, percentile, ratio, ratio_rows, speed_metrics
+from ops.evaluation.servers import parse_vm_field
+from ops.evaluation.stats import flatten_speed, latency_summary, percentile, ratio, ratio_rows, speed_metrics
 
 
 def test_percentile_interpolates_between_ranks_like_numpy_linear() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.rasa_endpoints import EVENT_BROKER_TYPE
+from ops.rasa_endpoints import EVENT_BROKER_TYPE
 
 pytestmark = pytest.mark.rasa
 

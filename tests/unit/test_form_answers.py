@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.form_answers import answers_open_question
-from tests.unit.policy_support import create_policy
+from tests.unit.policy_support import create_policy, predicted, user_turn_tracker
 
 
 @pytest.mark.parametrize(
@@ -95,27 +95,20 @@ def policy(tmp_path: Path) -> Any:
 
 
 def _tracker(domain: Any, form: str, slot: str, text: str, intent: str, after: list[str] = ()) -> Any:
+    """The user's message `text` while `form` asks for `slot`."""
     from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
 
-    events: list[Any] = [
-        ActionExecuted("action_listen"),
+    asking = [
         UserUttered("start", {"name": "affirm"}),
         ActionExecuted(form),
         ActiveLoop(form),
         SlotSet("requested_slot", slot),
         ActionExecuted("action_listen"),
-        UserUttered(text, {"name": intent, "confidence": 0.99}),
-        *(ActionExecuted(name) for name in after),
     ]
-    return DialogueStateTracker.from_events("s", events, domain.slots)
+    return user_turn_tracker(domain, text, intent, confidence=0.99, before=asking, after=after)
 
 
-def _predict(policy: Any, domain: Any, tracker: Any) -> tuple[str | None, Any]:
-    prediction = policy.predict_action_probabilities(tracker, domain)
-    if max(prediction.probabilities) == 0:
-        return None, prediction
-    return domain.action_names_or_texts[prediction.max_confidence_index], prediction
+_predict = predicted
 
 
 @pytest.mark.rasa

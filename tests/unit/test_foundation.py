@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Settings
-from bot.rasa_endpoints import endpoints_config, tracker_store_config
-from bot.stack import LaunchError, build_services, check_port_free
-from bot.training import TrainingInputError, check_yaml, fingerprint, training_files
+from ops.rasa_endpoints import endpoints_config, tracker_store_config
+from ops.stack import LaunchError, build_services, check_port_free
+from ops.training import TrainingInputError, check_yaml, fingerprint, training_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,7 +123,7 @@ def test_fingerprint_covers_configured_components_only(tmp_path: Path) -> None:
 
 
 def test_runtime_config_files_are_private(tmp_path: Path) -> None:
-    from bot.stack import write_runtime_config
+    from ops.stack import write_runtime_config
 
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}"}
     for path in write_runtime_config(Settings.from_env(env), env, tmp_path):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.db import init_db, session_scope
+from bot.db import session_scope
 from bot.messaging import Option
 from bot.messaging_store import ReplyOptions, purge_expired, remember_options, take_options
 from channels.common import save_options_safely, take_options_safely
@@ -17,10 +17,8 @@ OPTIONS = [Option("Yes", "/affirm"), Option("No", "/deny")]
 
 
 @pytest.fixture
-def url(tmp_path):
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    init_db(url)
-    return url
+def url(db_url):
+    return db_url
 
 
 def test_options_are_returned_once_for_the_same_channel_and_sender(url):

@@ -6,24 +6,16 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from bot import migrate
-from bot.migrate import alembic_config, ensure_database, schema_differences, target_metadata, upgrade
-from tests.services import PG_SERVER, require, scratch_postgres
+from ops import migrate
+from ops.migrate import alembic_config, schema_differences, target_metadata, upgrade
+from tests.db_support import table_names
 
 
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'app.db'}"
-
-
-def tables(url: str) -> set[str]:
-    engine = create_engine(url, future=True, poolclass=NullPool)
-    try:
-        return set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
 
 
 def execute(url: str, sql: str) -> None:
@@ -41,16 +33,8 @@ def test_the_migrations_form_one_line_of_history() -> None:
 def test_migrated_sqlite_schema_equals_the_models(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     upgrade(url)
-    assert tables(url) == set(target_metadata().tables) | {"alembic_version"}
+    assert table_names(url) == set(target_metadata().tables) | {"alembic_version"}
     assert schema_differences(url) == []
-
-
-@pytest.mark.services
-def test_migrated_postgresql_schema_equals_the_models() -> None:
-    with scratch_postgres() as url:
-        upgrade(url)
-        assert schema_differences(url) == []
-        upgrade(url)  # a second run is a no-op
 
 
 def test_a_table_missing_from_the_migrations_is_reported(tmp_path: Path) -> None:
@@ -75,7 +59,7 @@ def test_downgrade_to_nothing_and_back(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     upgrade(url)
     command.downgrade(alembic_config(url), "base")
-    assert tables(url) == {"alembic_version"}
+    assert table_names(url) == {"alembic_version"}
     upgrade(url)
     assert schema_differences(url) == []
 
@@ -87,21 +71,3 @@ def test_check_command_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert migrate.main([]) == 0
     assert migrate.main(["check"]) == 0
     assert "schema matches bot.models" in capsys.readouterr().out
-
-
-@pytest.mark.services
-def test_missing_postgresql_database_is_created_once() -> None:
-    require(5432, "PostgreSQL")
-    with scratch_postgres() as scratch:
-        url = f"{scratch}_new"
-        try:
-            assert ensure_database(url) is True
-            assert ensure_database(url) is False
-            assert tables(url) == set()
-        finally:
-            engine = create_engine(
-                f"{PG_SERVER}/postgres", future=True, poolclass=NullPool, isolation_level="AUTOCOMMIT"
-            )
-            with engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
-            engine.dispose()

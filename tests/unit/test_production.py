@@ -1,4 +1,4 @@
-"""`make run-prod` (bot/production.py): backends by default, two Rasa instances, migrated schema."""
+"""`make run-prod` (ops/production.py): backends by default, two Rasa instances, migrated schema."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.production import (
+from ops.production import (
     PRODUCTION_DEFAULTS,
     check_reachable,
     production_env,
     production_services,
     rasa_ports,
 )
-from bot.stack import LaunchError
+from ops.stack import LaunchError
 
 
 def test_backends_default_to_loopback_and_explicit_values_win() -> None:
@@ -61,7 +61,7 @@ def test_container_config_command_writes_rasa_files_from_the_environment(
 ) -> None:
     import yaml
 
-    from bot.production import main
+    from ops.production import main
 
     monkeypatch.setenv("DATABASE_URL", "postgresql://iop:pw@db:5432/iop")
     monkeypatch.setenv("REDIS_URL", "redis://redis:6379/0")
@@ -109,7 +109,7 @@ def test_events_consumer_starts_only_with_a_broker(tmp_path: Path) -> None:
 def test_run_prod_explains_a_missing_backend_and_exits_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.launcher import main
+    from ops.launcher import main
 
     model = tmp_path / "model.tar.gz"
     model.write_bytes(b"x")

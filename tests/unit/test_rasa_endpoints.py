@@ -1,11 +1,11 @@
-"""Rasa 3.6 endpoint settings from DATABASE_URL, REDIS_URL and RABBITMQ_URL (bot/rasa_endpoints.py)."""
+"""Rasa 3.6 endpoint settings from DATABASE_URL, REDIS_URL and RABBITMQ_URL (ops/rasa_endpoints.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.config import ConfigError
-from bot.rasa_endpoints import endpoints_config, event_broker_config, lock_store_config, tracker_store_config
+from ops.rasa_endpoints import endpoints_config, event_broker_config, lock_store_config, tracker_store_config
 
 
 def test_redis_url_with_credentials_database_and_tls() -> None:
@@ -80,42 +80,3 @@ def test_action_endpoint_can_point_at_another_host() -> None:
 
 def test_postgres_query_options_reach_the_driver() -> None:
     assert tracker_store_config("postgresql://u@db/iop?sslmode=require")["query"] == {"sslmode": "require"}
-
-
-@pytest.mark.rasa
-@pytest.mark.services
-async def test_rasa_builds_its_stores_from_these_settings() -> None:
-    """The real Rasa 3.6 classes accept every key and connect to the real servers."""
-    from rasa.core.brokers.broker import EventBroker
-    from rasa.core.brokers.pika import PikaEventBroker
-    from rasa.core.lock_store import LockStore, RedisLockStore
-    from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
-    from rasa.utils.endpoints import EndpointConfig
-
-    from tests.services import RABBITMQ_URL, REDIS_URL, require, scratch_postgres
-
-    require(6379, "Redis")
-    require(5672, "RabbitMQ")
-    with scratch_postgres() as url:
-        env = {
-            "REDIS_URL": REDIS_URL,
-            "RABBITMQ_URL": RABBITMQ_URL,
-            "RABBITMQ_QUEUE": "iop_test_cfg",
-            "RABBITMQ_EXCHANGE": "iop-test-cfg",
-        }
-        config = {k: EndpointConfig(**v) for k, v in endpoints_config(env, url, 5055).items()}
-        lock_store = LockStore.create(config["lock_store"])
-        assert isinstance(lock_store, RedisLockStore) and lock_store.key_prefix == "iop:lock:"
-        assert type(lock_store).__name__ == "AtomicRedisLockStore"
-        broker = await EventBroker.create(config["event_broker"])
-        assert isinstance(broker, PikaEventBroker) and broker.is_ready()
-        assert type(broker).__name__ == "ContentFreePikaEventBroker"
-        try:
-            store = TrackerStore.create(config["tracker_store"], event_broker=broker)
-            assert isinstance(store, SQLTrackerStore) and store.engine.url.database == url.rsplit("/", 1)[1]
-            store.engine.dispose()
-        finally:
-            channel = await broker._connection.channel()  # tidy the test's queue and exchange away
-            await channel.queue_delete("iop_test_cfg")
-            await channel.exchange_delete("iop-test-cfg")
-            await broker.close()

@@ -9,16 +9,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.db import init_db, session_scope
+from bot.db import session_scope
 from bot.safety.escalation import build_record, record_escalation, webhook_payload
 from bot.safety.store import Escalation, open_escalations
-
-
-@pytest.fixture()
-def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    init_db(url)
-    return url
 
 
 def _rows(url: str) -> list[Escalation]:

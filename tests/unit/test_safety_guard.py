@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.policy_support import create_policy
+from tests.unit.policy_support import create_policy, predicted, user_turn_tracker
 
 pytestmark = pytest.mark.rasa
 
@@ -70,9 +70,8 @@ def _tracker(
     before: list[Any] | None = None,
 ) -> Any:
     from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
 
-    events: list[Any] = [ActionExecuted("action_listen"), *(before or [])]
+    events: list[Any] = list(before or [])
     if in_form:
         events += [
             UserUttered("/start_screening", {"name": "start_screening"}),
@@ -81,19 +80,10 @@ def _tracker(
             SlotSet("requested_slot", "q1"),
             ActionExecuted("action_listen"),
         ]
-    events.append(UserUttered(text, {"name": intent, "confidence": 1.0}, entities or []))
-    for action in bot_actions:
-        events.append(ActionExecuted(action))
-        if action == "action_deactivate_loop":
-            events.append(ActiveLoop(None))
-    return DialogueStateTracker.from_events("s", events, domain.slots)
+    return user_turn_tracker(domain, text, intent, entities=entities or [], before=events, after=bot_actions)
 
 
-def _predicted(policy: Any, domain: Any, tracker: Any) -> tuple[str | None, Any]:
-    prediction = policy.predict_action_probabilities(tracker, domain)
-    if max(prediction.probabilities) == 0:
-        return None, prediction
-    return domain.action_names_or_texts[prediction.max_confidence_index], prediction
+_predicted = predicted
 
 
 @pytest.mark.parametrize(

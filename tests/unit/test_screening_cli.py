@@ -10,16 +10,13 @@ from typing import Any
 
 import pytest
 
-from bot.screening.engine import NO_CONCERNS, screen
+from bot.screening.engine import screen
+from tests.unit.screening_support import calm_answers
 
 ROOT = Path(__file__).resolve().parents[2]
-CALM: dict[str, Any] = {
-    **NO_CONCERNS,
-    "functioning": "significant",
-    "current_care": "weekly_helping",
-    "can_attend": "virtual_only",
-    "group_ok": "unsure",
-}
+CALM: dict[str, Any] = calm_answers(
+    functioning="significant", current_care="weekly_helping", can_attend="virtual_only", group_ok="unsure"
+)
 
 
 def run_cli(stdin: str | bytes) -> subprocess.CompletedProcess[str]:

@@ -10,15 +10,15 @@ from bot.screening.engine import (
     FIELDS,
     FLAG_RULES,
     LEVEL_RULES,
-    NO_CONCERNS,
     RISK_RULES,
     ScreeningInputError,
     assess_risk,
     screen,
 )
+from tests.unit.screening_support import calm_answers
 
 # Someone doing fine: every rule before the last stays quiet.
-CALM: dict[str, Any] = dict(NO_CONCERNS)
+CALM: dict[str, Any] = calm_answers()
 THOUGHTS: dict[str, Any] = {
     "suicidal_thoughts": True,
     "suicide_method": False,
@@ -27,8 +27,7 @@ THOUGHTS: dict[str, Any] = {
 }
 
 
-def answers(**changes: Any) -> dict[str, Any]:
-    return {**CALM, **changes}
+answers = calm_answers
 
 
 RISK_CASES = [

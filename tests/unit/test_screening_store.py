@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.db import init_db, session_scope
+from bot.db import session_scope
 from bot.screening.engine import FOLLOW_UP_FIELDS as FOLLOW_UP
 from bot.screening.engine import NO_CONCERNS, screen
 from bot.screening.store import record_screening, screenings_for
+from tests.unit.screening_support import calm_answers
 
-CALM: dict[str, Any] = {**NO_CONCERNS, "functioning": "significant", "can_attend": "no"}
-
-
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'test.db'}"
-    init_db(url)
-    return url
+CALM: dict[str, Any] = calm_answers(functioning="significant", can_attend="no")
 
 
 def test_completed_screening_round_trips(db_url: str) -> None:

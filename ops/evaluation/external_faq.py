@@ -28,7 +28,7 @@ def predicted_topic(parse: dict[str, Any]) -> str | None:
 
 def evaluate_external_faq(server: Any, path: Path = EXTERNAL_FAQ) -> dict[str, Any]:
     """Accuracy over the questions, per topic, and every question answered with another topic."""
-    from bot.evaluation.servers import parse
+    from ops.evaluation.servers import parse
 
     questions = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
     wrong: list[dict[str, Any]] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
-from bot.evaluation.stats import flatten_speed, ratio_rows, speed_metrics
+from ops.evaluation.stats import flatten_speed, ratio_rows, speed_metrics
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

@@ -26,7 +26,7 @@ def load_corpus(path: Path = CORPUS) -> tuple[list[Case], list[Case]]:
 
 
 def crisis_texts(path: Path = CRISIS_RESPONSES) -> frozenset[str]:
-    """Every variation of utter_crisis as rendered by `python -m bot.content`."""
+    """Every variation of utter_crisis as rendered by `python -m ops.content`."""
     responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
     return frozenset(str(v["text"]) for v in responses["utter_crisis"])
 

@@ -53,7 +53,7 @@ def misclassified(results: Path) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Print topic accuracy and the confused pairs; exit 1 below the gate."""
-    parser = argparse.ArgumentParser(prog="python -m bot.nlu_gate")
+    parser = argparse.ArgumentParser(prog="python -m ops.nlu_gate")
     parser.add_argument("results", type=Path, help="the --out folder of `rasa test nlu`")
     parser.add_argument("--data", type=Path, default=PROJECT_ROOT / "tests" / "nlu")
     parser.add_argument("--gate", type=float, default=GATE)

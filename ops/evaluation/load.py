@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 import httpx
 
-from bot.evaluation.stats import latency_summary
+from ops.evaluation.stats import latency_summary
 
 SCRIPT: tuple[str, ...] = (
     "hello",

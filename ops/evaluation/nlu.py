@@ -7,15 +7,15 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from bot.evaluation.rasa_cli import NO_TRAINING_CACHE, run_module, run_parallel
-from bot.nlu_gate import held_out_examples, misclassified
+from ops.evaluation.rasa_cli import NO_TRAINING_CACHE, run_module, run_parallel
+from ops.nlu_gate import held_out_examples, misclassified
 
-CV_TOOL = "rasa_tools.cross_validation"
+CV_TOOL = "ops.rasa_tools.cross_validation"
 AGGREGATES = ("accuracy", "macro avg", "weighted avg", "micro avg")
 
 
 def cross_validation_commands(out: Path, folds: int, logs: Path) -> list[tuple[list[str], Path]]:
-    """One `rasa_tools.cross_validation fold` command line (and its log) per fold."""
+    """One `ops.rasa_tools.cross_validation fold` command line (and its log) per fold."""
     return [
         ([CV_TOOL, "fold", "--fold", str(fold), "--folds", str(folds), "--out", str(out / "folds")],
          logs / f"nlu-cv-fold-{fold}.log")

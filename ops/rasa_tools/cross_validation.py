@@ -6,8 +6,8 @@ its own process, so `make eval` runs two at once on two cores (one TensorFlow tr
 core busy), the split is seeded, and only the held-out fold is predicted. The report step pools the
 folds' predictions and writes Rasa's own reports and confusion matrices.
 
-    python -m rasa_tools.cross_validation fold --fold 0 --folds 5 --out reports/nlu-cv/folds
-    python -m rasa_tools.cross_validation report --folds-dir reports/nlu-cv/folds --out reports/nlu-cv
+    python -m ops.rasa_tools.cross_validation fold --fold 0 --folds 5 --out reports/nlu-cv/folds
+    python -m ops.rasa_tools.cross_validation report --folds-dir reports/nlu-cv/folds --out reports/nlu-cv
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TRAINING_DATA = ("data/nlu", "data/generated")
 """The NLU examples and the rendered FAQ responses the response selector learns from."""
 SEED = 2718
@@ -148,7 +148,7 @@ def write_report(folds_dir: Path, out: Path) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """The command line: `fold` trains and predicts one fold, `report` pools them."""
-    parser = argparse.ArgumentParser(prog="python -m rasa_tools.cross_validation", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m ops.rasa_tools.cross_validation", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     fold = commands.add_parser("fold", help="train on the other folds and predict this one")

@@ -1,4 +1,4 @@
-"""`python -m bot.evaluation`: measure the assistant and write reports/report.md and reports/summary.json."""
+"""`python -m ops.evaluation`: measure the assistant and write reports/report.md and reports/summary.json."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ ESTIMATE_RETRAIN_MIN = 4.2
 
 def choose_model(explicit: Path | None) -> Path:
     """--model, else $MODEL_PATH, else the current model, else the newest in models/."""
-    from bot.training import MODELS_DIR, model_path
+    from ops.training import MODELS_DIR, model_path
 
     if explicit:
         return explicit
@@ -65,7 +65,7 @@ def estimate_minutes(steps: tuple[str, ...], folds: int, retrain: bool, jobs: in
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
-    parser = argparse.ArgumentParser(prog="python -m bot.evaluation", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m ops.evaluation", description=__doc__)
     parser.add_argument("--model", type=Path, help="trained model (default: $MODEL_PATH, else current)")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _screening(summary: dict[str, Any]) -> None:
-    from bot.evaluation.screening import evaluate_screening
+    from ops.evaluation.screening import evaluate_screening
 
     summary["screening"] = evaluate_screening()
 
@@ -158,7 +158,7 @@ def _screening(summary: dict[str, Any]) -> None:
 def _detector(summary: dict[str, Any]) -> None:
     from tqdm import tqdm
 
-    from bot.evaluation.safety import detector_category_accuracy, detector_flags, load_corpus, score
+    from ops.evaluation.safety import detector_category_accuracy, detector_flags, load_corpus, score
 
     crisis, negatives = load_corpus()
     result = score(
@@ -169,13 +169,13 @@ def _detector(summary: dict[str, Any]) -> None:
 
 
 def _dialogue(summary: dict[str, Any], model: Path, out: Path, logs: Path) -> None:
-    from bot.evaluation.dialogue import run_story_tests
+    from ops.evaluation.dialogue import run_story_tests
 
     summary["dialogue"] = run_story_tests(model, PROJECT_ROOT / "tests" / "stories", out / "core-test", logs)
 
 
 def _nlu_test(summary: dict[str, Any], model: Path, out: Path, logs: Path) -> None:
-    from bot.evaluation.nlu import run_held_out
+    from ops.evaluation.nlu import run_held_out
 
     summary.setdefault("nlu", {})["held_out"] = run_held_out(
         model, out / "nlu-test", PROJECT_ROOT / "tests" / "nlu", logs
@@ -184,10 +184,10 @@ def _nlu_test(summary: dict[str, Any], model: Path, out: Path, logs: Path) -> No
 
 def _held_out(summary: dict[str, Any], model: Path, logs: Path) -> None:
     """Issues 14 and 15: the frozen test sets through the running assistant (and in-process layers)."""
-    from bot.evaluation import conversations as freetext
-    from bot.evaluation import safety_test, servers
-    from bot.evaluation.external_faq import evaluate_external_faq
-    from bot.evaluation.safety import crisis_texts, is_crisis_reply
+    from ops.evaluation import conversations as freetext
+    from ops.evaluation import safety_test, servers
+    from ops.evaluation.external_faq import evaluate_external_faq
+    from ops.evaluation.safety import crisis_texts, is_crisis_reply
 
     cases = safety_test.load_testset()
     replies = crisis_texts()
@@ -227,7 +227,7 @@ def _held_out(summary: dict[str, Any], model: Path, logs: Path) -> None:
 def _nlu_cv(summary: dict[str, Any], out: Path, logs: Path, folds: int, jobs: int) -> None:
     from tqdm import tqdm
 
-    from bot.evaluation.nlu import run_cross_validation
+    from ops.evaluation.nlu import run_cross_validation
 
     with tqdm(total=folds, desc="cross-validation", unit="fold", leave=False, position=1) as bar:
 
@@ -240,9 +240,9 @@ def _nlu_cv(summary: dict[str, Any], out: Path, logs: Path, folds: int, jobs: in
 
 
 def _speed(summary: dict[str, Any], model: Path, out: Path, logs: Path, args: argparse.Namespace) -> None:
-    from bot.evaluation import servers
-    from bot.evaluation.load import SCRIPT
-    from bot.evaluation.safety import crisis_texts, is_crisis_reply, load_corpus, score
+    from ops.evaluation import servers
+    from ops.evaluation.load import SCRIPT
+    from ops.evaluation.safety import crisis_texts, is_crisis_reply, load_corpus, score
 
     levels = [int(x) for x in args.levels.split(",")]
     speed: dict[str, Any] = {
@@ -317,8 +317,8 @@ def _measure(server: Any, levels: list[int], args: argparse.Namespace) -> dict[s
     """Start-up, memory and the load levels of one started server."""
     from tqdm import tqdm
 
-    from bot.evaluation.load import run_level, warm_up
-    from bot.evaluation.servers import memory_mb
+    from ops.evaluation.load import run_level, warm_up
+    from ops.evaluation.servers import memory_mb
 
     result: dict[str, Any] = {"startup_s": server.startup_s, "rss_idle_mb": memory_mb(server.process.pid)}
     warm_up(server.url)
@@ -336,8 +336,8 @@ def _measure(server: Any, levels: list[int], args: argparse.Namespace) -> dict[s
 
 def write_outputs(summary: dict[str, Any], out: Path) -> None:
     """Plots (from the summary), summary.json and report.md."""
-    from bot.evaluation import plots
-    from bot.evaluation.report import render
+    from ops.evaluation import plots
+    from ops.evaluation.report import render
 
     # the figures first: a plot that fails must not lose a run's measurements
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.evaluation.rasa_cli import run_module
+from ops.evaluation.rasa_cli import run_module
 
 _STORY = re.compile(r"^- story:\s*(.+?)(?:\s*\([^()]*\.ya?ml\))?\s*$")
 """A story's name, without the source file Rasa appends in parentheses."""

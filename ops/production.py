@@ -1,4 +1,4 @@
-"""`make run-prod` (`python -m bot.launcher --prod`): the scaled-out stack on loopback.
+"""`make run-prod` (`python -m ops.launcher --prod`): the scaled-out stack on loopback.
 
 Two Rasa instances (RASA_PORT and RASA_PORT+1) share conversations through PostgreSQL (tracker store),
 Redis (conversation locks) and RabbitMQ (event broker); the action server and the web app run once.
@@ -17,13 +17,14 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from bot.config import VAR_DIR, Settings, environment
-from bot.stack import (
+from ops.stack import (
     LaunchError,
     Service,
     build_services,
     check_port_free,
     first_account_note,
     ready_banner,
+    run_config,
     supervise,
     write_runtime_config,
 )
@@ -100,8 +101,8 @@ def write_config(out_dir: Path, env: Mapping[str, str] | None = None) -> tuple[P
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m bot.production config --out DIR`: a container's Rasa configuration from its environment."""
-    parser = argparse.ArgumentParser(prog="python -m bot.production")
+    """`python -m ops.production config --out DIR`: a container's Rasa configuration from its environment."""
+    parser = argparse.ArgumentParser(prog="python -m ops.production")
     sub = parser.add_subparsers(dest="command", required=True)
     config = sub.add_parser("config", help="write endpoints.yml and credentials.yml from the environment")
     config.add_argument("--out", type=Path, default=VAR_DIR)
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_production(model: Path) -> int:
     """Check the backends, migrate, start the scaled-out stack and supervise it until Ctrl-C."""
-    from bot.migrate import upgrade  # Alembic loads only on this path
+    from ops.migrate import upgrade  # Alembic loads only on this path
 
     env = production_env(environment())
     settings = Settings.from_env(env)
@@ -132,11 +133,11 @@ def run_production(model: Path) -> int:
         check_port_free(settings.host, port, variable)
     print("migrating the database ...", flush=True)
     upgrade(settings.database_url)
-    endpoints, credentials = write_runtime_config(settings, env)
-    services = production_services(settings, model, endpoints, credentials)
-    return supervise(
-        services, env, ready_banner(settings, ports), lambda: first_account_note(settings.database_url)
-    )
+    with run_config(settings, env) as (endpoints, credentials):
+        services = production_services(settings, model, endpoints, credentials)
+        return supervise(
+            services, env, ready_banner(settings, ports), lambda: first_account_note(settings.database_url)
+        )
 
 
 if __name__ == "__main__":

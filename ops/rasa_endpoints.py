@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from bot.config import VAR_DIR, ConfigError, Settings
+from bot.config import VAR_DIR, ConfigError, Settings, setting
 
 EVENTS_QUEUE = Settings.events_queue
 EVENTS_EXCHANGE = Settings.events_exchange  # Rasa 3.6's default (rasa/core/brokers/pika.py)
@@ -23,12 +23,12 @@ LOCK_STORE_TYPE = "components.lock_store.AtomicRedisLockStore"
 
 def events_queue(env: Mapping[str, str]) -> str:
     """The durable RabbitMQ queue Rasa publishes to and the web app consumes (`RABBITMQ_QUEUE`)."""
-    return env.get("RABBITMQ_QUEUE", "").strip() or EVENTS_QUEUE
+    return setting("RABBITMQ_QUEUE", env, EVENTS_QUEUE)
 
 
 def events_exchange(env: Mapping[str, str]) -> str:
     """The fanout exchange the queue is bound to (`RABBITMQ_EXCHANGE`)."""
-    return env.get("RABBITMQ_EXCHANGE", "").strip() or EVENTS_EXCHANGE
+    return setting("RABBITMQ_EXCHANGE", env, EVENTS_EXCHANGE)
 
 
 def tracker_store_config(database_url: str) -> dict[str, Any]:
@@ -58,15 +58,15 @@ def tracker_store_config(database_url: str) -> dict[str, Any]:
 
 def endpoints_config(env: Mapping[str, str], database_url: str, action_port: int) -> dict[str, Any]:
     """The endpoints.yml content for one Rasa instance."""
-    action_url = env.get("ACTION_ENDPOINT_URL", "").strip()  # containers: e.g. http://actions:5055/webhook
+    action_url = setting("ACTION_ENDPOINT_URL", env)  # containers: e.g. http://actions:5055/webhook
     config: dict[str, Any] = {
         "action_endpoint": {"url": action_url or f"http://127.0.0.1:{action_port}/webhook"},
         "tracker_store": tracker_store_config(database_url),
     }
-    redis_url = env.get("REDIS_URL", "").strip()
+    redis_url = setting("REDIS_URL", env)
     if redis_url:
         config["lock_store"] = lock_store_config(redis_url)
-    rabbitmq_url = env.get("RABBITMQ_URL", "").strip()
+    rabbitmq_url = setting("RABBITMQ_URL", env)
     if rabbitmq_url:
         config["event_broker"] = event_broker_config(
             rabbitmq_url, events_queue(env), events_exchange(env)

@@ -2,7 +2,7 @@
 
 The model is named after a fingerprint of everything training reads (config, domain, training data,
 content, custom components, the Rasa version), so `models/<fingerprint>.tar.gz` existing means the model
-is current. `python -m bot.training path` prints that path; `python -m bot.training train` trains if needed.
+is current. `python -m ops.training path` prints that path; `python -m ops.training train` trains if needed.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def model_path(root: Path = PROJECT_ROOT) -> Path:
 
 def train(root: Path = PROJECT_ROOT) -> Path:
     """Render content, then train unless the model for these inputs already exists."""
-    from bot.content import render_all
+    from ops.content import render_all
 
     check_yaml(training_files(root), root)
     render_all()
@@ -128,7 +128,7 @@ def train(root: Path = PROJECT_ROOT) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """`path` prints the current model path; `train` trains if needed and prints it."""
-    parser = argparse.ArgumentParser(prog="python -m bot.training")
+    parser = argparse.ArgumentParser(prog="python -m ops.training")
     parser.add_argument("command", choices=["path", "train"])
     args = parser.parse_args(argv)
     if args.command == "path":

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.analytics_store import AnalyticsEvent
 from bot.db import init_db, session_scope
-from bot.web.events_consumer import EventsConsumer, backoff_delay
+from bot.web.events_consumer import EventsConsumer
 from tests.services import RABBITMQ_URL, rabbitmqctl, require, wait_listening
 
 CRISIS_REPLY = {
@@ -31,11 +31,6 @@ HANDOFF = {
     "parse_data": {"intent": {"name": "human_handoff"}},
 }
 GREETING = {"sender_id": "c", "event": "user", "timestamp": 3.0, "parse_data": {"intent": {"name": "greet"}}}
-
-
-def test_backoff_doubles_up_to_the_cap() -> None:
-    assert [backoff_delay(n) for n in range(8)] == [0.5, 1, 2, 4, 8, 16, 30, 30]
-    assert backoff_delay(10_000) == 30
 
 
 async def eventually(condition: Any, timeout: float, what: str) -> None:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.evaluation.rasa_cli import NO_TRAINING_CACHE, rasa_env, run_module, spawn
-from bot.stack import build_services, write_runtime_config
+from ops import processes
+from ops.evaluation.rasa_cli import NO_TRAINING_CACHE, rasa_env, run_module
+from ops.processes import spawn, stop_process
+from ops.stack import build_services, write_runtime_config
 
 READY_TIMEOUT_S = 600
 
@@ -65,31 +63,9 @@ class Server:
             stop_process(process)
 
 
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group, then SIGKILL after 15 s."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
-
-
 def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = READY_TIMEOUT_S) -> None:
     """Poll `url` until it answers 200; raise when the process exits or the time is up."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args!r} exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback URL)
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} was not ready after {timeout:.0f} s")
+    processes.wait_ready(url, process, timeout, repr(process.args), poll_s=0.2)
 
 
 def start_project(

@@ -9,19 +9,19 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, environment
-from bot.stack import (
+from ops.stack import (
     LaunchError,
     build_services,
     check_port_free,
     first_account_note,
     ready_banner,
+    run_config,
     supervise,
-    write_runtime_config,
 )
 
 
 def run(model: Path) -> int:
-    """Start the stack and supervise it until Ctrl-C or a child dies."""
+    """Start the stack and supervise it (restarting a child that dies) until Ctrl-C."""
     env = environment()
     env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(32))
     env.setdefault("COOKIE_SECURE", "0")  # plain http on localhost
@@ -35,15 +35,16 @@ def run(model: Path) -> int:
         ("WEB_PORT", settings.web_port),
     ):
         check_port_free(settings.host, port, variable)
-    endpoints, credentials = write_runtime_config(settings, env)
-    services = build_services(settings, model, endpoints, credentials)
-    return supervise(services, env, ready_banner(settings), lambda: first_account_note(settings.database_url))
-
+    with run_config(settings, env) as (endpoints, credentials):
+        services = build_services(settings, model, endpoints, credentials)
+        return supervise(
+            services, env, ready_banner(settings), lambda: first_account_note(settings.database_url)
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m bot.launcher", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m ops.launcher", description=__doc__)
     parser.add_argument("--model", type=Path, required=True, help="trained model (.tar.gz)")
     parser.add_argument(
         "--prod", action="store_true",
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         if args.prod:
-            from bot.production import run_production
+            from ops.production import run_production
 
             return run_production(args.model)
         return run(args.model)

@@ -1,8 +1,8 @@
-"""`python -m bot.migrate`: Alembic migrations for the app's tables (production schema management).
+"""`python -m ops.migrate`: Alembic migrations for the app's tables (production schema management).
 
-    python -m bot.migrate                    # create the PostgreSQL database if missing, upgrade to head
-    python -m bot.migrate check              # exit 1 when bot.models differs from the migrated schema
-    python -m bot.migrate revision -m "..."  # autogenerate the next revision against a scratch database
+    python -m ops.migrate                    # create the PostgreSQL database if missing, upgrade to head
+    python -m ops.migrate check              # exit 1 when bot.models differs from the migrated schema
+    python -m ops.migrate revision -m "..."  # autogenerate the next revision against a scratch database
 
 `DATABASE_URL` selects the database (default: the SQLite file under var/). Rasa's SQL tracker store
 shares the database; its tables are never touched or compared.
@@ -116,7 +116,7 @@ def new_revision(message: str, scratch_url: str | None = None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m bot.migrate", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m ops.migrate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command")
     up = sub.add_parser("upgrade", help="apply migrations (the default)")

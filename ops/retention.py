@@ -1,6 +1,6 @@
 """Data retention: delete what is older than `RETENTION_DAYS` (default 90).
 
-`python -m bot.retention purge [--days N] [--dry-run]` deletes expired rows of the app tables
+`python -m ops.retention purge [--days N] [--dry-run]` deletes expired rows of the app tables
 (escalations, screenings, callback and handoff requests, the console's queue state and notes),
 expired staff sessions and old login failures, and, when Rasa's tracker store is SQL (var/rasa.db
 for SQLite, or the DATABASE_URL database), every conversation whose latest event is older than the
@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 from sqlalchemy import Table, column, delete, func, inspect, or_, select, table
 from sqlalchemy.engine import Connection, Engine
 
-from bot.config import ConfigError, environment
+from bot.config import ConfigError, setting
 from bot.db import Base, get_engine
 
 DEFAULT_RETENTION_DAYS = 90
@@ -44,8 +44,7 @@ class PurgeReport:
 
 def retention_days(env: Mapping[str, str] | None = None) -> int:
     """`RETENTION_DAYS` as a positive whole number of days (default 90)."""
-    env = environment() if env is None else env
-    raw = env.get("RETENTION_DAYS", "").strip()
+    raw = setting("RETENTION_DAYS", env)
     if not raw:
         return DEFAULT_RETENTION_DAYS
     if not raw.isdigit() or int(raw) < 1:
@@ -60,7 +59,7 @@ def cutoff_for(now: datetime, days: int) -> datetime:
 
 def tracker_store_url(database_url: str) -> str | None:
     """SQLAlchemy URL of Rasa's SQL tracker store for this deployment (None if not SQL)."""
-    from bot.rasa_endpoints import tracker_store_config
+    from ops.rasa_endpoints import tracker_store_config
 
     try:
         config = tracker_store_config(database_url)
@@ -148,10 +147,10 @@ def purge(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The `python -m bot.retention` command line."""
+    """The `python -m ops.retention` command line."""
     from bot.db import database_url, init_db
 
-    parser = argparse.ArgumentParser(prog="python -m bot.retention", description="Delete expired data.")
+    parser = argparse.ArgumentParser(prog="python -m ops.retention", description="Delete expired data.")
     commands = parser.add_subparsers(dest="command", required=True)
     purge_cmd = commands.add_parser("purge", help="delete data older than RETENTION_DAYS")
     purge_cmd.add_argument("--days", type=int, help="override RETENTION_DAYS")

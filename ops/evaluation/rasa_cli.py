@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from bot.config import PROJECT_ROOT
+from ops.processes import spawn
 
 NO_TRAINING_CACHE = {"RASA_MAX_CACHE_SIZE": "0"}
 """Rasa reuses trained components from .rasa/cache; measured trainings must start from nothing."""
@@ -81,15 +82,6 @@ def run_parallel(
         for process in running.values():
             _kill(process)
     return [-9 if code is None else code for code in codes]
-
-
-def spawn(argv: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """Start `argv` in its own session with output to `log` (the child keeps its own descriptor)."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as out:
-        return subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
-            argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
