@@ -29,6 +29,7 @@ from bot.contracts import (
     SAFETY_CHECK_IN,
     SCREENING_FORM,
 )
+from bot.db import session_scope
 from bot.safety.escalation import check_in_delay, record_escalation
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class ActionRecordEscalation(Action):
                 category=tracker.get_slot(CRISIS_CATEGORY),
                 channel=tracker.get_latest_input_channel(),
                 sender_id=tracker.sender_id,
+                sessions=session_scope,
                 severity=entities.get(RISK_SEVERITY) or tracker.get_slot(RISK_SEVERITY),
                 source=source,
             )

@@ -72,7 +72,7 @@ def flag_urgent_handoff(
 def after_crisis_reply(category: str | None, channel: str | None, sender_id: str | None) -> None:
     """Escalation for staff, then the open hand-off marked urgent; logs failures, never raises."""
     steps = (
-        lambda: record_escalation(category, channel, sender_id),
+        lambda: record_escalation(category, channel, sender_id, sessions=session_scope),
         lambda: flag_urgent_handoff(sender_id or "", category),
     )
     for step in steps:

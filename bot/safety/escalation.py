@@ -11,13 +11,13 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, ContextManager, Mapping
 
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.config import ConfigError, setting
-from bot.db import session_scope
 from bot.safety.detector import CATEGORIES
 from bot.safety.store import MAX_SOURCE_CHARS, SEVERITIES, Escalation
 
@@ -27,6 +27,10 @@ WEBHOOK_ENV = "STAFF_WEBHOOK_URL"
 WEBHOOK_TIMEOUT_SECONDS = 3.0
 MAX_ID_CHARS = 255
 MAX_CHANNEL_CHARS = 64
+
+Sessions = Callable[[], ContextManager[Session]]
+"""Opens one unit of work (commit on success, rollback on error): the caller's storage wiring, e.g.
+`functools.partial(bot.db.session_scope, url)`. The domain never opens the database itself."""
 
 
 @dataclass(frozen=True)
@@ -95,9 +99,9 @@ def webhook_payload(record: EscalationRecord, escalation_id: int | None) -> dict
     }
 
 
-def store_record(record: EscalationRecord, db_url: str | None = None) -> int:
-    """Insert the record in its own session; returns the row id."""
-    with session_scope(db_url) as session:
+def store_record(record: EscalationRecord, sessions: Sessions) -> int:
+    """Insert the record in its own unit of work; returns the row id."""
+    with sessions() as session:
         row = Escalation(
             created_at=record.created_at,
             category=record.category,
@@ -111,8 +115,8 @@ def store_record(record: EscalationRecord, db_url: str | None = None) -> int:
         return int(row.id)
 
 
-def _mark_notified(escalation_id: int, notified: str, db_url: str | None) -> None:
-    with session_scope(db_url) as session:
+def _mark_notified(escalation_id: int, notified: str, sessions: Sessions) -> None:
+    with sessions() as session:
         row = session.get(Escalation, escalation_id)
         if row is not None:
             row.staff_notified = notified
@@ -132,9 +136,9 @@ def record_escalation(
     channel: str | None,
     sender_id: str | None,
     *,
+    sessions: Sessions,
     severity: str | None = None,
     source: str | None = None,
-    db_url: str | None = None,
     webhook_url: str | None = None,
     poster: Poster = post_json,
 ) -> EscalationResult:
@@ -142,12 +146,12 @@ def record_escalation(
 
     `severity` ("high" or "moderate") and `source` (the layer that raised it: "rules", "semantic",
     "context", "screening", "safety_net", ...) tell staff why; without them the escalation counts as
-    high in the queue.
+    high in the queue. `sessions` opens the unit of work that stores it.
     """
     record = build_record(category, channel, sender_id, severity=severity, source=source)
     escalation_id: int | None = None
     try:
-        escalation_id = store_record(record, db_url)
+        escalation_id = store_record(record, sessions)
     except SQLAlchemyError as exc:
         logger.error("escalation not stored (%s): category=%s", type(exc).__name__, record.category)
     url = webhook_url if webhook_url is not None else setting(WEBHOOK_ENV)
@@ -161,7 +165,7 @@ def record_escalation(
             logger.error("staff webhook failed (%s) for escalation %s", type(exc).__name__, escalation_id)
     if escalation_id is not None and notified != "not_configured":
         try:
-            _mark_notified(escalation_id, notified, db_url)
+            _mark_notified(escalation_id, notified, sessions)
         except SQLAlchemyError as exc:
             logger.error(
                 "escalation %s: notification status not saved (%s)", escalation_id, type(exc).__name__

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
@@ -258,6 +259,7 @@ def test_claim_resolve_and_reopen_act_on_the_whole_conversation(tmp_path):
 
     app = make_app(tmp_path)
     url = app.ctx.settings.database_url
+    sessions = partial(session_scope, url)
     ids = add_escalations(
         url, "conv-many",
         (40, "suicide", "high", "rules"), (30, "suicide", None, None),
@@ -275,8 +277,9 @@ def test_claim_resolve_and_reopen_act_on_the_whole_conversation(tmp_path):
             state.claim(db, key, "kim")
         assert state.annotate(db, f"crisis:{ids[4]}", "sam", "spoke to them, safe for now") == key
     # A danger message while claimed: still one row, still claimed, counted, latest time moves.
-    record_escalation("abuse", "socketio", "conv-many", severity="high", source="rules", db_url=url,
-                      webhook_url="")  # fmt: skip
+    record_escalation(
+        "abuse", "socketio", "conv-many", severity="high", source="rules", sessions=sessions, webhook_url=""
+    )
     with session_scope(url) as db:
         [item] = queue.open_items(db)
         assert (item.key, item.status, item.claimed_by, item.messages) == (key, "claimed", "sam", 6)
@@ -286,8 +289,10 @@ def test_claim_resolve_and_reopen_act_on_the_whole_conversation(tmp_path):
         assert queue.open_items(db) == []
         assert {r.status for r in db.query(Escalation)} == {"closed"}
     # After the resolution a new danger message opens the same row again, with the new time.
-    record_escalation("suicide", "socketio", "conv-many", severity="moderate", source="context", db_url=url,
-                      webhook_url="")  # fmt: skip
+    record_escalation(
+        "suicide", "socketio", "conv-many", severity="moderate", source="context", sessions=sessions,
+        webhook_url="",
+    )
     with session_scope(url) as db:
         [item] = queue.open_items(db)
         newest = db.query(Escalation).order_by(Escalation.id.desc()).first()
@@ -428,8 +433,10 @@ def test_conversation_queue_and_screening_disclosures_on_postgresql():
         upgrade(url)
         try:
             for severity, category in (("moderate", "self_harm"), ("high", "suicide"), (None, "overdose")):
-                record_escalation(category, "rest", "pg-conv", severity=severity, source="rules", db_url=url,
-                                  webhook_url="")  # fmt: skip
+                record_escalation(
+                    category, "rest", "pg-conv", severity=severity, source="rules",
+                    sessions=partial(session_scope, url), webhook_url="",
+                )  # fmt: skip
             with session_scope(url) as db:
                 lowered = {"wish_dead": False, "suicidal_thoughts": True}
                 note_answer(db, "pg-screen", {"wish_dead": True, "suicidal_thoughts": True}, [], "wish_dead")
@@ -441,7 +448,14 @@ def test_conversation_queue_and_screening_disclosures_on_postgresql():
                 assert screening.attention[-1] == 'Changed "Wishing you were dead" from yes to no'
                 state.claim(db, crisis.key, "sam")
                 state.resolve(db, crisis.key, "sam")
-            record_escalation("suicide", "rest", "pg-conv", severity="moderate", db_url=url, webhook_url="")
+            record_escalation(
+                "suicide",
+                "rest",
+                "pg-conv",
+                severity="moderate",
+                sessions=partial(session_scope, url),
+                webhook_url="",
+            )
             with session_scope(url) as db:
                 again = [i for i in queue.open_items(db) if i.kind == "crisis"]
                 assert [(i.key, i.status, i.messages, i.risk) for i in again] == [

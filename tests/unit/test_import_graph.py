@@ -50,3 +50,27 @@ def test_nothing_in_the_domain_or_triage_imports_the_web_layer() -> None:
     assert domain
     for module in domain:
         assert not any(m.startswith("bot.web") for m in reachable(module)), module
+
+
+DOMAIN = (
+    "bot.safety",
+    "bot.screening",
+    "bot.referral",
+    "bot.triage",
+    "bot.contracts",
+    "bot.dialogue",
+    "bot.form_answers",
+    "bot.faq",
+    "bot.fallback",
+    "bot.assisted",
+    "bot.events",
+    "bot.messaging",
+)
+
+
+def test_the_domain_never_reaches_the_storage_wiring_the_web_or_ops() -> None:
+    domain = [name for name in import_graph() if name.startswith(DOMAIN)]
+    assert "bot.safety.escalation" in domain
+    for module in domain:
+        wiring = {m for m in reachable(module) if m == "bot.db" or m.startswith(("bot.web", "ops"))}
+        assert not wiring, (module, wiring)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ def test_escalation_is_stored_with_category_channel_and_sender(db_url: str) -> N
         "overdose",
         "rest",
         "user-42",
-        db_url=db_url,
+        sessions=partial(session_scope, db_url),
         webhook_url="http://staff.test/hook",
         poster=lambda url, payload: sent.append((url, payload)),
     )
@@ -46,7 +47,7 @@ def test_escalation_is_stored_with_category_channel_and_sender(db_url: str) -> N
 
 
 def test_unknown_category_and_missing_ids_are_normalised(db_url: str) -> None:
-    record_escalation("something odd", None, None, db_url=db_url, webhook_url="")
+    record_escalation("something odd", None, None, sessions=partial(session_scope, db_url), webhook_url="")
     (row,) = _rows(db_url)
     assert (row.category, row.channel, row.sender_id, row.staff_notified) == (
         "unspecified",
@@ -61,7 +62,12 @@ def test_webhook_failure_is_recorded_and_does_not_raise(db_url: str) -> None:
         raise httpx.ConnectError("down")
 
     result = record_escalation(
-        "abuse", "socketio", "s1", db_url=db_url, webhook_url="http://x", poster=failing
+        "abuse",
+        "socketio",
+        "s1",
+        sessions=partial(session_scope, db_url),
+        webhook_url="http://x",
+        poster=failing,
     )
     assert result.stored and result.notified == "failed"
     assert _rows(db_url)[0].staff_notified == "failed"
@@ -74,7 +80,7 @@ def test_database_failure_does_not_raise_and_staff_are_still_notified(tmp_path: 
         "suicide",
         "rest",
         "s2",
-        db_url=missing_tables,
+        sessions=partial(session_scope, missing_tables),
         webhook_url="http://x",
         poster=lambda url, payload: sent.append(payload),
     )
@@ -87,14 +93,19 @@ def test_logs_never_contain_the_sender_id(db_url: str, caplog: pytest.LogCapture
         raise httpx.ConnectError("down")
 
     record_escalation(
-        "suicide", "rest", "+15551234567", db_url=db_url, webhook_url="http://x", poster=failing
+        "suicide",
+        "rest",
+        "+15551234567",
+        sessions=partial(session_scope, db_url),
+        webhook_url="http://x",
+        poster=failing,
     )
     assert caplog.records and "+15551234567" not in caplog.text
 
 
 def test_open_escalations_are_newest_first_and_exclude_closed(db_url: str) -> None:
     for sender in ("a", "b", "c"):
-        record_escalation("suicide", "rest", sender, db_url=db_url, webhook_url="")
+        record_escalation("suicide", "rest", sender, sessions=partial(session_scope, db_url), webhook_url="")
     with session_scope(db_url) as session:
         session.scalars(select(Escalation).where(Escalation.sender_id == "b")).one().status = "closed"
     with session_scope(db_url) as session:
@@ -115,7 +126,7 @@ def test_severity_and_source_are_stored_and_sent_to_staff(db_url: str) -> None:
         "s9",
         severity="moderate",
         source="context",
-        db_url=db_url,
+        sessions=partial(session_scope, db_url),
         webhook_url="http://x",
         poster=lambda url, payload: sent.append(payload),
     )
@@ -126,7 +137,7 @@ def test_severity_and_source_are_stored_and_sent_to_staff(db_url: str) -> None:
 
 
 def test_callers_that_do_not_say_why_store_nulls(db_url: str) -> None:
-    record_escalation("suicide", "rest", "s10", db_url=db_url, webhook_url="")
+    record_escalation("suicide", "rest", "s10", sessions=partial(session_scope, db_url), webhook_url="")
     (row,) = _rows(db_url)
     assert (row.severity, row.source) == (None, None)
 
