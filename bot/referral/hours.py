@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config import environment
+from bot.config import setting
 
 DEFAULT_STAFF_HOURS: Final = "Mon-Fri 09:00-17:00"
 DEFAULT_STAFF_TIMEZONE: Final = "America/New_York"
@@ -87,9 +87,8 @@ def parse_staff_hours(spec: str, timezone: str = DEFAULT_STAFF_TIMEZONE) -> Staf
 
 def staff_hours_from_env(env: Mapping[str, str] | None = None) -> StaffHours:
     """StaffHours from STAFF_HOURS and STAFF_TIMEZONE (documented defaults when unset)."""
-    env = environment() if env is None else env
-    spec = env.get("STAFF_HOURS", "").strip() or DEFAULT_STAFF_HOURS
-    timezone = env.get("STAFF_TIMEZONE", "").strip() or DEFAULT_STAFF_TIMEZONE
+    spec = setting("STAFF_HOURS", env, DEFAULT_STAFF_HOURS)
+    timezone = setting("STAFF_TIMEZONE", env, DEFAULT_STAFF_TIMEZONE)
     return parse_staff_hours(spec, timezone)
 
 
