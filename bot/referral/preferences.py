@@ -125,7 +125,10 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     },
 }
 
-ZIP_CUES: Final = ("near", "zip", "zipcode", "code", "in", "around", "by", "to", "from", "area")
+ZIP_CUES: Final = (
+    "near", "zip", "zipcode", "code", "in", "around", "by", "to", "from", "area", "of", "within",
+)  # fmt: skip
+"""Words before a five-digit number that make it a ZIP code ("within 10 miles of 94110")."""
 NUMBER_WORDS: Final[dict[str, int]] = {
     "five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "twelve": 12, "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17,

@@ -39,6 +39,8 @@ from bot.referral.preferences import (
         ("zip 94110", {"zip_code": "94110"}),
         ("my zip code is 60614", {"zip_code": "60614"}),
         ("78701", {"zip_code": "78701"}),
+        ("within 10 miles of 94110", {"max_distance": "10", "zip_code": "94110"}),
+        ("somewhere within 30 mi of 60614 please", {"max_distance": "30", "zip_code": "60614"}),
         ("within 20 miles", {"max_distance": "20"}),
         ("no more than 15 mi away", {"max_distance": "15"}),
         ("a 10-mile drive at most", {"max_distance": "10"}),
