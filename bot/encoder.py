@@ -134,6 +134,7 @@ class SentenceEncoder:
     """all-MiniLM-L6-v2 as sentence vectors: `encode(["..."])` -> float32 array (n, 384), unit length."""
 
     def __init__(self, directory: Path) -> None:
+        """Load the tokenizer and model from `directory`; EncoderError names a missing file."""
         for name in REQUIRED_FILES:
             if not (directory / name).is_file():
                 raise EncoderError(f"{directory / name} is missing: run `make install`")
