@@ -77,11 +77,13 @@ class ActionRecordEscalation(Action):
     """Stores the escalation for staff, notifies them, schedules a check-in; never fails the turn."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return ACTION_RECORD_ESCALATION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        """Record the escalation in a thread, clear slots this message filled, schedule any check-in."""
         # The message text is deliberately not read: staff open the conversation in the console.
         entities = latest_entities(tracker)
         source = entities.get("safety_source") or ("context" if RISK_CUE in entities else None)

@@ -31,6 +31,7 @@ class CountingOutputChannel:
     """Delegates to the real output channel and counts the bot messages sent through it."""
 
     def __init__(self, inner: OutputChannel) -> None:
+        """Wrap `inner`; nothing is counted yet."""
         self.inner = inner
         self.sent = 0
 
@@ -40,6 +41,7 @@ class CountingOutputChannel:
         await self.inner.send_response(recipient_id, message)
 
     def __getattr__(self, name: str) -> Any:
+        """Any other attribute is the wrapped channel's."""
         return getattr(self.inner, name)
 
 

@@ -54,6 +54,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return ["transformers", "tokenizers"]
 
     def __init__(self, config: dict[str, Any], name: str, encoder: SentenceEncoder) -> None:
+        """Merge `config` over the defaults and keep the loaded `encoder`."""
         super().__init__(name, {**self.get_default_config(), **config})
         self._encoder = encoder
 
