@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from bot.fallback import closest_topics
 from bot.faq import topic_suggestions
@@ -19,7 +20,7 @@ class ActionSuggestTopics(Action):
         return "action_suggest_topics"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Suggest FAQ topics from the response selector's ranking, with a none-of-these button."""
         selector = tracker.latest_message.get("response_selector", {}).get("faq", {})

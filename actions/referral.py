@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.contracts import (
@@ -89,7 +90,7 @@ class ActionFindPrograms(Action):
         return "action_find_programs"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Search with the slots' preferences; a preference given in passing gets a question, not a list."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -110,7 +111,7 @@ def _ask(slot: str) -> type[Action]:
             return f"action_ask_{slot}"
 
         async def run(
-            self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+            self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
         ) -> list[EventType]:
             if slot == CALLBACK_CONSENT:
                 buttons = [{"title": t, "payload": p} for t, p in CONSENT_BUTTONS]
@@ -144,7 +145,7 @@ class ValidateCallbackForm(FormValidationAction):
         domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: dict[str, Any],
+        domain: DomainDict,
     ) -> list[str]:
         """Ask only for consent once it was refused; otherwise ask every form slot in order."""
         if tracker.get_slot(CALLBACK_CONSENT) is False:
@@ -152,7 +153,7 @@ class ValidateCallbackForm(FormValidationAction):
         return list(FORM_SLOTS)
 
     def validate_callback_consent(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Read yes/no (a button's bool or free text); unclear answers are asked again."""
         consent = value if isinstance(value, bool) else parse_consent(str(value or ""))
@@ -161,13 +162,13 @@ class ValidateCallbackForm(FormValidationAction):
         return {CALLBACK_CONSENT: consent}
 
     def validate_callback_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Keep a valid name, or say what is wrong with it and ask again."""
         return _validated(CALLBACK_NAME, value, validate_name, dispatcher)
 
     def validate_callback_contact(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Keep a valid phone number or email and its kind, or say what is wrong and ask again."""
         try:
@@ -178,7 +179,7 @@ class ValidateCallbackForm(FormValidationAction):
         return {CALLBACK_CONTACT: contact.value, CONTACT_KIND_SLOT: contact.kind}
 
     def validate_callback_best_time(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Keep a valid best time to call, or say what is wrong with it and ask again."""
         return _validated(CALLBACK_BEST_TIME, value, validate_best_time, dispatcher)
@@ -205,7 +206,7 @@ class ActionSubmitCallback(Action):
         return "action_submit_callback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Store a consented, complete request (values checked again); confirm or explain; clear the slots."""
         program = deployment_program()
@@ -246,7 +247,7 @@ class ActionHandoff(Action):
         return ACTION_HANDOFF
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Queue a hand-off and pause the conversation, or offer a callback when no one can take it."""
         now = datetime.now(timezone.utc)

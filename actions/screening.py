@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.contracts import (
@@ -96,7 +97,7 @@ class ValidateScreeningForm(FormValidationAction):
         domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: dict[str, Any],
+        domain: DomainDict,
     ) -> list[str]:
         """The questions left (none after an urgent answer); the correction slot first while correcting."""
         fields = questions_left(answers_from(tracker))
@@ -117,7 +118,7 @@ class ValidateScreeningForm(FormValidationAction):
         raw: Any,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: dict[str, Any],
+        domain: DomainDict,
     ) -> dict[str, Any]:
         """One answer (bot.screening.session.answer), kept for staff as given when it discloses risk.
 
@@ -142,7 +143,7 @@ class ValidateScreeningForm(FormValidationAction):
         raw: Any,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: dict[str, Any],
+        domain: DomainDict,
     ) -> dict[str, Any]:
         """Which answer to change: clear it (and answers that depend on it) to ask again."""
         correction = correct(raw, answers_from(tracker), declined_from(tracker))
@@ -167,7 +168,7 @@ class ActionAskScreeningCorrection(Action):
         return "action_ask_screening_correction"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Ask which answer to change, one button per answered question."""
         answered = answered_fields(answers_from(tracker))
@@ -184,7 +185,7 @@ class ActionScreeningChangeAnswer(Action):
         return "action_screening_change_answer"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Set the correcting slot so the form asks which answer to change."""
         return [SlotSet(CORRECTING_SLOT, True)]
@@ -198,7 +199,7 @@ class ActionScreeningResult(Action):
         return ACTION_SCREENING_RESULT
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Finish into an outcome, store it, set the result slots, show its message (none when escalating)."""
         declined = declined_from(tracker)
@@ -230,7 +231,7 @@ class ActionScreeningStopped(Action):
         return "action_screening_stopped"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Store the screening as abandoned and reset the screening slots."""
         # Stored when answered or already stored for staff (an answer cleared to change it still counts).
