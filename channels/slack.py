@@ -74,7 +74,8 @@ class SlackInput(RasaSlackInput):
         if not credentials:
             cls.raise_missing_credentials_exception()
         assert credentials is not None  # for mypy: the line above raises
-        channel = RasaSlackInput.from_credentials.__func__(cls, credentials)
+        channel = super().from_credentials(credentials)
+        assert isinstance(channel, cls)  # for mypy: Rasa's from_credentials builds `cls`
         channel.api_base_url = credential(credentials, "api_base_url")
         return channel
 
