@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, cast
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sqlalchemy.exc import SQLAlchemyError
@@ -89,7 +89,8 @@ def with_crisis_safety_net(on_new_message: Handler) -> Handler:
 
     async def handler(message: UserMessage) -> Any:
         counting = CountingOutputChannel(message.output_channel)
-        message.output_channel = counting
+        # a proxy, not a subclass: OutputChannel's own methods would shadow the delegation
+        message.output_channel = cast(OutputChannel, counting)
         failure: Exception | None = None
         try:
             result = await on_new_message(message)

@@ -158,7 +158,8 @@ class TelegramInput(RasaTelegramInput):
         )
         acknowledger = self.get_output_channel()
 
-        @webhook.middleware("request")
+        # Sanic 21.12 wraps Blueprint.middleware in an untyped decorator (sanic.blueprints.lazy)
+        @webhook.middleware("request")  # type: ignore[untyped-decorator]
         async def check_secret(request: Request) -> HTTPResponse | None:
             if request.method != "POST" or not request.path.endswith("/webhook"):
                 return None

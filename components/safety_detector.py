@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -149,7 +150,7 @@ def extra_examples(path: str | None, key: str, label: str | None = None) -> list
     return pairs
 
 
-def sentence_vector(message: Message) -> np.ndarray | None:
+def sentence_vector(message: Message) -> npt.NDArray[np.float64] | None:
     """The encoder's sentence vector of the text, as its featurizer added it (None if absent)."""
     _sequence, sentence = message.get_dense_features(TEXT, [ENCODER_ALIAS])
     if sentence is None:
