@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from bot.fallback import closest_topics
 from bot.faq import topic_suggestions
@@ -15,11 +16,13 @@ class ActionSuggestTopics(Action):
     """Offer up to three likely topics, or say it did not understand when there are none."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return "action_suggest_topics"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        """Suggest FAQ topics from the response selector's ranking, with a none-of-these button."""
         selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
         suggestions = closest_topics(selector.get("ranking", []), topic_suggestions())
         if not suggestions:

@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.contracts import (
@@ -85,11 +86,13 @@ class ActionFindPrograms(Action):
     """Up to three programs that fit, with reasons; or why none fit and where else to look."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return "action_find_programs"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        """Search with the slots' preferences; a preference given in passing gets a question, not a list."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         reply = find_programs(cached_programs(), preferences_from(tracker), intent)
         if not reply.searched:
@@ -108,7 +111,7 @@ def _ask(slot: str) -> type[Action]:
             return f"action_ask_{slot}"
 
         async def run(
-            self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+            self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
         ) -> list[EventType]:
             if slot == CALLBACK_CONSENT:
                 buttons = [{"title": t, "payload": p} for t, p in CONSENT_BUTTONS]
@@ -134,6 +137,7 @@ class ValidateCallbackForm(FormValidationAction):
     """Consent first (nothing is collected without it), then name, contact and best time."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return "validate_callback_form"
 
     async def required_slots(
@@ -141,28 +145,32 @@ class ValidateCallbackForm(FormValidationAction):
         domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: dict[str, Any],
+        domain: DomainDict,
     ) -> list[str]:
+        """Ask only for consent once it was refused; otherwise ask every form slot in order."""
         if tracker.get_slot(CALLBACK_CONSENT) is False:
             return [CALLBACK_CONSENT]
         return list(FORM_SLOTS)
 
     def validate_callback_consent(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        """Read yes/no (a button's bool or free text); unclear answers are asked again."""
         consent = value if isinstance(value, bool) else parse_consent(str(value or ""))
         if consent is None:
             dispatcher.utter_message(text="Please answer yes or no.")
         return {CALLBACK_CONSENT: consent}
 
     def validate_callback_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        """Keep a valid name, or say what is wrong with it and ask again."""
         return _validated(CALLBACK_NAME, value, validate_name, dispatcher)
 
     def validate_callback_contact(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        """Keep a valid phone number or email and its kind, or say what is wrong and ask again."""
         try:
             contact = validate_contact(str(value or ""))
         except ContactError as exc:
@@ -171,8 +179,9 @@ class ValidateCallbackForm(FormValidationAction):
         return {CALLBACK_CONTACT: contact.value, CONTACT_KIND_SLOT: contact.kind}
 
     def validate_callback_best_time(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        """Keep a valid best time to call, or say what is wrong with it and ask again."""
         return _validated(CALLBACK_BEST_TIME, value, validate_best_time, dispatcher)
 
 
@@ -193,11 +202,13 @@ class ActionSubmitCallback(Action):
     """Store the request only with consent; confirm what happens next; clear the slots either way."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return "action_submit_callback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        """Store a consented, complete request (values checked again); confirm or explain; clear the slots."""
         program = deployment_program()
         values = {slot: tracker.get_slot(slot) for slot in (*FORM_SLOTS, CONTACT_KIND_SLOT)}
         if values[CALLBACK_CONSENT] is not True:
@@ -232,11 +243,13 @@ class ActionHandoff(Action):
     """In staff hours: queue the conversation and pause the bot; otherwise say when and offer help."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return ACTION_HANDOFF
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        """Queue a hand-off and pause the conversation, or offer a callback when no one can take it."""
         now = datetime.now(timezone.utc)
         plan = handoff_plan(now)
         if plan.staff_available:

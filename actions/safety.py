@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from bot.contracts import (
     ACTION_RECORD_ESCALATION,
@@ -77,11 +77,13 @@ class ActionRecordEscalation(Action):
     """Stores the escalation for staff, notifies them, schedules a check-in; never fails the turn."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return ACTION_RECORD_ESCALATION
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        """Record the escalation in a thread, clear slots this message filled, schedule any check-in."""
         # The message text is deliberately not read: staff open the conversation in the console.
         entities = latest_entities(tracker)
         source = entities.get("safety_source") or ("context" if RISK_CUE in entities else None)

@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.contracts import (
@@ -88,6 +89,7 @@ class ValidateScreeningForm(FormValidationAction):
     """Skip logic, free-text answers, "rather not say", escalation and corrections."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return "validate_screening_form"
 
     async def required_slots(
@@ -95,14 +97,16 @@ class ValidateScreeningForm(FormValidationAction):
         domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: dict[str, Any],
+        domain: DomainDict,
     ) -> list[str]:
+        """The questions left (none after an urgent answer); the correction slot first while correcting."""
         fields = questions_left(answers_from(tracker))
         if not fields:
             return []  # an urgent answer stops the form: action_screening_result escalates
         return [CORRECTION_SLOT, *fields] if tracker.get_slot(CORRECTING_SLOT) else fields
 
     def __getattr__(self, name: str) -> Any:
+        """Route `validate_<field>` for every screening field to validate_field."""
         field = name.removeprefix("validate_")
         if name.startswith("validate_") and field in FIELDS:
             return partial(self.validate_field, field)
@@ -114,7 +118,7 @@ class ValidateScreeningForm(FormValidationAction):
         raw: Any,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: dict[str, Any],
+        domain: DomainDict,
     ) -> dict[str, Any]:
         """One answer (bot.screening.session.answer), kept for staff as given when it discloses risk.
 
@@ -139,7 +143,7 @@ class ValidateScreeningForm(FormValidationAction):
         raw: Any,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: dict[str, Any],
+        domain: DomainDict,
     ) -> dict[str, Any]:
         """Which answer to change: clear it (and answers that depend on it) to ask again."""
         correction = correct(raw, answers_from(tracker), declined_from(tracker))
@@ -160,11 +164,13 @@ class ActionAskScreeningCorrection(Action):
     """Ask which answer to change, with a button per answered question."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return "action_ask_screening_correction"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        """Ask which answer to change, one button per answered question."""
         answered = answered_fields(answers_from(tracker))
         buttons = [{"title": t, "payload": p} for t, p in correction_buttons(answered)]
         dispatcher.utter_message(text=WHICH_ANSWER, buttons=buttons)
@@ -172,14 +178,16 @@ class ActionAskScreeningCorrection(Action):
 
 
 class ActionScreeningChangeAnswer(Action):
-    """ "Change my answer" during the screening: the form asks which one next."""
+    """Handle "change my answer" during the screening: the form asks which one next."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return "action_screening_change_answer"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        """Set the correcting slot so the form asks which answer to change."""
         return [SlotSet(CORRECTING_SLOT, True)]
 
 
@@ -187,11 +195,13 @@ class ActionScreeningResult(Action):
     """Run the engine on the answers, show the result (or escalate), store it, clear answers."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return ACTION_SCREENING_RESULT
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        """Finish into an outcome, store it, set the result slots, show its message (none when escalating)."""
         declined = declined_from(tracker)
         outcome = finish(answers_from(tracker), declined)
         if outcome.ending == "abandoned":
@@ -217,11 +227,13 @@ class ActionScreeningStopped(Action):
     """The person stopped the screening: store it as abandoned and clear the answers."""
 
     def name(self) -> str:
+        """Return the action name the domain lists."""
         return "action_screening_stopped"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        """Store the screening as abandoned and reset the screening slots."""
         # Stored when answered or already stored for staff (an answer cleared to change it still counts).
         store(tracker, "abandoned", declined=declined_from(tracker))
         return reset_events()

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.config import setting
 
@@ -134,6 +135,7 @@ class SentenceEncoder:
     """all-MiniLM-L6-v2 as sentence vectors: `encode(["..."])` -> float32 array (n, 384), unit length."""
 
     def __init__(self, directory: Path) -> None:
+        """Load the tokenizer and model from `directory`; EncoderError names a missing file."""
         for name in REQUIRED_FILES:
             if not (directory / name).is_file():
                 raise EncoderError(f"{directory / name} is missing: run `make install`")
@@ -152,7 +154,10 @@ class SentenceEncoder:
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 (a token name)
         model = TFBertModel.from_pretrained(str(directory), local_files_only=True)
 
-        @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)] * 2, reduce_retracing=True)
+        # TensorFlow has no type information, so tf.function is an untyped decorator
+        @tf.function(  # type: ignore[untyped-decorator]
+            input_signature=[tf.TensorSpec([None, None], tf.int32)] * 2, reduce_retracing=True
+        )
         def embed(ids: Any, mask: Any) -> Any:
             types = tf.zeros_like(ids)
             hidden = model(input_ids=ids, attention_mask=mask, token_type_ids=types, training=False)
@@ -164,7 +169,7 @@ class SentenceEncoder:
         self._model = model
         self._embed = embed
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> npt.NDArray[np.float32]:
         """Sentence vectors for `texts`, computed `batch_size` at a time (empty text: a valid vector)."""
         result = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         # Batches of similar length: padding every short message to the longest answer wastes time.

@@ -1,5 +1,6 @@
-"""IOP FAQ content: load and validate the FAQ answers and this deployment's program facts,
-and render them into Rasa retrieval-intent responses ``utter_faq/<topic id>``.
+"""IOP FAQ content: load and validate the FAQ answers and this deployment's program facts.
+
+Renders them into Rasa retrieval-intent responses ``utter_faq/<topic id>``.
 
 Pure functions, no Rasa imports. ``ops/content.py`` writes the result to
 ``data/generated/faq.yml`` before ``rasa data validate`` and ``rasa train``.

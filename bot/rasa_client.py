@@ -89,6 +89,7 @@ class RasaClient:
     """Talks to one Rasa server with its auth token; one short-lived HTTP client per call."""
 
     def __init__(self, base_url: str, token: str, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> None:
+        """Address the server at `base_url` (trailing slash dropped); an empty `token` sends none."""
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout

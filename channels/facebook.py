@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 def messenger_client(page_access_token: str, api_base_url: str | None) -> MessengerClient:
-    """fbmessenger's client, sending to `api_base_url` when given."""
+    """The fbmessenger client, sending to `api_base_url` when given."""
     client = MessengerClient(page_access_token)
     if api_base_url:
         client.graph_url = f"{api_base_url.rstrip('/')}/v{client.api_version}"
@@ -54,6 +54,7 @@ class MessengerOutput(MessengerBot):
             logger.error("the Send API refused a message: code %s", answer["error"].get("code"))
 
     async def send_action(self, recipient_id: str, sender_action: str) -> None:
+        """Send a sender action (mark_seen, typing_on/off) off the event loop; a failure is only logged."""
         try:
             await asyncio.to_thread(self.messenger_client.send_action, sender_action, recipient_id)
         except Exception as exc:
@@ -88,10 +89,12 @@ class PageMessenger(Messenger):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         api_base_url: str | None = None,
     ) -> None:
+        """Rasa's parser with a Messenger client that sends to `api_base_url` when given."""
         super().__init__(page_access_token, on_new_message)
         self.client = messenger_client(page_access_token, api_base_url)
 
-    async def handle(self, payload: Dict, metadata: Dict[str, Any] | None) -> None:
+    async def handle(self, payload: Dict[str, Any], metadata: Dict[str, Any] | None) -> None:
+        """Handle every message and postback in every entry of a webhook call, in order."""
         for entry in payload.get("entry", []):
             for message in entry.get("messaging", []):
                 self.last_message = message
@@ -118,6 +121,7 @@ class FacebookInput(RasaFacebookInput):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        """Build from the credentials.yml section (Rasa's error when it is missing), with `api_base_url`."""
         if not credentials:
             cls.raise_missing_credentials_exception()
         assert credentials is not None  # for mypy: the line above raises
@@ -135,11 +139,12 @@ class FacebookInput(RasaFacebookInput):
         """Rasa's three routes, with SHA-256 signatures and 403 for unsigned or mis-signed calls."""
         fb_webhook = Blueprint("fb_webhook", __name__)
 
-        @fb_webhook.route("/", methods=["GET"])
+        # get/post, not route (Sanic 21.12 wraps Blueprint.route untyped); ignore_body=False as route had
+        @fb_webhook.get("/", ignore_body=False)
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @fb_webhook.route("/webhook", methods=["GET"])
+        @fb_webhook.get("/webhook", ignore_body=False)
         async def token_verification(request: Request) -> HTTPResponse:
             token = request.args.get("hub.verify_token") or ""
             if self.fb_verify and hmac.compare_digest(token, self.fb_verify):
@@ -147,7 +152,7 @@ class FacebookInput(RasaFacebookInput):
             logger.warning("Messenger verification with a wrong verify token")
             return response.text("failure, invalid token", status=403)
 
-        @fb_webhook.route("/webhook", methods=["POST"])
+        @fb_webhook.post("/webhook")
         async def webhook(request: Request) -> HTTPResponse:
             if not is_signed(
                 self.fb_secret,
@@ -166,4 +171,5 @@ class FacebookInput(RasaFacebookInput):
         return fb_webhook
 
     def get_output_channel(self) -> MessengerOutput:
+        """An output that sends with the page access token, to `api_base_url` when given."""
         return MessengerOutput(messenger_client(self.fb_access_token, self.api_base_url))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, cast
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,6 +31,7 @@ class CountingOutputChannel:
     """Delegates to the real output channel and counts the bot messages sent through it."""
 
     def __init__(self, inner: OutputChannel) -> None:
+        """Wrap `inner`; nothing is counted yet."""
         self.inner = inner
         self.sent = 0
 
@@ -40,6 +41,7 @@ class CountingOutputChannel:
         await self.inner.send_response(recipient_id, message)
 
     def __getattr__(self, name: str) -> Any:
+        """Any other attribute is the wrapped channel's."""
         return getattr(self.inner, name)
 
 
@@ -87,7 +89,8 @@ def with_crisis_safety_net(on_new_message: Handler) -> Handler:
 
     async def handler(message: UserMessage) -> Any:
         counting = CountingOutputChannel(message.output_channel)
-        message.output_channel = counting
+        # a proxy, not a subclass: OutputChannel's own methods would shadow the delegation
+        message.output_channel = cast(OutputChannel, counting)
         failure: Exception | None = None
         try:
             result = await on_new_message(message)

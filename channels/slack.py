@@ -33,6 +33,7 @@ class SlackOutput(SlackBot):
         proxy: str | None = None,
         api_base_url: str | None = None,
     ) -> None:
+        """Rasa's Slack output; with `api_base_url`, its web client calls that server instead of Slack."""
         super().__init__(token, slack_channel, thread_id, proxy)
         if api_base_url:
             self.client = AsyncWebClient(token, base_url=api_base_url, proxy=proxy)
@@ -69,10 +70,12 @@ class SlackInput(RasaSlackInput):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        """Build from the credentials.yml section (Rasa's error when it is missing), with `api_base_url`."""
         if not credentials:
             cls.raise_missing_credentials_exception()
         assert credentials is not None  # for mypy: the line above raises
-        channel = RasaSlackInput.from_credentials.__func__(cls, credentials)
+        channel = super().from_credentials(credentials)
+        assert isinstance(channel, cls)  # for mypy: Rasa's from_credentials builds `cls`
         channel.api_base_url = credential(credentials, "api_base_url")
         return channel
 

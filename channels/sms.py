@@ -35,11 +35,14 @@ class RebasedHttpClient(TwilioHttpClient):
     """Twilio's HTTP client sending every request to `base_url` instead of *.twilio.com."""
 
     def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        """Send every request to `base_url` (scheme, host and path prefix), `timeout` in seconds."""
         super().__init__(timeout=timeout)
         parts = urlsplit(base_url)
         self.scheme, self.netloc, self.prefix = parts.scheme, parts.netloc, parts.path.rstrip("/")
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+    # twilio's own TwilioHttpClient renames HttpClient.request's `uri` to `url`; we follow our parent
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+        """Send the request to the same path under `base_url`, with its query; the fragment is dropped."""
         parts = urlsplit(url)
         rebased = urlunsplit((self.scheme, self.netloc, self.prefix + parts.path, parts.query, ""))
         return super().request(method, rebased, *args, **kwargs)
@@ -55,6 +58,7 @@ class SmsOutput(TwilioOutput):
         twilio_number: str | None,
         api_base_url: str | None = None,
     ) -> None:
+        """Rasa's Twilio output, on a client rebased to `api_base_url` when given, with a 10 s timeout."""
         super().__init__(account_sid, auth_token, twilio_number)
         self.http_client = RebasedHttpClient(api_base_url) if api_base_url else TwilioHttpClient(timeout=10)
 
@@ -92,6 +96,7 @@ class SmsInput(TwilioInput):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        """Build from the credentials.yml section (Rasa's error if missing); signatures checked by default."""
         if not credentials:
             cls.raise_missing_credentials_exception()
         assert credentials is not None  # for mypy: the line above raises
@@ -115,6 +120,7 @@ class SmsInput(TwilioInput):
         api_base_url: str | None = None,
         validate_signature: bool = True,
     ) -> None:
+        """Rasa's Twilio input plus the signed webhook URL, an API base URL and the signature switch."""
         super().__init__(account_sid, auth_token, twilio_number, debug_mode)
         self.webhook_url = webhook_url
         self.api_base_url = api_base_url
@@ -136,7 +142,8 @@ class SmsInput(TwilioInput):
             mapping_numbered_replies(CHANNEL, with_crisis_safety_net(on_new_message))
         )
 
-        @webhook.middleware("request")
+        # Sanic 21.12 wraps Blueprint.middleware in an untyped decorator (sanic.blueprints.lazy)
+        @webhook.middleware("request")  # type: ignore[untyped-decorator]
         async def check_signature(request: Request) -> HTTPResponse | None:
             if request.method == "POST" and self.validate_signature and not self.is_signed_by_twilio(request):
                 logger.warning("rejected an SMS webhook call without a valid Twilio signature")
@@ -146,4 +153,5 @@ class SmsInput(TwilioInput):
         return webhook
 
     def get_output_channel(self) -> OutputChannel:
+        """An output on the account's number, sending to `api_base_url` when given."""
         return SmsOutput(self.account_sid, self.auth_token, self.twilio_number, self.api_base_url)

@@ -29,7 +29,8 @@ class SocketIOInput(RasaSocketIOInput):
         sio = self.sio
         assert sio is not None
 
-        @sio.on("session_request", namespace=self.namespace)
+        # python-socketio has no type information, so its `on` decorator is untyped
+        @sio.on("session_request", namespace=self.namespace)  # type: ignore[untyped-decorator]
         async def session_request(sid: str, data: Dict[str, Any] | None) -> None:
             data = dict(data or {})
             if not data.get("session_id"):

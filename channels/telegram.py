@@ -42,6 +42,7 @@ class TelegramOutput(RasaTelegramOutput):
     """Rasa's Telegram output with length-safe messages and one button per row when there are many."""
 
     def __init__(self, access_token: str | None, api_base_url: str | None = None) -> None:
+        """Rasa's Telegram output; with `api_base_url`, it calls that Bot API server instead of Telegram's."""
         super().__init__(access_token)
         if api_base_url:
             self.server = TelegramAPIServer.from_base(api_base_url)
@@ -96,6 +97,7 @@ class TelegramInput(RasaTelegramInput):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        """Build from the credentials.yml section (Rasa's error when it is missing), not in debug mode."""
         if not credentials:
             cls.raise_missing_credentials_exception()
         assert credentials is not None  # for mypy: the line above raises
@@ -118,6 +120,7 @@ class TelegramInput(RasaTelegramInput):
         secret_token: str | None = None,
         api_base_url: str | None = None,
     ) -> None:
+        """Rasa's Telegram input plus the webhook's secret token and an API base URL."""
         super().__init__(access_token, verify, webhook_url, debug_mode)
         self.secret_token = secret_token
         self.api_base_url = api_base_url
@@ -129,7 +132,7 @@ class TelegramInput(RasaTelegramInput):
         return hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), self.secret_token)
 
     async def register_webhook(self) -> None:
-        """setWebhook with our URL and secret token, on a client that is closed afterwards."""
+        """Call setWebhook with our URL and secret token, on a client that is closed afterwards."""
         client = TelegramOutput(self.access_token, self.api_base_url)
         try:
             payload: Dict[str, Any] = {"url": self.webhook_url}
@@ -155,7 +158,8 @@ class TelegramInput(RasaTelegramInput):
         )
         acknowledger = self.get_output_channel()
 
-        @webhook.middleware("request")
+        # Sanic 21.12 wraps Blueprint.middleware in an untyped decorator (sanic.blueprints.lazy)
+        @webhook.middleware("request")  # type: ignore[untyped-decorator]
         async def check_secret(request: Request) -> HTTPResponse | None:
             if request.method != "POST" or not request.path.endswith("/webhook"):
                 return None

@@ -1,0 +1,1 @@
+"""Custom Rasa components: NLU featurizer and extractors, policies, lock store and event broker."""

@@ -37,6 +37,7 @@ class FixedRulePolicy(Policy):
         execution_context: ExecutionContext,
         featurizer: Any | None = None,
     ) -> None:
+        """Fill what `config` leaves out (the priority) from the defaults, then set up as Rasa's Policy."""
         config = {**self.get_default_config(), **config}
         super().__init__(config, model_storage, resource, execution_context, featurizer)
 

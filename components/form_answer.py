@@ -16,7 +16,7 @@ from typing import Any, Dict
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.contracts import CHANGE_ANSWER, FORMS, HUMAN_HANDOFF, PREFER_NOT_SAY, REQUESTED_SLOT, STOP
@@ -83,5 +83,5 @@ class FormAnswerPolicy(FixedRulePolicy):
         probabilities[domain.index_for_action(form)] = 1.0
         text = tracker.latest_message.text if tracker.latest_message else ""
         # a slot the mappings already filled this turn stays; else the text becomes the slot's value
-        events = [] if tracker.get_slot(slot) is not None else [SlotSet(slot, text)]
+        events: list[Event] = [] if tracker.get_slot(slot) is not None else [SlotSet(slot, text)]
         return self._prediction(probabilities, is_no_user_prediction=True, optional_events=events)

@@ -26,6 +26,7 @@ class AtomicRedisLockStore(RedisLockStore):
     """RedisLockStore whose ticket operations are atomic across processes."""
 
     def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
+        """Connect from an endpoint config (host, then its kwargs) or from RedisLockStore's kwargs."""
         if endpoint_config is not None:  # Rasa builds custom lock stores from their endpoint config
             kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs, **kwargs}
         super().__init__(**kwargs)

@@ -1,5 +1,7 @@
-"""NLU glue for crisis detection: the rules (bot.safety.detector) and the semantic classifier
-(bot.safety.semantic) over the sentence encoder's features, combined by bot.safety.decision.
+"""NLU glue for crisis detection: the rules and the semantic classifier, combined.
+
+The rules are bot.safety.detector; the semantic classifier (bot.safety.semantic) reads the sentence
+encoder's features; bot.safety.decision combines them.
 
 Runs last in the NLU pipeline. When either layer raises a concern, the intent becomes `crisis`
 (confidence 1.0, first in the ranking) with the entities `crisis_category`, `crisis_detail`,
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -115,7 +118,7 @@ def demote(message: Message, fallback_threshold: float = 0.0) -> None:
 
 
 def _label(example: Message) -> str:
-    """ "none", or the category in the crisis example's block metadata (data/nlu/crisis.yml)."""
+    """Return "none", or the category in the crisis example's block metadata (data/nlu/crisis.yml)."""
     if example.get(INTENT) != CRISIS_INTENT:
         return semantic.NONE
     metadata = example.get(METADATA) or {}
@@ -129,8 +132,11 @@ def _label(example: Message) -> str:
 
 
 def extra_examples(path: str | None, key: str, label: str | None = None) -> list[tuple[str, str]]:
-    """(text, label) pairs of a file mapping group -> texts under `key`; the label is `label`, or the
-    group's name (a safety category) when None. Relative paths are from the project root."""
+    """(text, label) pairs of a file mapping group -> texts under `key`; none without a path.
+
+    The label is `label`, or the group's name (a safety category) when None. Relative paths are from
+    the project root.
+    """
     if not path:
         return []
     file = Path(path) if Path(path).is_absolute() else PROJECT_ROOT / path
@@ -144,7 +150,7 @@ def extra_examples(path: str | None, key: str, label: str | None = None) -> list
     return pairs
 
 
-def sentence_vector(message: Message) -> np.ndarray | None:
+def sentence_vector(message: Message) -> npt.NDArray[np.float64] | None:
     """The encoder's sentence vector of the text, as its featurizer added it (None if absent)."""
     _sequence, sentence = message.get_dense_features(TEXT, [ENCODER_ALIAS])
     if sentence is None:
@@ -176,6 +182,7 @@ class SafetyDetector(GraphComponent, IntentClassifier):
         resource: Resource,
         classifier: semantic.CrisisClassifier | None = None,
     ) -> None:
+        """Merge `config` over the defaults; a trained `classifier` is activated with the encoder."""
         self.component_config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -226,8 +233,11 @@ class SafetyDetector(GraphComponent, IntentClassifier):
         return self.__class__.__name__
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Fit the semantic classifier: crisis examples by category against every other example and
-        the hard negatives file (texts with danger words that need no crisis reply)."""
+        """Fit the semantic classifier and persist it.
+
+        Crisis examples by category (the training data's and the `crisis_examples` file's) are fitted
+        against every other example and the hard negatives file (danger words needing no crisis reply).
+        """
         vectors, texts, labels = [], [], []
         for example in training_data.intent_examples:
             vector = sentence_vector(example)

@@ -123,8 +123,10 @@ def next_guarded_action(tracker: DialogueStateTracker) -> str | None:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class SafetyGuardPolicy(FixedRulePolicy):
-    """Runs the crisis flow after a danger message (or a cue after a disclosed risk) and reads the
-    answer to "Are you safe right now?"."""
+    """Runs the crisis flow after a danger message (or a cue after a disclosed risk).
+
+    It also reads the answer to "Are you safe right now?".
+    """
 
     def predict_action_probabilities(
         self,

@@ -54,6 +54,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return ["transformers", "tokenizers"]
 
     def __init__(self, config: dict[str, Any], name: str, encoder: SentenceEncoder) -> None:
+        """Merge `config` over the defaults and keep the loaded `encoder`."""
         super().__init__(name, {**self.get_default_config(), **config})
         self._encoder = encoder
 
@@ -71,7 +72,9 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     ) -> SentenceEncoderFeaturizer:
         """Load (or reuse) the process's encoder."""
         directory = config.get("model_dir")
-        return cls(config, execution_context.node_name, load_encoder(str(directory) if directory else None))
+        encoder = load_encoder(str(directory) if directory else None)
+        # Rasa types node_name Optional (the graph always sets it); its own featurizers pass it on as here
+        return cls(config, execution_context.node_name, encoder)  # type: ignore[arg-type]
 
     def _featurize(self, messages: list[Message], attribute: str) -> None:
         texts = [m.get(attribute) for m in messages]
@@ -83,7 +86,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         encoded = self._encoder.encode(unique, int(self._config["batch_size"]))
         vectors = dict(zip(unique, encoded, strict=True))
         for message, text in chosen:
-            self.add_features_to_message(None, vectors[text][np.newaxis, :], attribute, message)
+            # sentence features only: Rasa skips a None sequence though it annotates the argument non-Optional
+            self.add_features_to_message(None, vectors[text][np.newaxis, :], attribute, message)  # type: ignore[arg-type]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Featurize every training example's text and every FAQ answer, in batches."""

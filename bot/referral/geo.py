@@ -28,6 +28,7 @@ class UnknownZipError(ValueError):
     """The text is not a known US ZIP code; the message can be shown to the person."""
 
     def __init__(self, zip_code: str) -> None:
+        """Keep `zip_code` and word the message that asks the person to check it."""
         self.zip_code = zip_code
         super().__init__(
             f"I couldn't find the US ZIP code {zip_code!r}. "

@@ -177,7 +177,8 @@ def find_open_handoff(session: Session, conversation_id: str) -> HandoffRequest 
         .where(HandoffRequest.status.in_(HANDOFF_OPEN_STATUSES))
         .order_by(HandoffRequest.id.desc())
     )
-    return session.execute(query).scalars().first()
+    request: HandoffRequest | None = session.execute(query).scalars().first()
+    return request
 
 
 def mark_handoff_urgent(session: Session, conversation_id: str, crisis_category: str | None) -> bool:

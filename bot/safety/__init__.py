@@ -1,0 +1,1 @@
+"""Crisis detection (rules and semantic classifier), crisis resources, check-ins and escalations."""

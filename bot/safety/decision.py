@@ -53,8 +53,10 @@ class Assessment:
 
 
 def scored_units(analysis: SafetyAnalysis, text: str) -> list[str]:
-    """The text the semantic layer scores: the whole message, or, when a denial, idiom or topic phrase
-    covers a clause, the rest of the message without that clause (the veto never silences the rest)."""
+    """The text the semantic layer scores: the whole message, or the rest of it without vetoed clauses.
+
+    A clause is vetoed when a denial, idiom or topic phrase covers it; the veto never silences the rest.
+    """
     if not text.strip():
         return []
     if not any(clause.vetoed for clause in analysis.clauses):

@@ -482,8 +482,11 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
 
 
 def _resolved_past(doc: Doc, start: int, past: list[tuple[int, int]], now: bool) -> bool:
-    """A danger word in a sentence that places it in a resolved past ("I overdosed in 2019, clean 4
-    years", "when I was 16"), in a message with nothing of now ("again", "still", "tonight", ...)."""
+    """Whether the danger word at `start` sits in a sentence that places it in a resolved past.
+
+    E.g. "I overdosed in 2019, clean 4 years", "when I was 16", in a message with nothing of now
+    ("again", "still", "tonight", ...).
+    """
     if now or not past:
         return False
     sentence = doc[start].sent

@@ -55,7 +55,7 @@ class EscalationResult:
 
 
 def clean_severity(severity: str | None) -> str | None:
-    """ "high" or "moderate" (any case and spacing); anything else is None, which staff see as high."""
+    """Return "high" or "moderate" (any case and spacing); anything else is None, which staff see as high."""
     value = (severity or "").strip().lower()
     return value if value in SEVERITIES else None
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.safety.detector import CATEGORIES
 
@@ -29,7 +30,9 @@ WORD_PATTERN = r"(?u)\b\w[\w']*\b"
 """Words for the word n-grams: letters, digits and apostrophes ("don't", "od'd")."""
 VECTOR_WEIGHT = 3.0
 """Scale of the sentence vector beside the TF-IDF features (unit vectors would otherwise be drowned)."""
-Encode = Callable[[Sequence[str]], np.ndarray]
+Vectors = npt.NDArray[np.floating[Any]]
+"""Sentence vectors, one row per text (float32 from the encoder, float64 once fitted)."""
+Encode = Callable[[Sequence[str]], Vectors]
 """Texts -> unit-length sentence vectors (bot.encoder.SentenceEncoder.encode)."""
 
 
@@ -46,9 +49,9 @@ class TextFeatures:
     """TF-IDF character (2-5, within words) and word (1-2) n-grams with a fixed, fitted vocabulary."""
 
     char_vocabulary: dict[str, int]
-    char_idf: np.ndarray
+    char_idf: npt.NDArray[np.float64]
     word_vocabulary: dict[str, int]
-    word_idf: np.ndarray
+    word_idf: npt.NDArray[np.float64]
 
     @classmethod
     def fit(cls, texts: Sequence[str]) -> TextFeatures:
@@ -98,21 +101,21 @@ class CrisisClassifier:
     """The fitted danger and category models (see the module docstring)."""
 
     features: TextFeatures
-    danger_weights: np.ndarray
+    danger_weights: npt.NDArray[np.float64]
     """One weight per input: the sentence vector's dimensions first, then the n-grams."""
     danger_bias: float
-    category_weights: np.ndarray
+    category_weights: npt.NDArray[np.float64]
     """categories x vector dimensions."""
-    category_biases: np.ndarray
+    category_biases: npt.NDArray[np.float64]
     categories: tuple[str, ...] = CATEGORIES
 
-    def _inputs(self, vectors: np.ndarray, texts: Sequence[str]) -> Any:
+    def _inputs(self, vectors: Vectors, texts: Sequence[str]) -> Any:
         import scipy.sparse as sparse
 
         dense = sparse.csr_matrix(np.asarray(vectors, dtype=np.float64) * VECTOR_WEIGHT)
         return sparse.hstack([dense, self.features.transform(texts)]).tocsr()
 
-    def scores(self, vectors: np.ndarray, texts: Sequence[str]) -> list[SemanticScore]:
+    def scores(self, vectors: Vectors, texts: Sequence[str]) -> list[SemanticScore]:
         """One score per text, from its sentence vector (row of `vectors`) and its words."""
         if len(texts) == 0:
             return []
@@ -157,7 +160,7 @@ class CrisisClassifier:
 
 
 def fit(
-    vectors: np.ndarray,
+    vectors: Vectors,
     texts: Sequence[str],
     labels: Sequence[str],
     regularisation: float = 4.0,

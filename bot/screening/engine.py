@@ -67,6 +67,7 @@ class ScreeningInputError(ValueError):
     """The answers are not valid input; `field` names the offending field."""
 
     def __init__(self, field: str, problem: str) -> None:
+        """Name the offending `field` and the `problem` with it; the message is "field: problem"."""
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem

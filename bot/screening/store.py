@@ -126,7 +126,8 @@ def open_screening(session: Session, conversation_id: str) -> ScreeningRow | Non
         .order_by(ScreeningRow.id.desc())
         .limit(1)
     )
-    return session.scalars(query).first()
+    row: ScreeningRow | None = session.scalars(query).first()
+    return row
 
 
 def note_answer(

@@ -69,7 +69,7 @@ def load_states(session: Session, keys: Iterable[str] | None = None) -> dict[str
 
 
 def _state_row(session: Session, kind: str, item_id: int) -> QueueState:
-    row = session.get(QueueState, (kind, item_id))
+    row: QueueState | None = session.get(QueueState, (kind, item_id))
     if row is None:
         row = QueueState(item_kind=kind, item_id=item_id, status="open")
         session.add(row)

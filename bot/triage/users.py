@@ -143,7 +143,9 @@ def token_digest(token: str) -> str:
 def find_user(session: Session, username: str) -> StaffUser | None:
     """The account called `username` (any case), or None."""
     name = username.strip().lower()
-    return session.execute(select(StaffUser).where(StaffUser.username == name)).scalars().first()
+    query = select(StaffUser).where(StaffUser.username == name)
+    user: StaffUser | None = session.execute(query).scalars().first()
+    return user
 
 
 def add_user(session: Session, username: str, password: str, role: str = "staff") -> StaffUser:

@@ -35,7 +35,7 @@ bp = Blueprint("console_api", url_prefix="/api/console")
 
 def rasa_client(request: Request) -> RasaClient:
     """A client for the configured Rasa server (tests may put another on app.ctx.rasa_client)."""
-    override = getattr(request.app.ctx, "rasa_client", None)
+    override: RasaClient | None = getattr(request.app.ctx, "rasa_client", None)
     if override is not None:
         return override
     settings: Settings = request.app.ctx.settings

@@ -51,7 +51,7 @@ def client_ip(request: Request) -> str:
 
 def current_user(request: Request) -> SignedIn:
     """The signed-in user of a protected request (the middleware guarantees one)."""
-    user = getattr(request.ctx, "user", None)
+    user: SignedIn | None = getattr(request.ctx, "user", None)
     if user is None:  # only reachable if a handler is public yet calls this: a programming error
         raise RuntimeError("current_user() on a request without a session")
     return user

@@ -137,7 +137,6 @@ class EventsConsumer:
 
 def attach(app: Sanic, settings: Settings) -> None:
     """Run an EventsConsumer for the app's lifetime (create_app calls this when RABBITMQ_URL is set)."""
-
     app.ctx.events_consumer = EventsConsumer(
         settings.rabbitmq_url, settings.database_url, settings.events_queue, settings.events_exchange
     )

@@ -1,5 +1,7 @@
-"""Safety measurements on tests/safety/corpus.yml: recall per category and the false-positive rate,
-through the trained model (REST channel) and through the detector alone."""
+"""Safety measurements on tests/safety/corpus.yml: recall per category and the false-positive rate.
+
+Measured through the trained model (REST channel) and through the detector alone.
+"""
 
 from __future__ import annotations
 

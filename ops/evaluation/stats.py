@@ -39,7 +39,7 @@ def latency_summary(latencies_s: Sequence[float], elapsed_s: float, errors: int 
 
 
 def ratio(project: float | None, stock: float | None) -> float | None:
-    """project / stock, or None when either is missing or the stock value is zero."""
+    """Return project / stock, or None when either is missing or the stock value is zero."""
     if project is None or stock is None or stock == 0:
         return None
     return project / stock

@@ -79,6 +79,8 @@ def run_fold(fold: int, folds: int, out_dir: Path, config: Path) -> Path:
             raise RuntimeError(f"fold {fold}: training produced no model")
         trained = time.monotonic()
         processor = Agent.load(model).processor
+        if processor is None:
+            raise RuntimeError(f"fold {fold}: the model loaded without a message processor")
         intents, responses, _entities = asyncio.run(get_eval_data(processor, test))
         predicted = time.monotonic()
     result = {
