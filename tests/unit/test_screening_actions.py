@@ -27,21 +27,9 @@ from bot.screening.messages import (
     THOUGHTS_DECLINED_ACK,
 )
 from bot.screening.store import screenings_for
+from tests.unit.screening_support import CHAT_CALM as CALM
 
 ROOT = Path(__file__).resolve().parents[2]
-CALM: dict[str, Any] = {
-    "functioning": "none",
-    "current_care": "none",
-    "wish_dead": False,
-    "suicidal_thoughts": False,
-    "suicide_behavior": "never",
-    "harm_to_others": False,
-    "substance_use": "none",
-    "medically_unstable": False,
-    "safe_home": True,
-    "can_attend": "in_person",
-    "group_ok": "yes",
-}
 
 
 def tracker(slots: dict[str, Any], sender: str = "conv-a") -> Tracker:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.screening.engine import FOLLOW_UP_FIELDS, ScreeningInputError, screen
@@ -26,20 +24,7 @@ from bot.screening.session import (
     questions_left,
     valid_answers,
 )
-
-CALM: dict[str, Any] = {
-    "functioning": "none",
-    "current_care": "none",
-    "wish_dead": False,
-    "suicidal_thoughts": False,
-    "suicide_behavior": "never",
-    "harm_to_others": False,
-    "substance_use": "none",
-    "medically_unstable": False,
-    "safe_home": True,
-    "can_attend": "in_person",
-    "group_ok": "yes",
-}
+from tests.unit.screening_support import CHAT_CALM as CALM
 
 
 def test_valid_answers_keep_only_values_the_engine_accepts():
