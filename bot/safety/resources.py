@@ -66,9 +66,11 @@ HELPLINE_TEXTS = (
     "goodbye_helpline",
     "feelings_unsafe",
     "screening_stopped_danger",
+    "console_protocol",
+    "console_urgent",
 )
 """The `helpline_texts` other replies quote (bot.screening.messages, bot.referral, the chat's
-hand-written responses in content/helpline_responses.yml)."""
+hand-written responses in content/helpline_responses.yml, the staff console)."""
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _HELPLINE_REF = re.compile(r"\{helpline:([a-z0-9_]+)\}")
 

@@ -132,3 +132,16 @@ def test_bad_templates_are_a_clear_error(tmp_path: Path, text: str, message: str
     with pytest.raises(ResourceError, match=message):
         render_helpline_responses(path, RESOURCES, "US")
 
+
+def test_console_sentences_escape_to_the_old_html() -> None:
+    from markupsafe import escape
+
+    from bot.safety.net import helpline_text
+
+    assert str(escape(helpline_text("console_protocol"))) == (
+        "If the caller is in danger now, stop and follow the crisis protocol (911 / 988)."
+    )
+    assert str(escape(helpline_text("console_urgent"))) == (
+        "Urgent: follow the crisis protocol now (988 Suicide &amp; Crisis Lifeline; 911 if in immediate "
+        "danger)."
+    )
