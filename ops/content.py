@@ -33,7 +33,15 @@ def _crisis() -> Responses:
     return render_crisis_responses(content_path("crisis_resources.yml"), crisis_country())
 
 
-RENDERERS: dict[str, Callable[[], Responses]] = {"faq": _faq, "crisis": _crisis}
+def _helplines() -> Responses:
+    from bot.safety.resources import render_helpline_responses
+
+    return render_helpline_responses(
+        content_path("helpline_responses.yml"), content_path("crisis_resources.yml"), crisis_country()
+    )
+
+
+RENDERERS: dict[str, Callable[[], Responses]] = {"faq": _faq, "crisis": _crisis, "helplines": _helplines}
 
 
 def dump_responses(responses: Responses) -> str:

@@ -7,7 +7,8 @@ when the slots are set, plus an unconditional English full set for unset slots. 
 (`bot.safety.net`) calls the same function, so the two cannot drift. The follow-ups
 (`utter_ask_safe_now`, `utter_crisis_repeat`, `utter_safe_glad`) have an unconditional English
 variation and a Spanish one conditioned on `crisis_language: es`. `ops/content.py` writes them all to
-data/generated/crisis.yml.
+data/generated/crisis.yml. `render_helpline_responses` fills the chat's hand-written responses that
+quote a helpline (content/helpline_responses.yml) with `helpline_texts` (data/generated/helplines.yml).
 """
 
 from __future__ import annotations
@@ -61,9 +62,17 @@ HELPLINE_TEXTS = (
     "search_elsewhere",
     "handoff_helplines",
     "callback_meanwhile",
+    "greeting_danger",
+    "goodbye_helpline",
+    "feelings_unsafe",
+    "screening_stopped_danger",
+    "console_protocol",
+    "console_urgent",
 )
-"""The `helpline_texts` other replies quote (bot.screening.messages, bot.referral)."""
+"""The `helpline_texts` other replies quote (bot.screening.messages, bot.referral, the chat's
+hand-written responses in content/helpline_responses.yml, the staff console)."""
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_HELPLINE_REF = re.compile(r"\{helpline:([a-z0-9_]+)\}")
 
 
 class ResourceError(ValueError):
@@ -294,3 +303,36 @@ def render_crisis_responses(path: Path, country: str = "US") -> Responses:
         # action_record_escalation): the numbers again and the same question.
         UTTER_SAFETY_CHECK_IN: _follow_up(data, where, "check_in", ASK_SAFE_BUTTONS),
     }
+
+
+def render_helpline_responses(path: Path, resources_path: Path, country: str = "US") -> Responses:
+    """The hand-written responses in `path` with each `{helpline:<key>}` filled for `country`.
+
+    `path` (content/helpline_responses.yml) holds Rasa responses whose texts quote `helpline_texts`
+    sentences of `resources_path`; every other field of a variation is kept as written. A response
+    that quotes no helpline, or an unknown key, is an error.
+    """
+    data = load_resources(resources_path)
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    responses = spec.get("responses") if isinstance(spec, dict) else None
+    if not isinstance(responses, dict) or not responses:
+        raise ResourceError(f"{path}: expected a mapping with 'responses'")
+
+    def fill(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in HELPLINE_TEXTS:
+            raise ResourceError(f"{path}: unknown helpline text {{helpline:{key}}}")
+        return helpline_text(data, key, country)
+
+    rendered: Responses = {}
+    for name, variations in responses.items():
+        if not isinstance(variations, list) or not variations:
+            raise ResourceError(f"{path}: {name}: expected a list of variations")
+        out = []
+        for variation in variations:
+            text = variation.get("text") if isinstance(variation, dict) else None
+            if not isinstance(text, str) or not _HELPLINE_REF.search(text):
+                raise ResourceError(f"{path}: {name}: each variation's text quotes a {{helpline:<key>}}")
+            out.append({**variation, "text": _HELPLINE_REF.sub(fill, text)})
+        rendered[str(name)] = out
+    return rendered

@@ -25,6 +25,7 @@ from bot.assisted import CONDITIONAL, DECLINED, PHONE_QUESTIONS, answer_label, a
 from bot.config import Settings
 from bot.referral.programs import cached_programs
 from bot.referral.vocab import INSURANCE
+from bot.safety.net import helpline_text
 from bot.screening.engine import ScreeningInputError
 from bot.screening.flow import QUESTION_ORDER
 from bot.screening.messages import DISCLAIMER, LEVEL_NAMES
@@ -227,6 +228,7 @@ def _screening_form(
         values=values,
         error=error,
         error_field=field,
+        crisis_protocol=helpline_text("console_protocol"),
     )
 
 
@@ -256,6 +258,7 @@ async def screening_result(request: Request) -> HTTPResponse:
         questions=PHONE_QUESTIONS,
         order=QUESTION_ORDER,
         disclaimer=DISCLAIMER,
+        crisis_urgent=helpline_text("console_urgent"),
     )
 
 

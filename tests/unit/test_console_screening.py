@@ -70,6 +70,7 @@ async def test_phone_screening_page_shows_level_reasons_and_programs(tmp_path):
         csrf = await session_csrf(client)
         form = await client.get("/console/screening")
         assert all(question in form.text for question, _ in PHONE_QUESTIONS.values() if "'" not in question)
+        assert "stop and follow the crisis protocol (911 / 988).</p>" in form.text
         result = await client.post(
             "/console/screening", data={**BASE, "zip_code": "10001", "csrf_token": csrf}
         )

@@ -325,12 +325,37 @@ def test_helpline_texts_quote_the_default_countrys_exact_numbers() -> None:
     assert helpline_text(DATA, "search_emergency") == helpline_text(DATA, "search_emergency", "US")
 
 
-def test_the_screening_and_referral_code_writes_no_helpline_number() -> None:
+# A helpline number or short code written as itself (not inside a longer number), or any 1-800 number.
+HELPLINE_NUMBER = re.compile(r"(?<![\d-])(?:911|988|741741|88788|686868)(?![\d-])|1-800-")
+
+
+def test_helpline_numbers_are_written_only_in_content() -> None:
+    """Responses, the domain, the console templates and the code quote helplines from content/ (issue 16)."""
     root = RESOURCES.parents[1]
-    modules = (*root.glob("bot/screening/*.py"), *root.glob("bot/referral/*.py"), *root.glob("actions/*.py"))
-    for path in modules:
-        text = path.read_text(encoding="utf-8")
-        assert not {number for number in KNOWN_NUMBERS if number in text}, path
+    files = [
+        *root.glob("data/responses/**/*.yml"),
+        root / "domain.yml",
+        *root.glob("bot/web/templates/**/*.html"),
+        *(
+            path
+            for package in ("bot", "actions", "components", "channels", "ops")
+            for path in root.glob(f"{package}/**/*.py")
+        ),
+    ]
+    assert len(files) > 50
+    offenders = {}
+    for path in files:
+        found = HELPLINE_NUMBER.findall(path.read_text(encoding="utf-8"))
+        if found:
+            offenders[str(path.relative_to(root))] = sorted(set(found))
+    assert not offenders, offenders
+
+
+def test_the_number_scan_finds_numbers() -> None:
+    for text in ("call or text 988, any time", "(911 / 988)", "text HOME to 741741", "1-800-662-4357"):
+        assert HELPLINE_NUMBER.search(text), text
+    for text in ("port 9110", "id 19881", "2024-09-11"):
+        assert not HELPLINE_NUMBER.search(text), text
 
 
 def test_unknown_placeholder_is_rejected(tmp_path: Path) -> None:
