@@ -32,6 +32,9 @@ _SAFE_WORDS = frozenset(
     "tranquila".split()
 )
 _NO = frozenset({"no", "nope", "nah", "not", "nop"})
+_FAREWELL = frozenset("bye goodbye byebye cya later gtg night goodnight nite adios chao".split())
+_STRONG_SAFE = frozenset("safe fine better alright calm calmer managing bien tranquilo tranquila".split())
+"""A leave-taking ("ok bye", "night") is no answer that the person is safe unless one of these is said."""
 _DENIAL_OF_DANGER = re.compile(
     r"\b(not|won't|wont|n't|never)\b.{0,20}\b(going to|gonna|do anything|hurt myself|in danger)\b"
 )
@@ -46,6 +49,7 @@ def read_safety_answer(text: str) -> str | None:
     """SAFE, NOT_SAFE, UNSURE, or None when the message does not answer the question.
 
     Doubt first ("I don't know", "maybe"), then being not safe ("not really", "I don't feel safe"),
+    then a leave-taking without a word of being safe ("ok bye": unsure, so the resources stay in view),
     then being safe ("yes", "no I'm fine", "I'm not going to do anything"); a bare "no" is not safe.
     """
     plain = _plain(text or "")
@@ -56,6 +60,8 @@ def read_safety_answer(text: str) -> str | None:
         return UNSURE
     if _NEGATED_SAFE.search(plain) or _DANGER.search(plain):
         return NOT_SAFE
+    if _FAREWELL & set(words) and not _STRONG_SAFE & set(words):
+        return UNSURE
     if _SAFE_WORDS & set(words) or _DENIAL_OF_DANGER.search(plain):
         return SAFE
     if words[0] in _NO and len(words) <= 3:
