@@ -23,7 +23,7 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "morning": ("morning", "in the morning", "before work", "early in the day"),
         "afternoon": ("afternoon", "after school", "midday", "lunchtime"),
         "evening": ("evening", "after work", "at night", "after 5", "after 6", "weeknight"),
-        "weekend": ("weekend", "saturday", "sunday"),
+        "weekend": ("weekend", "weekends", "saturday", "saturdays", "sunday", "sundays"),
     },
     "care_format": {
         "virtual": (
@@ -134,6 +134,10 @@ NUMBER_WORDS: Final[dict[str, int]] = {
     "twelve": 12, "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17,
 }  # fmt: skip
 MAX_TEXT_CHARS: Final = 2000
+NEGATIONS: Final = frozenset(
+    {"not", "no", "n't", "nt", "dont", "never", "hate", "avoid", "except", "nothing"}
+)
+"""A word just before a preference that turns it down ("php not iop", "i hate video calls")."""
 _ZIP_RE = re.compile(r"^\d{5}$")
 _TAG_RE = re.compile(r"<[^<>]{0,200}>")
 _NUM_PATTERN: dict[str, Any] = {"LIKE_NUM": True}
@@ -265,12 +269,24 @@ def extract_preferences(text: str) -> list[Preference]:
         return []
     text = text[:MAX_TEXT_CHARS]
     doc = _doc(text)
-    found: list[Preference] = [pref for span in doc.ents if (pref := _from_span(span)) is not None]
+    found: list[Preference] = [
+        pref for span in doc.ents if not _turned_down(span) and (pref := _from_span(span)) is not None
+    ]
     tokens = [t for t in doc if not t.is_punct and not t.is_space]
     if not doc.ents and len(tokens) == 1 and _ZIP_RE.match(tokens[0].text):
         token = tokens[0]  # a bare ZIP code, e.g. the answer to "what is your ZIP code?"
         found.append(Preference("zip_code", token.text, token.idx, token.idx + len(token)))
     return _combine_specialties(found)
+
+
+def _turned_down(span: Span) -> bool:
+    """Whether one of the two words before `span`, in the same clause, turns it down."""
+    for token in reversed(span.doc[max(0, span.start - 2) : span.start]):
+        if token.is_punct:
+            return False
+        if token.lower_ in NEGATIONS:
+            return True
+    return False
 
 
 def _combine_specialties(found: list[Preference]) -> list[Preference]:
