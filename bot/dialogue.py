@@ -51,6 +51,27 @@ OFFERS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
 
 
 
+CLOSING: Final = re.compile(
+    r"\b(?:that'?s (?:it|all)|thats (?:it|all)|nothing else|all set|i'?m good|im good|i'?m done|"
+    r"that'?ll be all|that will be all)\b"
+)
+NO_WORDS: Final = frozenset({"no", "nope", "nah", "naw", "nop"})
+GOODBYE: Final = ("utter_goodbye",)
+
+
+def is_closing(text: str, intent: str | None) -> bool:
+    """A no that ends the conversation ("nope that's it thanks", "nah im good for now").
+
+    A no alone, or a no to one offer ("no thanks"), is not a closing: the assistant then offers what
+    else there is.
+    """
+    plain = text.lower().replace("\u2019", "'")
+    words = re.findall(r"[a-z']+", plain)
+    if not words or not CLOSING.search(plain):
+        return False
+    return intent == DENY or words[0] in NO_WORDS
+
+
 def reply_to_offer(offer: str | None, intent: str | None) -> tuple[str, ...]:
     """The actions that answer a yes or no to `offer`, or () when it was not a reply to an offer."""
     if offer is None or intent is None:

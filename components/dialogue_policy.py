@@ -30,7 +30,7 @@ from bot.contracts import (
     SPECIALTY,
     ZIP_CODE,
 )
-from bot.dialogue import is_preference_statement, next_step, reply_to_offer
+from bot.dialogue import GOODBYE, is_closing, is_preference_statement, next_step, reply_to_offer
 from components.fixed_policy import FixedRulePolicy
 from components.safety_guard import actions_since_last_user_message, next_guarded_action
 
@@ -57,13 +57,15 @@ def last_offer(tracker: DialogueStateTracker) -> str | None:
 
 
 def planned_actions(tracker: DialogueStateTracker) -> tuple[str, ...]:
-    """What this turn should run: the answer to an offer, the program search, or nothing."""
+    """What this turn should run: a goodbye, the answer to an offer, the program search, or nothing."""
     if tracker.active_loop_name:
         return ()
     message = tracker.latest_message
     if message is None:
         return ()
     intent = (message.intent or {}).get("name")
+    if is_closing(message.text or "", intent):
+        return GOODBYE
     reply = reply_to_offer(last_offer(tracker), intent)
     if reply:
         return reply

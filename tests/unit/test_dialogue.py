@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.dialogue import AFFIRM, DENY, OFFERS, is_preference_statement, next_step, reply_to_offer
+from bot.dialogue import (
+    AFFIRM,
+    DENY,
+    OFFERS,
+    is_closing,
+    is_preference_statement,
+    next_step,
+    reply_to_offer,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFER_RE = re.compile(
@@ -95,3 +103,19 @@ def test_preference_statements(text: str, entities: list[str], intent: str, expe
 )
 def test_next_step_follows_the_plan(planned: tuple[str, ...], done: list[str], expected: str | None) -> None:
     assert next_step(planned, done) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("nope thats it thanks", "deny", True),
+        ("nah im good for now, thanks", "deny", True),
+        ("no that's all", "faq", True),
+        ("no thanks", "deny", False),  # a no to one offer: what else there is comes next
+        ("no", "deny", False),
+        ("that's it? how long is the program", "faq", False),
+        ("im good with evenings", "inform", False),
+    ],
+)
+def test_a_no_that_ends_the_conversation(text: str, intent: str, expected: bool) -> None:
+    assert is_closing(text, intent) is expected

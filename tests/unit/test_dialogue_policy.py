@@ -30,6 +30,8 @@ responses:
   - text: "I can ask you up to 15 short questions."
   utter_offer_other_help:
   - text: "No problem."
+  utter_goodbye:
+  - text: "Take care."
   utter_crisis:
   - text: "call 988"
   utter_ask_safe_now:
@@ -80,6 +82,9 @@ def _predicted(policy: Any, domain: Any, tracker: Any) -> str | None:
         ("utter_faq/candidate", "nah not now", "deny", ["utter_offer_other_help"], "action_listen"),
         ("utter_faq/cost", "yeah sure", "affirm", [], None),  # no offer was made
         ("utter_faq/candidate", "what does it cost", "faq", [], None),  # not a yes or a no
+        ("utter_faq/candidate", "nope thats it thanks", "deny", [], "utter_goodbye"),  # a closing
+        ("utter_faq/cost", "nope that's all", "faq", [], "utter_goodbye"),
+        ("utter_faq/cost", "nope that's all", "faq", ["utter_goodbye"], "action_listen"),
     ],
 )
 def test_a_typed_yes_or_no_answers_the_offer_just_made(
