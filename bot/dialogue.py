@@ -72,6 +72,30 @@ def is_closing(text: str, intent: str | None) -> bool:
     return intent == DENY or words[0] in NO_WORDS
 
 
+YES_WORDS: Final = frozenset(
+    "yes yeah yep yup ya yea yess sure ok okay k alright definitely absolutely please si".split()
+)
+UNCLEAR: Final = "nlu_fallback"
+
+
+def yes_or_no(text: str, intent: str | None) -> str | None:
+    """AFFIRM or DENY for a reply the NLU could not place that starts with a yes or a no word.
+
+    After an offer, "ok yeah lets do those" is a yes even when the classifier is unsure; a message it
+    did place (a question, a preference) keeps its intent.
+    """
+    if intent != UNCLEAR:
+        return intent
+    words = re.findall(r"[a-z']+", text.lower())
+    if not words:
+        return intent
+    if words[0] in YES_WORDS:
+        return AFFIRM
+    if words[0] in NO_WORDS:
+        return DENY
+    return intent
+
+
 def reply_to_offer(offer: str | None, intent: str | None) -> tuple[str, ...]:
     """The actions that answer a yes or no to `offer`, or () when it was not a reply to an offer."""
     if offer is None or intent is None:

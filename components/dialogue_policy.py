@@ -30,7 +30,14 @@ from bot.contracts import (
     SPECIALTY,
     ZIP_CODE,
 )
-from bot.dialogue import GOODBYE, is_closing, is_preference_statement, next_step, reply_to_offer
+from bot.dialogue import (
+    GOODBYE,
+    is_closing,
+    is_preference_statement,
+    next_step,
+    reply_to_offer,
+    yes_or_no,
+)
 from components.fixed_policy import FixedRulePolicy
 from components.safety_guard import actions_since_last_user_message, next_guarded_action
 
@@ -66,7 +73,7 @@ def planned_actions(tracker: DialogueStateTracker) -> tuple[str, ...]:
     intent = (message.intent or {}).get("name")
     if is_closing(message.text or "", intent):
         return GOODBYE
-    reply = reply_to_offer(last_offer(tracker), intent)
+    reply = reply_to_offer(last_offer(tracker), yes_or_no(message.text or "", intent))
     if reply:
         return reply
     entities = message.entities or []

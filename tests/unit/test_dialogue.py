@@ -16,6 +16,7 @@ from bot.dialogue import (
     is_preference_statement,
     next_step,
     reply_to_offer,
+    yes_or_no,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,3 +120,17 @@ def test_next_step_follows_the_plan(planned: tuple[str, ...], done: list[str], e
 )
 def test_a_no_that_ends_the_conversation(text: str, intent: str, expected: bool) -> None:
     assert is_closing(text, intent) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("ok yeah lets do the thing", "nlu_fallback", AFFIRM),
+        ("sure why not", "nlu_fallback", AFFIRM),
+        ("nah not today", "nlu_fallback", DENY),
+        ("hmm what", "nlu_fallback", "nlu_fallback"),
+        ("yes how much is it", "faq", "faq"),  # the classifier placed it: it keeps its intent
+    ],
+)
+def test_an_unclear_reply_that_starts_with_yes_or_no(text: str, intent: str, expected: str) -> None:
+    assert yes_or_no(text, intent) == expected
