@@ -251,8 +251,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
     "group_ok": (
         (
             "unsure",
-            UNSURE_RE + r"|\bnervous\b|\banxious\b|\bscared\b|\bdepends\b|\bi guess\b"
-            r"|\bi'?ll try\b|\bhesitant\b",
+            UNSURE_RE + r"|\b(?:(?:kinda|kind of|sort of|a (?:little|bit)|bit|pretty|really|very|so) )?"
+            r"(?:nervous|anxious|scared|hesitant)\b|\bdepends\b|\bi guess\b|\bi'?ll try\b",
         ),
         (
             "no",

@@ -91,6 +91,8 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("group_ok", "sure", "yes"),
     ("group_ok", "not sure", "unsure"),
     ("group_ok", "I'm nervous about it", "unsure"),
+    ("group_ok", "kinda nervous about groups honestly", "unsure"),
+    ("group_ok", "a little anxious about it", "unsure"),
     ("group_ok", "no", "no"),
     ("group_ok", "I hate groups", "no"),
     ("group_ok", "I'd rather not say", P),
