@@ -110,6 +110,12 @@ QUESTION_START: Final = re.compile(
 # Preferences that only a program search uses; "iop", "depression" or "my son" are too common in
 # questions and needs to count on their own, so those count only when the NLU also read `inform`.
 SEARCH_ONLY_ENTITIES: Final = frozenset({SCHEDULE_SLOT, CARE_FORMAT, INSURANCE, ZIP_CODE, MAX_DISTANCE})
+PREFERENCE_CUE: Final = re.compile(
+    r"\b(?:i'?d prefer|i prefer|prefer(?:ably)?|would be (?:good|great|nice|best)|if possible|ideally|"
+    r"friendly|focused|focus|only|specializ\w*|i'?m looking for|looking for|has to be|needs to be)\b"
+)
+"""Words that make a program (population, specialty, level of care) a wish for the search ("lgbtq
+friendly if possible", "something trauma focused would be good", "a program for women only")."""
 NOT_A_STATEMENT: Final = frozenset(
     {FIND_PROGRAM, REQUEST_CALLBACK, HUMAN_HANDOFF, START_SCREENING, STOP, SHARE_FEELINGS, CRISIS}
 )
@@ -128,8 +134,9 @@ def is_preference_statement(text: str, entities: Iterable[str], intent: str | No
 
     The preference extractor is rule-based and precise; a message that carries a search preference and
     is not a question is taken as one, whatever intent the classifier chose (an FAQ about insurance, a
-    fallback). Questions ("does Medicaid pay for this?") keep their FAQ answer, needs and feelings their
-    acknowledgement; the slots are kept either way.
+    fallback); a population, specialty or level of care counts when the NLU read `inform` or the text
+    words it as a wish ("trauma focused would be good"). Questions ("does Medicaid pay for this?") keep
+    their FAQ answer, needs and feelings their acknowledgement; the slots are kept either way.
     """
     found = set(entities)
     if not found or intent in NOT_A_STATEMENT:
@@ -138,7 +145,9 @@ def is_preference_statement(text: str, entities: Iterable[str], intent: str | No
         return True  # a place is given: "my zip is 78704, what's around here" is a search either way
     if is_question(text):
         return False
-    return intent == INFORM or bool(found & SEARCH_ONLY_ENTITIES)
+    if intent == INFORM or found & SEARCH_ONLY_ENTITIES:
+        return True
+    return bool(PREFERENCE_CUE.search(text.lower()))
 
 
 def next_step(planned: tuple[str, ...], done: list[str]) -> str | None:

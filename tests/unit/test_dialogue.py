@@ -85,6 +85,10 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("we have no preferences", [], "inform", False),
         ("find programs near 10001", ["zip_code"], "find_program", False),  # its own rule searches
         ("my zip code is 78704, what iops are around here", ["zip_code"], "faq", True),  # a place given
+        ("something trauma focused would be good", ["specialty"], "faq", True),  # worded as a wish
+        ("lgbtq friendly if possible", ["population"], "faq", True),
+        ("i think i need php, my psychiatrist said so", ["care_level"], "faq", False),  # no wish words
+        ("is a trauma focused program better?", ["specialty"], "faq", False),  # a question
     ],
 )
 def test_preference_statements(text: str, entities: list[str], intent: str, expected: bool) -> None:
