@@ -18,6 +18,7 @@ from bot.screening.flow import (
     next_field,
     required_fields,
 )
+from tests.unit.screening_support import CHAT_CALM
 
 ALL = list(QUESTION_ORDER)
 NO_FOLLOW_UPS = [f for f in ALL if f not in FOLLOW_UP_FIELDS]
@@ -60,18 +61,9 @@ def test_next_field_walks_the_order_and_ends() -> None:
 
 def test_complete_answers_fill_skipped_and_drop_stale_follow_ups() -> None:
     given: dict[str, Any] = {
+        **CHAT_CALM,
         "functioning": "mild",
-        "current_care": "none",
-        "wish_dead": False,
-        "suicidal_thoughts": False,
         "suicide_method": True,  # stale: Q2 was changed to no
-        "suicide_behavior": "never",
-        "harm_to_others": False,
-        "substance_use": "none",
-        "medically_unstable": False,
-        "safe_home": True,
-        "can_attend": "in_person",
-        "group_ok": "yes",
     }
     complete = complete_answers(given)
     assert complete["suicide_method"] is None
