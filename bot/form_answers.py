@@ -8,6 +8,7 @@ assistant takes it as that answer (components/form_answer.py).
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Final
 
 from bot.contracts import CALLBACK_BEST_TIME as BEST_TIME_SLOT
@@ -33,9 +34,22 @@ __all__ = [
 MAX_NAME_WORDS: Final = 4
 
 
+QUESTION_WORDS: Final = re.compile(
+    r"^(?:what|whats|what's|how|does|do|is|are|can|could|will|would|who|when|where|why|which|should)\b"
+)
+
+
 def is_question(text: str) -> bool:
-    """A message written as a question (it ends with a question mark)."""
-    return text.rstrip().endswith("?")
+    """A message written as a question.
+
+    It ends with a question mark, or a sentence in it ends with one and starts with a question word
+    ("is there an online option? i work days").
+    """
+    stripped = text.strip()
+    if stripped.endswith("?"):
+        return True
+    sentences = re.findall(r"[^.!?]*\?", stripped.lower())
+    return any(QUESTION_WORDS.match(sentence.strip()) for sentence in sentences)
 
 
 def answers_open_question(form: str, slot: str, text: str) -> bool:

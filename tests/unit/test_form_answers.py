@@ -19,6 +19,8 @@ from tests.unit.policy_support import create_policy, predicted, user_turn_tracke
         ("screening_form", "substance_use", "yes, I drink every day"),
         ("screening_form", "wish_dead", "yeah sometimes"),
         ("screening_form", "wish_dead", "id rather not say"),  # declined: the form records it
+        ("screening_form", "wish_dead", "yes? i guess sometimes"),  # a "?" alone is no question
+        ("screening_form", "group_ok", "groups? sure"),
         ("callback_form", "callback_consent", "no, don't store it"),
         ("callback_form", "callback_consent", "yes that's fine"),
         ("callback_form", "callback_name", "Marcus"),
@@ -36,6 +38,7 @@ def test_answers_to_the_open_question_are_recognised(form: str, slot: str, text:
         ("screening_form", "functioning", "how much does it cost?"),
         ("screening_form", "substance_use", "is it normal to drink every day?"),  # a question
         ("screening_form", "withdrawal", "do i need detox first"),
+        ("screening_form", "can_attend", "is there an online option? i work days"),  # asked first
         ("screening_form", "not_a_field", "yes"),
         ("callback_form", "callback_name", "what do you need my name for?"),
         ("callback_form", "callback_name", "actually nvm i changed my mind"),
