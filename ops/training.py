@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import subprocess
 import sys
 from importlib import metadata
@@ -100,9 +101,19 @@ def check_yaml(files: Iterable[Path], root: Path = PROJECT_ROOT) -> None:
             raise TrainingInputError(f"{path.relative_to(root)} cannot be read: {exc}") from None
 
 
+TRAINING_HASH_SEED = "2718"
+"""Python's string hashing seed for `rasa train`: with it, set iteration (the featurizers' vocabularies)
+is the same on every machine, so a fresh clone trains the same model as a developer's cache."""
+
+
+def training_environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for `rasa train`: `env` (default: this process's) with a fixed hash seed."""
+    return {**(dict(os.environ) if env is None else env), "PYTHONHASHSEED": TRAINING_HASH_SEED}
+
+
 def model_path(root: Path = PROJECT_ROOT) -> Path:
     """Where the model for the current inputs is (or will be) stored."""
-    salt = f"rasa=={metadata.version('rasa')}"
+    salt = f"rasa=={metadata.version('rasa')} hashseed={TRAINING_HASH_SEED}"
     return root / "models" / f"{fingerprint(training_files(root), root, salt)}.tar.gz"
 
 
@@ -122,7 +133,7 @@ def train(root: Path = PROJECT_ROOT) -> Path:
         "--fixed-model-name", target.name.removesuffix(".tar.gz"),
         "--out", str(target.parent),
     ]
-    subprocess.run(command, cwd=root, check=True)  # noqa: S603 (fixed argv, no shell)
+    subprocess.run(command, cwd=root, check=True, env=training_environment())  # noqa: S603 (fixed argv)
     return target
 
 

@@ -11,7 +11,13 @@ import pytest
 from bot.config import ConfigError, Settings
 from ops.rasa_endpoints import endpoints_config, tracker_store_config
 from ops.stack import LaunchError, build_services, check_port_free
-from ops.training import TrainingInputError, check_yaml, fingerprint, training_files
+from ops.training import (
+    TrainingInputError,
+    check_yaml,
+    fingerprint,
+    training_environment,
+    training_files,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,3 +152,8 @@ def test_rasa_command_line_keeps_any_auth_token(tmp_path: Path, token: str) -> N
     assert args.auth_token == token
     assert args.port == settings.rasa_port
     assert args.credentials == str(tmp_path / "c.yml")
+
+
+def test_training_runs_with_a_fixed_hash_seed_whatever_the_shell_says() -> None:
+    env = training_environment({"PATH": "/usr/bin", "PYTHONHASHSEED": "random"})
+    assert env["PYTHONHASHSEED"] == "2718" and env["PATH"] == "/usr/bin"
