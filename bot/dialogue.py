@@ -79,20 +79,21 @@ UNCLEAR: Final = "nlu_fallback"
 
 
 def yes_or_no(text: str, intent: str | None) -> str | None:
-    """AFFIRM or DENY for a reply the NLU could not place that starts with a yes or a no word.
+    """The intent of a reply to an offer, read from its first word where the classifier may be wrong.
 
-    After an offer, "ok yeah lets do those" is a yes even when the classifier is unsure; a message it
-    did place (a question, a preference) keeps its intent.
+    After an offer, "ok yeah lets do those" is a yes even when the classifier is unsure, and a reply
+    that starts with a no ("no thanks, not ready for questions yet") is a no even when the classifier
+    read a yes or a request for the screening. A question or a preference keeps its intent.
     """
-    if intent != UNCLEAR:
+    if intent not in (UNCLEAR, AFFIRM, START_SCREENING):
         return intent
     words = re.findall(r"[a-z']+", text.lower())
     if not words:
         return intent
-    if words[0] in YES_WORDS:
-        return AFFIRM
     if words[0] in NO_WORDS:
-        return DENY
+        return DENY  # "no thanks, not ready for questions yet" declines, whatever the classifier read
+    if intent == UNCLEAR and words[0] in YES_WORDS:
+        return AFFIRM
     return intent
 
 

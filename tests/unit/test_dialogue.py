@@ -134,6 +134,9 @@ def test_a_no_that_ends_the_conversation(text: str, intent: str, expected: bool)
         ("nah not today", "nlu_fallback", DENY),
         ("hmm what", "nlu_fallback", "nlu_fallback"),
         ("yes how much is it", "faq", "faq"),  # the classifier placed it: it keeps its intent
+        ("no thanks, not ready for questions yet", "start_screening", DENY),
+        ("nah", "affirm", DENY),
+        ("no, how much does it cost", "faq", "faq"),
     ],
 )
 def test_an_unclear_reply_that_starts_with_yes_or_no(text: str, intent: str, expected: str) -> None:

@@ -85,6 +85,7 @@ def _predicted(policy: Any, domain: Any, tracker: Any) -> str | None:
         ("utter_faq/candidate", "nope thats it thanks", "deny", [], "utter_goodbye"),  # a closing
         ("utter_faq/candidate", "ok yeah lets do those", "nlu_fallback", [], "utter_screening_intro"),
         ("utter_faq/candidate", "nah maybe another time", "nlu_fallback", [], "utter_offer_other_help"),
+        ("utter_faq/candidate", "no thanks, not yet", "start_screening", [], "utter_offer_other_help"),
         ("utter_faq/cost", "ok yeah lets do those", "nlu_fallback", [], None),  # no offer was made
         ("utter_faq/candidate", "yes, how long is it?", "faq", [], None),  # a question keeps its answer
         ("utter_faq/cost", "nope that's all", "faq", [], "utter_goodbye"),
