@@ -16,6 +16,7 @@ from bot.contracts import CALLBACK_CONSENT as CONSENT_SLOT
 from bot.contracts import CALLBACK_CONTACT as CONTACT_SLOT
 from bot.contracts import CALLBACK_FORM, FORMS, SCREENING_FORM
 from bot.contracts import CALLBACK_NAME as NAME_SLOT
+from bot.dialogue import QUESTION_START
 from bot.referral.contact import ContactError, parse_consent, validate_contact, validate_name
 from bot.screening.answers import parse_answer
 from bot.screening.engine import FIELDS
@@ -34,11 +35,6 @@ __all__ = [
 MAX_NAME_WORDS: Final = 4
 
 
-QUESTION_WORDS: Final = re.compile(
-    r"^(?:what|whats|what's|how|does|do|is|are|can|could|will|would|who|when|where|why|which|should)\b"
-)
-
-
 def is_question(text: str) -> bool:
     """A message written as a question.
 
@@ -49,7 +45,7 @@ def is_question(text: str) -> bool:
     if stripped.endswith("?"):
         return True
     sentences = re.findall(r"[^.!?]*\?", stripped.lower())
-    return any(QUESTION_WORDS.match(sentence.strip()) for sentence in sentences)
+    return any(QUESTION_START.match(sentence.strip()) for sentence in sentences)
 
 
 def answers_open_question(form: str, slot: str, text: str) -> bool:
