@@ -40,6 +40,7 @@ class ConsumerStats:
     """Counters for health checks and tests (no content)."""
 
     received: int = 0
+    acked: int = 0
     stored: int = 0
     duplicates: int = 0
     rejected: int = 0
@@ -86,6 +87,7 @@ class EventsConsumer:
             self.stats.stored += new
             self.stats.duplicates += len(records) - new
         await message.ack()
+        self.stats.acked += 1
 
     async def _consume_once(self) -> None:
         """Connect, declare the topology, consume until the connection closes or stop() is called."""

@@ -81,7 +81,8 @@ async def consumer(tmp_path: Path) -> AsyncIterator[EventsConsumer]:
 async def test_events_are_stored_once_and_poison_messages_dropped(consumer: EventsConsumer) -> None:
     bodies = [json.dumps(e).encode() for e in (CRISIS_REPLY, HANDOFF, GREETING, CRISIS_REPLY)] + [b"garbage"]
     await publish(consumer.exchange, *bodies)
-    await eventually(lambda: consumer.stats.received == 5, 20, "five deliveries")
+    # Deliveries are handled concurrently (prefetch 4): wait until all five are settled, not just received.
+    await eventually(lambda: consumer.stats.acked + consumer.stats.rejected == 5, 20, "five settled messages")
     assert kinds(consumer.database_url) == ["escalation", "handoff"]
     assert (consumer.stats.stored, consumer.stats.duplicates, consumer.stats.rejected) == (2, 1, 1)
 
