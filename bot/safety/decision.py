@@ -1,6 +1,10 @@
 """How the layers combine into one decision (docs/safety.md, "Layers").
 
-- The rules (bot.safety.detector) are precise: when a crisis rule fires, the message is a crisis.
+- The rules (bot.safety.detector) are precise: when a crisis rule fires, the message is a crisis. One
+  exception: when the only rules that fired name a topic (`topic_term`: "overdose", "suicidal",
+  "self-harm") and the semantic layer scores the message below TOPIC_CONFIRM_FLOOR, the word is about
+  the topic, not a danger ("after my overdose in January I did detox and IOP"): the message is a cue
+  only. Without a semantic layer (no model loaded) the rule stands.
 - The semantic classifier (bot.safety.semantic) recognises danger phrased in ways no rule knows. It
   scores the whole message and each of its clauses; either layer alone raises a concern.
 - A denial, idiom or topic phrase the rules recognise vetoes only the clause it covers, never the whole
@@ -19,8 +23,11 @@ from typing import Sequence
 from bot.safety.detector import SafetyAnalysis
 from bot.safety.semantic import SemanticScore
 
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = 0.7
 DEFAULT_CUE_THRESHOLD = 0.5
+TOPIC_CONFIRM_FLOOR = 0.05
+"""Below this P(crisis), a topic word alone does not escalate. On the development sets, topic-word
+crises scored 0.12 and more, and a third of the topic-word false alarms scored below 0.05."""
 SPANISH_MIN_THRESHOLD = 0.95
 """The encoder is English-only: a Spanish message escalates on the rules (bot/safety/patterns.yml has
 Spanish families) and on the classifier only when it is nearly certain."""
@@ -93,6 +100,9 @@ def assess(
         cues = ("semantic",)
     detail, language = analysis.detail, analysis.language
     finding = analysis.finding
+    if finding is not None and finding.topic_only and language != "es" and best is not None:
+        if probability < TOPIC_CONFIRM_FLOOR:  # the encoder is English-only: Spanish rules always stand
+            finding, cues = None, cues or ("topic",)
     if finding is not None:
         severity = _severity(finding.category, cues, finding.rule_id, probability)
         return Assessment(

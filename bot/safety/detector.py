@@ -71,6 +71,8 @@ class SafetyFinding:
     rule_id: str
     detail: str = "none"
     language: str = "en"
+    topic_only: bool = False
+    """Every crisis rule that fired names a topic (`topic_term`): the word, not a stated danger."""
 
 
 @dataclass(frozen=True)
@@ -476,7 +478,12 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
         candidates, key=lambda c: (engine.priority[str(c[0].category)], c[1], -(c[2] - c[1]))
     )
     finding = SafetyFinding(
-        str(rule.category), doc[start:end].text, rule.id, details[0] if details else "none", language
+        str(rule.category),
+        doc[start:end].text,
+        rule.id,
+        details[0] if details else "none",
+        language,
+        all(candidate.topic_term for candidate, _, _ in candidates),
     )
     return SafetyAnalysis(finding, non_crisis, suppressed_ids, clauses, cues, details, language)
 

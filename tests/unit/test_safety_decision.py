@@ -24,6 +24,29 @@ def test_a_rule_raises_a_concern_whatever_the_classifier_says() -> None:
     )
 
 
+TOPIC_WORD = SafetyFinding("overdose", "overdose", "overdose.od_word", topic_only=True)
+NEAR_ZERO = SemanticScore(0.01, "overdose")
+
+
+def test_a_topic_word_the_classifier_reads_as_safe_is_only_a_cue() -> None:
+    alone = assess(SafetyAnalysis(TOPIC_WORD), [NEAR_ZERO])
+    assert not alone.concern and alone.ambiguous and alone.cues == ("topic",)
+    after = assess(SafetyAnalysis(TOPIC_WORD), [NEAR_ZERO], risk_on_record=True, prior_category="overdose")
+    assert (after.concern, after.source) == (True, "context")
+
+
+def test_a_topic_word_stands_when_the_classifier_is_unsure_absent_or_the_message_spanish() -> None:
+    assert assess(SafetyAnalysis(TOPIC_WORD), [LOW]).concern  # 0.05 is not below the floor
+    assert assess(SafetyAnalysis(TOPIC_WORD), []).concern  # no model loaded: rules only
+    spanish = SafetyAnalysis(
+        SafetyFinding("overdose", "sobredosis", "es.overdose_word", language="es", topic_only=True),
+        language="es",
+    )
+    assert assess(spanish, [NEAR_ZERO]).concern
+    stated = SafetyFinding("overdose", "took too many pills", "overdose.took_too_many")
+    assert assess(SafetyAnalysis(stated), [NEAR_ZERO]).concern  # a stated danger never needs agreement
+
+
 def test_the_classifier_alone_raises_a_concern_above_its_threshold() -> None:
     result = assess(SafetyAnalysis(None), [LOW, HIGH], threshold=0.5)
     assert (result.concern, result.category, result.source) == (True, "suicide", "semantic")

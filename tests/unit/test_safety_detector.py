@@ -168,3 +168,17 @@ def test_malformed_patterns_file_is_rejected_clearly(tmp_path: Path, yaml_text: 
     path.write_text(yaml_text, encoding="utf-8")
     with pytest.raises(PatternError, match=problem):
         detector.load_rules(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic_only"),
+    [
+        ("my sister was hospitalized for an overdose", True),  # only the topic word fired
+        ("I'm feeling suicidal", True),
+        ("I took too many pills and I overdosed", False),  # a stated danger beside the topic word
+        ("I want to kill myself", False),
+    ],
+)
+def test_a_finding_says_whether_only_topic_words_fired(text: str, topic_only: bool) -> None:
+    finding = detect(text)
+    assert finding is not None and finding.topic_only is topic_only

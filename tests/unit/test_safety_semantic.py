@@ -71,3 +71,20 @@ def test_the_active_layer_is_shared_in_the_process() -> None:
     finally:
         semantic._ACTIVE.clear()
     assert semantic.active() is None
+
+
+def test_the_danger_probability_is_scikit_learns_svm_probability() -> None:
+    from sklearn.svm import SVC
+
+    vectors, texts, labels = _data()
+    model = fit(vectors, texts, labels, regularisation=4.0, seed=7)
+    inputs = semantic._inputs(model.features, vectors, texts)
+    reference = SVC(C=4.0, kernel="rbf", gamma="scale", probability=True, random_state=7)
+    reference.fit(inputs, [label != "none" for label in labels])
+    probe = np.vstack([np.eye(8)[0], np.eye(8)[1], np.full(8, 0.3)])
+    probe_texts = ["is there parking", "i am going to kill myself", "what time are the groups"]
+    expected = reference.predict_proba(semantic._inputs(model.features, probe, probe_texts))[:, 1]
+    got = [score.probability for score in model.scores(probe, probe_texts)]
+    # libsvm couples the pairwise probability iteratively (tolerance 0.0025); ours is the exact sigmoid
+    assert got == pytest.approx(list(expected), abs=1e-3)
+    assert got[0] < 0.5 < got[1]
