@@ -68,9 +68,10 @@ HELPLINE_TEXTS = (
     "screening_stopped_danger",
     "console_protocol",
     "console_urgent",
+    "web_crisis_note",
 )
 """The `helpline_texts` other replies quote (bot.screening.messages, bot.referral, the chat's
-hand-written responses in content/helpline_responses.yml, the staff console)."""
+hand-written responses in content/helpline_responses.yml, the staff console, the demo web page)."""
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _HELPLINE_REF = re.compile(r"\{helpline:([a-z0-9_]+)\}")
 

@@ -11,6 +11,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, file, text
 from sanic.response import html as html_response
 
+from bot.safety.net import helpline_text
 from bot.web.auth import public
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -41,8 +42,13 @@ def content_security_policy(server_url: str) -> str:
 
 
 def render_demo_page(server_url: str, template: str | None = None) -> str:
-    """The demo page with the widget pointed at `server_url` (HTML-escaped into an attribute)."""
+    """The demo page with the widget pointed at `server_url` (HTML-escaped into an attribute).
+
+    Its crisis note quotes the helplines of content/crisis_resources.yml (CRISIS_COUNTRY's numbers
+    come from there, never from the page).
+    """
     page = template if template is not None else (PAGE_DIR / "demo.html").read_text(encoding="utf-8")
+    page = page.replace("{{crisis_note}}", html.escape(helpline_text("web_crisis_note")))
     return page.replace("{{server_url}}", html.escape(server_url, quote=True))
 
 

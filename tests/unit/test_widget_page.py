@@ -21,6 +21,14 @@ def test_demo_page_points_the_widget_at_the_public_rasa_url() -> None:
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page) == []
 
 
+def test_the_crisis_note_quotes_the_content_helplines_not_the_page() -> None:
+    template = (widget.PAGE_DIR / "demo.html").read_text(encoding="utf-8")
+    assert "988" not in template and "911" not in template
+    page = widget.render_demo_page("http://localhost:5005")
+    assert "If you are in crisis, call or text 988 (Suicide &amp; Crisis Lifeline)." in page
+    assert "In an emergency, call 911." in page and "{{" not in page
+
+
 def test_server_url_cannot_break_out_of_the_attribute() -> None:
     page = widget.render_demo_page(
         'http://x/"><script>alert(1)</script>', template='<b data-u="{{server_url}}">'
