@@ -143,7 +143,9 @@ class KernelMachine:
         norms += np.asarray(ngrams.multiply(ngrams).sum(axis=1)).reshape(-1)
         distances = np.maximum(self._norms + norms[np.newaxis, :] - 2.0 * cross, 0.0)
         decision = self.dual @ np.exp(-self.gamma * distances) + self.intercept
-        return np.asarray(1.0 / (1.0 + np.exp(self.platt_a * decision - self.platt_b)), dtype=np.float64)
+        from scipy.special import expit  # 1 / (1 + exp(-x)) without overflow
+
+        return np.asarray(expit(self.platt_b - self.platt_a * decision), dtype=np.float64)
 
 
 @dataclass(frozen=True)
