@@ -20,7 +20,8 @@ from tests.integration.stack import RunningStack
 
 pytestmark = pytest.mark.model
 
-# Measured on model 8e9a2db6f75bcf09 (2026-12-05; `make train` reproduces it): crisis recall 93.9 %,
+# Measured on model 8e9a2db6f75bcf09 (2026-12-05; `make train` now gives 0d9dab0d12802122, the same trained
+# components under a new fingerprint): crisis recall 93.9 %,
 # critical 98.5 %, false positives 6.1 %; free text 77.9 % of turns, fallbacks 11.3 %. The floors leave
 # about 2.5 points for changes to the training data.
 SAFETY_RECALL_FLOOR = 0.91
