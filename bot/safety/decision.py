@@ -25,6 +25,10 @@ from bot.safety.semantic import SemanticScore
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_CUE_THRESHOLD = 0.5
+CUE_MESSAGE_THRESHOLD = 0.8
+"""A message a cue rule marks as ambiguous alone ("I got them, they're in my hand now") escalates on the
+classifier alone only from this probability; below it, it waits for a disclosed risk. On the
+development sets this cost 1 of 448 and 2 of 333 crisis messages and no false alarm."""
 TOPIC_CONFIRM_FLOOR = 0.05
 """Below this P(crisis), a topic word alone does not escalate. On the development sets, topic-word
 crises scored 0.12 and more, and a third of the topic-word false alarms scored below 0.05."""
@@ -93,6 +97,8 @@ def assess(
     if analysis.language == "es":
         threshold = max(threshold, SPANISH_MIN_THRESHOLD)
         cue_threshold = max(cue_threshold, SPANISH_MIN_THRESHOLD)
+    if analysis.finding is None and analysis.cues:
+        threshold = max(threshold, CUE_MESSAGE_THRESHOLD)
     best = max(scores, key=lambda s: s.probability, default=None)
     probability = best.probability if best else 0.0
     cues = tuple(analysis.cues)

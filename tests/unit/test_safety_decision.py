@@ -47,6 +47,15 @@ def test_a_topic_word_stands_when_the_classifier_is_unsure_absent_or_the_message
     assert assess(SafetyAnalysis(stated), [NEAR_ZERO]).concern  # a stated danger never needs agreement
 
 
+def test_a_message_a_cue_rule_calls_ambiguous_needs_a_surer_classifier() -> None:
+    in_hand = SafetyAnalysis(None, cues=("means",))
+    fairly_sure = SemanticScore(0.75, "suicide")
+    assert not assess(in_hand, [fairly_sure], threshold=0.7).concern
+    assert assess(in_hand, [fairly_sure], threshold=0.7).ambiguous
+    assert assess(in_hand, [HIGH], threshold=0.7).concern
+    assert assess(SafetyAnalysis(None), [fairly_sure], threshold=0.7).concern  # no cue: the usual threshold
+
+
 def test_the_classifier_alone_raises_a_concern_above_its_threshold() -> None:
     result = assess(SafetyAnalysis(None), [LOW, HIGH], threshold=0.5)
     assert (result.concern, result.category, result.source) == (True, "suicide", "semantic")
