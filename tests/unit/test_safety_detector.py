@@ -61,6 +61,16 @@ def test_false_alarm_rate_on_hard_negatives_is_at_most_five_percent() -> None:
         ("I would never hurt anyone", None),
         ("I want to hurt him", "harm_to_others"),
         ("I don't want to die", None),
+        ("i dont have any plan to hurt myself", None),
+        ("im not going to od or anything", None),
+        ("i havent thought about suicide in years", None),
+        ("no quiero morirme, solo estoy cansada", None),
+        ("ya no quiero vivir", "suicide"),
+        ("I would never hurt anyone but myself", "self_harm"),
+        ("i'm not gonna hurt anybody but myself", "self_harm"),
+        ("my cousin od'd on fentanyl at 22, we buried him", None),
+        ("my friend od'd in the bathroom and hes not responding", "overdose"),
+        ("I didn't take too many, I took my normal dose", None),
     ],
 )
 def test_negation_is_a_denial_only_when_it_governs_the_signal(text: str, category: str | None) -> None:
