@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -55,7 +55,7 @@ from bot.config import PROJECT_ROOT
 from bot.contracts import CRISIS, CRISIS_CATEGORY, CRISIS_DETAIL, CRISIS_LANGUAGE, RISK_CUE, RISK_SEVERITY
 from bot.encoder import load_encoder
 from bot.safety import detector, semantic
-from bot.safety.decision import DEFAULT_CUE_THRESHOLD, DEFAULT_THRESHOLD, Assessment, assess, scored_units
+from bot.safety.decision import DEFAULT_CUE_THRESHOLD, DEFAULT_THRESHOLD, Assessment, assess, score_message
 from components.sentence_encoder import ALIAS as ENCODER_ALIAS
 
 logger = logging.getLogger(__name__)
@@ -267,18 +267,23 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             (directory / CLASSIFIER_FILE).write_text(json.dumps(classifier.to_dict()), encoding="utf-8")
         return self._resource
 
-    def _scores(self, message: Message, analysis: detector.SafetyAnalysis, text: str) -> list[Any]:
-        if self._layer is None:
-            return []
-        units = scored_units(analysis, text)
-        whole = sentence_vector(message) if units and units[0] == text else None
-        others = units[1:] if whole is not None else units
-        vectors = [whole[np.newaxis, :]] if whole is not None else []
-        if others:
-            vectors.append(self._layer.encode(others))
-        if not vectors:
-            return []
-        return self._layer.classifier.scores(np.vstack(vectors), units)
+    def _scores(
+        self, message: Message, analysis: detector.SafetyAnalysis, text: str
+    ) -> tuple[list[Any], list[Any]]:
+        """The scores of the scored units and of their sentences (the whole message's vector is reused)."""
+        layer = self._layer
+        if layer is None:
+            return [], []
+
+        def score(texts: Sequence[str]) -> list[Any]:
+            whole = sentence_vector(message) if texts and texts[0] == text else None
+            others = list(texts[1:]) if whole is not None else list(texts)
+            vectors = [whole[np.newaxis, :]] if whole is not None else []
+            if others:
+                vectors.append(layer.encode(others))
+            return layer.classifier.scores(np.vstack(vectors), texts) if vectors else []
+
+        return score_message(score, analysis, text)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Escalate, demote, mark a cue, or leave each message (never raises on odd input)."""
@@ -287,11 +292,13 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             if not isinstance(text, str) or not text.strip():
                 continue
             analysis = detector.analyse(text)
+            scores, sentences = self._scores(message, analysis, text)
             assessment = assess(
                 analysis,
-                self._scores(message, analysis, text),
+                scores,
                 float(self.component_config["threshold"]),
                 float(self.component_config["cue_threshold"]),
+                sentence_scores=sentences,
             )
             if assessment.concern:
                 escalate(message, assessment, self.name)

@@ -6,7 +6,9 @@
   the topic, not a danger ("after my overdose in January I did detox and IOP"): the message is a cue
   only. Without a semantic layer (no model loaded) the rule stands.
 - The semantic classifier (bot.safety.semantic) recognises danger phrased in ways no rule knows. It
-  scores the whole message and each of its clauses; either layer alone raises a concern.
+  scores the whole message (less any vetoed clause); either layer alone raises a concern. A message of
+  several sentences has each sentence scored too, and one sentence escalates alone from
+  SENTENCE_THRESHOLD: a crisis told inside a long practical message dilutes the whole-message score.
 - A denial, idiom or topic phrase the rules recognise vetoes only the clause it covers, never the whole
   message: in "I'm not suicidal, I just want to go to sleep and not wake up" the first clause is set
   aside and the rest is still scored.
@@ -17,8 +19,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from bot.safety.detector import SafetyAnalysis
 from bot.safety.semantic import SemanticScore
@@ -32,6 +35,10 @@ development sets this cost 1 of 448 and 2 of 333 crisis messages and no false al
 TOPIC_CONFIRM_FLOOR = 0.05
 """Below this P(crisis), a topic word alone does not escalate. On the development sets, topic-word
 crises scored 0.12 and more, and a third of the topic-word false alarms scored below 0.05."""
+SENTENCE_THRESHOLD = 0.95
+"""One sentence of a longer message escalates alone from this P(crisis). On the development sets it
+raised recall by 1 of 262 and 4 of 333 crisis messages without a false alarm; at 0.8 it cost 2.6 points
+of false alarms on the second set (docs/safety.md)."""
 SPANISH_MIN_THRESHOLD = 0.95
 """The encoder is English-only: a Spanish message escalates on the rules (bot/safety/patterns.yml has
 Spanish families) and on the classifier only when it is nearly certain."""
@@ -76,6 +83,28 @@ def scored_units(analysis: SafetyAnalysis, text: str) -> list[str]:
     return [rest] if rest.strip() else []
 
 
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.!?])\s+|\s*[,;]\s+(?=(?:and|but|also|honestly|not that|i|im|i'm|idk)\s)", re.IGNORECASE
+)
+
+
+def sentence_units(units: Sequence[str]) -> list[str]:
+    """The sentences of the scored text when it has more than one (and clauses joined by ", and ...")."""
+    parts = [part.strip() for unit in units for part in _SENTENCE_BREAK.split(unit)]
+    parts = [part for part in parts if part]
+    return parts if len(parts) > 1 else []
+
+
+def score_message(
+    score: Callable[[Sequence[str]], Sequence[SemanticScore]], analysis: SafetyAnalysis, text: str
+) -> tuple[list[SemanticScore], list[SemanticScore]]:
+    """The scores of `scored_units` and of their `sentence_units`, from one call of `score`."""
+    units = scored_units(analysis, text)
+    sentences = sentence_units(units)
+    scores = list(score([*units, *sentences])) if units else []
+    return scores[: len(units)], scores[len(units) :]
+
+
 def _severity(category: str | None, cues: Sequence[str], rule_id: str | None, probability: float) -> str:
     if category in HIGH_SEVERITY_CATEGORIES or HIGH_SEVERITY_CUES & set(cues):
         return "high"
@@ -90,16 +119,24 @@ def assess(
     threshold: float = DEFAULT_THRESHOLD,
     cue_threshold: float = DEFAULT_CUE_THRESHOLD,
     *,
+    sentence_scores: Sequence[SemanticScore] = (),
     risk_on_record: bool = False,
     prior_category: str | None = None,
 ) -> Assessment:
-    """Combine the rule analysis and the semantic scores of `scored_units` into one decision."""
+    """Combine the rule analysis and the semantic scores into one decision.
+
+    `scores` are those of `scored_units`, `sentence_scores` those of `sentence_units` of them.
+    """
     if analysis.language == "es":
         threshold = max(threshold, SPANISH_MIN_THRESHOLD)
         cue_threshold = max(cue_threshold, SPANISH_MIN_THRESHOLD)
     if analysis.finding is None and analysis.cues:
         threshold = max(threshold, CUE_MESSAGE_THRESHOLD)
     best = max(scores, key=lambda s: s.probability, default=None)
+    sentence = max(sentence_scores, key=lambda s: s.probability, default=None)
+    if sentence is not None and sentence.probability >= max(threshold, SENTENCE_THRESHOLD):
+        if best is None or best.probability < threshold:
+            best = sentence
     probability = best.probability if best else 0.0
     cues = tuple(analysis.cues)
     if probability >= cue_threshold and not cues:

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.config import content_path, crisis_country
 from bot.safety import resources, semantic
-from bot.safety.decision import assess, scored_units
+from bot.safety.decision import assess, score_message
 from bot.safety.detector import analyse
 from bot.safety.resources import DEFAULT_LANGUAGE, NO_DETAIL, crisis_message, load_resources
 
@@ -59,9 +59,11 @@ def crisis_reply(
         text = text or ""
         analysis = analyse(text)
         layer = semantic.active()
-        scores = layer.score_texts(scored_units(analysis, text)) if layer else []
+        scores, sentences = score_message(layer.score_texts, analysis, text) if layer else ([], [])
         thresholds = (layer.threshold, layer.cue_threshold) if layer else ()
-        decision = assess(analysis, scores, *thresholds, risk_on_record=risk_on_record)
+        decision = assess(
+            analysis, scores, *thresholds, sentence_scores=sentences, risk_on_record=risk_on_record
+        )
     except Exception:  # any detector failure must fail safe, never silent
         logger.exception("crisis detection failed; sending the default crisis resources")
         return _message(None, country), None

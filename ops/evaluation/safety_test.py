@@ -170,7 +170,7 @@ def load_classifier(model: Path) -> tuple[Any, dict[str, Any]]:
 def in_process(cases: Sequence[Case], model: Path) -> dict[str, Any]:
     """Rules alone, the classifier alone (whole message) and combined, plus the time per message."""
     from bot.encoder import load_encoder
-    from bot.safety.decision import assess, scored_units
+    from bot.safety.decision import assess, score_message
     from bot.safety.detector import analyse
 
     classifier, config = load_classifier(model)
@@ -182,9 +182,10 @@ def in_process(cases: Sequence[Case], model: Path) -> dict[str, Any]:
     for case in cases:
         started = time.perf_counter()
         analysis = analyse(case.text)
-        units = scored_units(analysis, case.text)
-        scores = classifier.scores(encoder.encode(units), units) if units else []
-        decision = assess(analysis, scores, threshold, cue_threshold)
+        scores, sentences = score_message(
+            lambda texts: classifier.scores(encoder.encode(list(texts)), texts), analysis, case.text
+        )
+        decision = assess(analysis, scores, threshold, cue_threshold, sentence_scores=sentences)
         seconds.append(time.perf_counter() - started)
         whole = classifier.scores(encoder.encode([case.text]), [case.text])[0].probability
         rules.append(analysis.finding is not None)

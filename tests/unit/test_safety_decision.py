@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.decision import assess, scored_units
+from bot.safety.decision import SENTENCE_THRESHOLD, assess, score_message, scored_units, sentence_units
 from bot.safety.detector import Clause, SafetyAnalysis, SafetyFinding
 from bot.safety.semantic import SemanticScore
 
@@ -120,3 +120,41 @@ def test_language_and_detail_come_from_the_analysis() -> None:
     )
     result = assess(analysis)
     assert (result.detail, result.language) == ("domestic_violence", "es")
+
+
+LONG = (
+    "is the virtual program on zoom? I work days. also I have my pills saved up and I'm taking them sunday"
+)
+
+
+def test_a_message_of_several_sentences_is_scored_whole_and_by_sentence() -> None:
+    assert sentence_units([LONG]) == [
+        "is the virtual program on zoom?",
+        "I work days.",
+        "also I have my pills saved up and I'm taking them sunday",
+    ]
+    assert sentence_units(["I work days, and I'm tired"]) == ["I work days", "and I'm tired"]
+    assert sentence_units(["one sentence, with a comma"]) == []  # a single sentence is the whole message
+    asked: list[list[str]] = []
+
+    def score(texts: object) -> list[SemanticScore]:
+        asked.append(list(texts))  # type: ignore[call-overload]
+        return [SemanticScore(0.1 * (i + 1), "suicide") for i in range(len(asked[-1]))]
+
+    whole, sentences = score_message(score, SafetyAnalysis(None), LONG)
+    assert len(asked) == 1 and asked[0][0] == LONG and len(asked[0]) == 4  # one batch
+    assert [s.probability for s in whole] == [0.1] and len(sentences) == 3
+    assert score_message(score, SafetyAnalysis(None), "  ") == ([], [])
+
+
+def test_one_sentence_escalates_alone_only_when_the_classifier_is_nearly_certain() -> None:
+    diluted = [SemanticScore(0.3, "suicide")]
+    sure = SemanticScore(SENTENCE_THRESHOLD, "suicide")
+    unsure = SemanticScore(SENTENCE_THRESHOLD - 0.05, "suicide")
+    result = assess(SafetyAnalysis(None), diluted, sentence_scores=[unsure, sure])
+    assert (result.concern, result.source, result.probability) == (True, "semantic", SENTENCE_THRESHOLD)
+    assert not assess(SafetyAnalysis(None), diluted, sentence_scores=[unsure]).concern
+    # Spanish keeps its own bar, and the sentence bar never falls below the message threshold
+    spanish = SafetyAnalysis(None, language="es")
+    assert not assess(spanish, diluted, sentence_scores=[SemanticScore(0.94, "suicide")]).concern
+    assert not assess(SafetyAnalysis(None), diluted, 0.99, sentence_scores=[sure]).concern
