@@ -22,7 +22,18 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "schedule_slot": {
         "morning": ("morning", "in the morning", "before work", "early in the day"),
         "afternoon": ("afternoon", "after school", "midday", "lunchtime"),
-        "evening": ("evening", "after work", "at night", "after 5", "after 6", "weeknight"),
+        "evening": (
+            "evening",
+            "after work",
+            "at night",
+            "nights",
+            "night group",
+            "night session",
+            "after dinner",
+            "after 5",
+            "after 6",
+            "weeknight",
+        ),
         "weekend": ("weekend", "weekends", "saturday", "saturdays", "sunday", "sundays"),
     },
     "care_format": {
@@ -78,7 +89,16 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "adolescents": ("teen", "teenager", "teenage", "adolescent", "high school", "high schooler"),
         "young_adults": ("young adult", "college student"),
         "adults": ("adult", "adult program"),
-        "veterans": ("veteran", "military", "served in the army", "served in the military"),
+        "veterans": (
+            "veteran",
+            "military",
+            "served in the army",
+            "served in the military",
+            "army vet",
+            "navy vet",
+            "marine vet",
+            "combat vet",
+        ),
         "lgbtq": (
             "lgbtq",
             "lgbt",
