@@ -20,6 +20,7 @@ safety net (hand-offs, failures) decides with the same layers.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from pathlib import Path
@@ -131,15 +132,22 @@ def _label(example: Message) -> str:
     return str(category)
 
 
+def _project_file(path: Any) -> Path | None:
+    """`path` from the component config: absolute, or relative to the project root (None when unset)."""
+    if not path:
+        return None
+    return Path(path) if Path(path).is_absolute() else PROJECT_ROOT / str(path)
+
+
 def extra_examples(path: str | None, key: str, label: str | None = None) -> list[tuple[str, str]]:
     """(text, label) pairs of a file mapping group -> texts under `key`; none without a path.
 
     The label is `label`, or the group's name (a safety category) when None. Relative paths are from
     the project root.
     """
-    if not path:
+    file = _project_file(path)
+    if file is None:
         return []
-    file = Path(path) if Path(path).is_absolute() else PROJECT_ROOT / path
     data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     pairs = [
         (str(text), label or str(group)) for group, texts in (data.get(key) or {}).items() for text in texts
@@ -174,6 +182,21 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             "hard_negatives": None,  # e.g. bot/safety/hard_negatives.yml (relative to the project)
             "crisis_examples": None,  # e.g. bot/safety/crisis_examples.yml, crisis texts by category
         }
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The contents of the files the fit reads beyond the training data, for Rasa's training cache.
+
+        Without it, a change to `hard_negatives` or `crisis_examples` (or to the classifier's code) would
+        restore the old classifier from .rasa/cache, and the model would differ from a fresh clone's.
+        """
+        digest = hashlib.sha256()
+        files: list[Path | None] = [PROJECT_ROOT / "bot" / "safety" / "semantic.py"]
+        files.append(PROJECT_ROOT / "bot" / "encoder.py")
+        files += [_project_file(config.get(key)) for key in ("crisis_examples", "hard_negatives")]
+        for file in files:
+            digest.update(file.read_bytes() if file is not None and file.is_file() else b"-")
+        return digest.hexdigest()
 
     def __init__(
         self,

@@ -155,3 +155,15 @@ def test_training_fits_and_stores_the_classifier_by_category(tmp_path: Path) -> 
     unlabelled.add_features(Features(DANGER[np.newaxis, :], "sentence", "text", "sentence_encoder"))
     with pytest.raises(ValueError, match="no metadata category"):
         _component(tmp_path / "other").train(TrainingData([*examples, unlabelled]))
+
+
+def test_the_training_cache_key_follows_the_files_the_fit_reads(tmp_path: Path) -> None:
+    from components.safety_detector import SafetyDetector
+
+    negatives = tmp_path / "negatives.yml"
+    negatives.write_text("negatives:\n  idiom: [dead tired]\n", encoding="utf-8")
+    config = {"hard_negatives": str(negatives), "crisis_examples": None}
+    before = SafetyDetector.fingerprint_addon(config)
+    assert SafetyDetector.fingerprint_addon(dict(config)) == before  # stable for the same contents
+    negatives.write_text("negatives:\n  idiom: [dead tired, killing it]\n", encoding="utf-8")
+    assert SafetyDetector.fingerprint_addon(config) != before  # a changed file retrains the classifier
