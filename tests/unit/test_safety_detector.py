@@ -71,6 +71,11 @@ def test_false_alarm_rate_on_hard_negatives_is_at_most_five_percent() -> None:
         ("my cousin od'd on fentanyl at 22, we buried him", None),
         ("my friend od'd in the bathroom and hes not responding", "overdose"),
         ("I didn't take too many, I took my normal dose", None),
+        ("mi hija se está cortando en el baño", "self_harm"),
+        ("se está cortando el pelo", None),
+        ("ya me despedí de todos", "suicide"),
+        ("pretty sure tonight is my last night alive", "suicide"),
+        ("we made arrangements for my dad's funeral last year", None),
     ],
 )
 def test_negation_is_a_denial_only_when_it_governs_the_signal(text: str, category: str | None) -> None:
