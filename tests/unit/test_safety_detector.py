@@ -73,6 +73,8 @@ def test_false_alarm_rate_on_hard_negatives_is_at_most_five_percent() -> None:
         ("I didn't take too many, I took my normal dose", None),
         ("mi hija se está cortando en el baño", "self_harm"),
         ("se está cortando el pelo", None),
+        ("my kids would have an easier life if i wasn't here", "suicide"),
+        ("i'm tired of being here at this job", None),
         ("ya me despedí de todos", "suicide"),
         ("pretty sure tonight is my last night alive", "suicide"),
         ("we made arrangements for my dad's funeral last year", None),
