@@ -123,21 +123,24 @@ def test_language_and_detail_come_from_the_analysis() -> None:
 
 
 LONG = (
-    "is the virtual program on zoom? I work days. also I have my pills saved up and I'm taking them sunday"
-    " for sure"
+    "is the virtual program on zoom or in person? I work days at the plant. also I have my pills saved up"
+    " and I'm taking them sunday"
 )
 
 
 def test_a_message_of_several_sentences_is_scored_whole_and_by_sentence() -> None:
     assert sentence_units([LONG]) == [
-        "is the virtual program on zoom?",
-        "I work days.",
-        "also I have my pills saved up and I'm taking them sunday for sure",
+        "is the virtual program on zoom or in person?",
+        "I work days at the plant.",
+        "also I have my pills saved up and I'm taking them sunday",
     ]
-    clauses = "I work days at the warehouse and nights at the bar, and I'm tired of the long commute every day"
+    clauses = (
+        "I work days at the warehouse and most nights at the bar downtown, and I'm so tired of the long commute"
+        " there every single day"
+    )
     assert sentence_units([clauses]) == [clauses.split(", ")[0], clauses.split(", ")[1]]
     assert sentence_units(["I work days. I'm tired."]) == []  # short: the whole score is not diluted
-    assert sentence_units([" ".join(["word"] * 25)]) == []  # one long sentence is the whole message
+    assert sentence_units([" ".join(["word"] * 30)]) == []  # one long sentence is the whole message
     asked: list[list[str]] = []
 
     def score(texts: object) -> list[SemanticScore]:
