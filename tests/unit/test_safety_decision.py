@@ -135,8 +135,8 @@ def test_a_message_of_several_sentences_is_scored_whole_and_by_sentence() -> Non
         "also I have my pills saved up and I'm taking them sunday",
     ]
     clauses = (
-        "I work days at the warehouse and most nights at the bar downtown, and I'm so tired of the long commute"
-        " there every single day"
+        "I work days at the warehouse and most nights at the bar downtown, and I'm so tired of the"
+        " long commute there every single day"
     )
     assert sentence_units([clauses]) == [clauses.split(", ")[0], clauses.split(", ")[1]]
     assert sentence_units(["I work days. I'm tired."]) == []  # short: the whole score is not diluted
