@@ -1,42 +1,93 @@
-"""Rasa's Pika event broker, minus message content in its logs.
+"""Rasa's Pika event broker that loses no event it could not deliver and never logs message content.
 
-Rasa 3.6's PikaEventBroker logs the event (user text included) at ERROR when a publish fails, e.g.
-while RabbitMQ restarts. This subclass keeps its behaviour (unpublished events are kept and sent again
-on reconnection) and logs only the failure's type. endpoints.yml selects it by module path
-(ops/rasa_endpoints.py).
+Rasa 3.6's PikaEventBroker has three gaps that lose or leak events around a RabbitMQ restart:
+
+- it logs the event (user text included) at ERROR when a publish fails;
+- it counts a message the broker *returned* as published. Rasa's exchange is not durable, so after a
+  restart it is declared again before the queue is bound to it again; an event published in that
+  window is unroutable, RabbitMQ returns it (`basic.return`), and aio-pika hands back the returned
+  message instead of raising. The event is gone, and it may be an escalation for the staff queue;
+- it resends kept events only on reconnection, so an event kept after that moment waits for an
+  event that may never come.
+
+This subclass keeps every event that was not confirmed as routed, resends the backlog after any
+successful publish and, failing that, on a capped backoff timer, and logs only the failure's type.
+endpoints.yml selects it by module path (ops/rasa_endpoints.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
+from pamqp.commands import Basic
 from rasa.core.brokers.pika import PikaEventBroker
 
 logger = logging.getLogger(__name__)
 
+RETRY_BASE_S = 0.5
+RETRY_CAP_S = 15.0
+
+
+def retry_delay(attempt: int, base: float = RETRY_BASE_S, cap: float = RETRY_CAP_S) -> float:
+    """Seconds before resend attempt `attempt` (0-based) of kept events: 0.5, 1, 2, ... up to `cap`."""
+    return float(min(cap, base * (2 ** min(attempt, 16))))
+
 
 class ContentFreePikaEventBroker(PikaEventBroker):
-    """PikaEventBroker whose logs never carry the event."""
+    """PikaEventBroker that resends what was not routed and whose logs never carry the event."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Rasa's broker, plus the resend timer's state (one broker per process, not per conversation)."""
+        super().__init__(*args, **kwargs)
+        self._retry_task: asyncio.Task[None] | None = None
+        self._retry_attempt = 0
 
     async def _publish(self, event: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         if self._exchange is None:  # not connected yet: keep it rather than drop it
-            self._keep(event)
+            self._keep_and_retry(event)
             return
         try:
-            await self._exchange.publish(self._message(event, headers), "")
+            confirmation = await self._exchange.publish(self._message(event, headers), "")
         except Exception as exc:
             logger.error("event broker: publish failed (%s); event kept to resend", type(exc).__name__)
-            self._keep(event)
+            self._keep_and_retry(event)
             if self.raise_on_failure:
                 await self.close()
                 raise
             return
+        if returned(confirmation):
+            logger.warning("event broker: no queue is bound to the exchange yet; event kept to resend")
+            self._keep_and_retry(event)
+            return
+        self._retry_attempt = 0
         # Rasa resends kept events only when a reconnection happens; an event that failed after that
         # moment would wait for the next one, which may never come. Any success drains the backlog.
         if self._unpublished_events:
             self._publish_unpublished_messages()
 
-    def _keep(self, event: dict[str, Any]) -> None:
-        if self.should_keep_unpublished_messages:
-            self._unpublished_events.append(event)
+    def _keep_and_retry(self, event: dict[str, Any]) -> None:
+        """Keep `event` for a later resend, and make sure a resend is scheduled."""
+        if not self.should_keep_unpublished_messages:
+            return
+        self._unpublished_events.append(event)
+        if self._retry_task is None or self._retry_task.done():
+            delay = retry_delay(self._retry_attempt, RETRY_BASE_S, RETRY_CAP_S)
+            self._retry_attempt += 1
+            self._retry_task = self._loop.create_task(self._resend_after(delay))
+
+    async def _resend_after(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self._publish_unpublished_messages()
+
+    async def close(self) -> None:
+        """Stop the resend timer, then close the connection as Rasa does."""
+        if self._retry_task is not None and not self._retry_task.done():
+            self._retry_task.cancel()
+        await super().close()
+
+
+def returned(confirmation: Any) -> bool:
+    """True when RabbitMQ gave a published message back as unroutable instead of acking it."""
+    return isinstance(getattr(confirmation, "delivery", None), Basic.Return)

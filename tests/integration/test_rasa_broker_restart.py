@@ -73,3 +73,40 @@ async def test_escalations_published_during_a_broker_restart_all_arrive(tmp_path
             channel = await connection.channel()
             await channel.queue_delete(name)
             await channel.exchange_delete(name)
+
+
+async def test_an_event_published_while_the_queue_is_unbound_arrives_once_it_is_bound_again() -> None:
+    """The window after a restart: the exchange is declared again, its queue not yet bound to it.
+
+    RabbitMQ returns a message published then as unroutable; Rasa's broker counted that as sent.
+    """
+    from rasa.core.brokers.broker import EventBroker
+    from rasa.utils.endpoints import EndpointConfig
+
+    require(5672, "RabbitMQ")
+    name = f"iop_test_{secrets.token_hex(4)}"
+    env = {"RABBITMQ_URL": RABBITMQ_URL, "RABBITMQ_QUEUE": name, "RABBITMQ_EXCHANGE": name}
+    settings = endpoints_config(env, "sqlite://", 5055)["event_broker"]
+    broker = await EventBroker.create(EndpointConfig(**settings))
+    connection = await aio_pika.connect(RABBITMQ_URL)
+    try:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(name, durable=True)
+        await queue.unbind(name, "")
+        broker.publish({"sender_id": "unbound", "event": "bot", "timestamp": 1.0, "metadata": {}})
+        await asyncio.sleep(1.0)  # long enough for the broker to have returned it
+        assert await queue.get(fail=False) is None, "nothing routed while unbound"
+        await queue.bind(name, "")
+        deadline = time.monotonic() + 30
+        message = None
+        while message is None and time.monotonic() < deadline:
+            message = await queue.get(no_ack=True, fail=False)
+            await asyncio.sleep(0.2)
+        assert message is not None, "the returned event was never sent again"
+        assert b'"sender_id": "unbound"' in message.body
+    finally:
+        await broker.close()
+        channel = await connection.channel()
+        await channel.queue_delete(name)
+        await channel.exchange_delete(name)
+        await connection.close()

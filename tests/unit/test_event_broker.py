@@ -75,3 +75,54 @@ async def test_events_before_the_connection_exists_are_kept_not_dropped() -> Non
     event = {"sender_id": "early", "event": "user", "timestamp": 1.0}
     await broker._publish(event)
     assert list(broker._unpublished_events) == [event]
+
+
+class UnboundExchange:
+    """Gives the first `returns` messages back as unroutable (no queue bound yet), then acks."""
+
+    def __init__(self, returns: int) -> None:
+        self.returns = returns
+        self.routed: list[bytes] = []
+
+    async def publish(self, message: Any, *_: Any) -> Any:
+        from types import SimpleNamespace
+
+        from pamqp.commands import Basic
+
+        if self.returns:
+            self.returns -= 1
+            return SimpleNamespace(delivery=Basic.Return(312, "NO_ROUTE", "iop", ""), body=message.body)
+        self.routed.append(message.body)
+        return Basic.Ack(delivery_tag=1)
+
+
+async def test_an_event_the_broker_returns_unroutable_is_resent_without_waiting_for_another_event(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After a RabbitMQ restart the exchange exists before its queue is bound: the event must not vanish."""
+    import rasa.shared.utils.common
+
+    import components.event_broker
+
+    monkeypatch.setattr(components.event_broker, "RETRY_BASE_S", 0.01)
+    broker_class = rasa.shared.utils.common.class_from_module_path(EVENT_BROKER_TYPE)
+    broker = broker_class("127.0.0.1", "guest", "guest", event_loop=asyncio.get_running_loop())
+    broker._exchange = exchange = UnboundExchange(returns=2)
+    event = {"sender_id": "c", "event": "bot", "text": "crisis words", "timestamp": 1.0}
+    with caplog.at_level(logging.DEBUG):
+        await broker._publish(event)  # returned: kept; returned again on the first resend; routed on the next
+        for _ in range(200):
+            if exchange.routed:
+                break
+            await asyncio.sleep(0.01)
+    assert len(exchange.routed) == 1 and b'"sender_id": "c"' in exchange.routed[0]
+    assert not broker._unpublished_events
+    assert "no queue is bound" in caplog.text and "crisis words" not in caplog.text
+    await broker.close()
+
+
+def test_resends_back_off_to_a_cap() -> None:
+    from components.event_broker import retry_delay
+
+    assert [retry_delay(a, base=0.5, cap=15) for a in range(7)] == [0.5, 1, 2, 4, 8, 15, 15]
+    assert retry_delay(10_000) == 15
