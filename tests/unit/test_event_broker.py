@@ -126,3 +126,40 @@ def test_resends_back_off_to_a_cap() -> None:
 
     assert [retry_delay(a, base=0.5, cap=15) for a in range(7)] == [0.5, 1, 2, 4, 8, 15, 15]
     assert retry_delay(10_000) == 15
+
+
+class VanishedBrokerExchange:
+    """The first publish never gets a confirmation or an error (the broker went away mid-publish)."""
+
+    def __init__(self) -> None:
+        self.hangs = 1
+        self.routed: list[bytes] = []
+
+    async def publish(self, message: Any, *_: Any) -> Any:
+        from pamqp.commands import Basic
+
+        if self.hangs:
+            self.hangs -= 1
+            await asyncio.Event().wait()  # forever
+        self.routed.append(message.body)
+        return Basic.Ack(delivery_tag=1)
+
+
+async def test_a_publish_that_never_hears_back_is_kept_and_resent(monkeypatch: pytest.MonkeyPatch) -> None:
+    import rasa.shared.utils.common
+
+    import components.event_broker
+
+    monkeypatch.setattr(components.event_broker, "PUBLISH_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(components.event_broker, "RETRY_BASE_S", 0.01)
+    broker_class = rasa.shared.utils.common.class_from_module_path(EVENT_BROKER_TYPE)
+    broker = broker_class("127.0.0.1", "guest", "guest", event_loop=asyncio.get_running_loop())
+    broker._exchange = exchange = VanishedBrokerExchange()
+    await asyncio.wait_for(broker._publish({"sender_id": "c", "event": "bot", "timestamp": 1.0}), timeout=5)
+    for _ in range(200):
+        if exchange.routed:
+            break
+        await asyncio.sleep(0.01)
+    assert len(exchange.routed) == 1 and b'"sender_id": "c"' in exchange.routed[0]
+    assert not broker._unpublished_events
+    await broker.close()
