@@ -336,6 +336,12 @@ def _safety_test(result: Mapping[str, Any] | None) -> str:
             f"\nTime the detector and classifier add per message: p50 {fmt(latency.get('p50'))} ms, "
             f"p95 {fmt(latency.get('p95'))} ms ({latency.get('note')})."
         )
+    added = layers.get("added_in_server_ms") or {}
+    if added:
+        out.append(
+            f"In the server, beside the NLU's own encoding: p50 {fmt(added.get('p50'))} ms, "
+            f"p95 {fmt(added.get('p95'))} ms ({added.get('note')})."
+        )
     combined = result.get("rest") or {}
     if combined.get("misses"):
         out.append(
