@@ -28,16 +28,13 @@ from typing import Any
 from pamqp.commands import Basic
 from rasa.core.brokers.pika import PikaEventBroker
 
+from bot.backoff import backoff_delay
+
 logger = logging.getLogger(__name__)
 
 PUBLISH_TIMEOUT_S = 10.0  # a confirmation takes milliseconds; only a vanished broker takes this long
 RETRY_BASE_S = 0.5
 RETRY_CAP_S = 15.0
-
-
-def retry_delay(attempt: int, base: float = RETRY_BASE_S, cap: float = RETRY_CAP_S) -> float:
-    """Seconds before resend attempt `attempt` (0-based) of kept events: 0.5, 1, 2, ... up to `cap`."""
-    return float(min(cap, base * (2 ** min(attempt, 16))))
 
 
 class ContentFreePikaEventBroker(PikaEventBroker):
@@ -79,7 +76,7 @@ class ContentFreePikaEventBroker(PikaEventBroker):
             return
         self._unpublished_events.append(event)
         if self._retry_task is None or self._retry_task.done():
-            delay = retry_delay(self._retry_attempt, RETRY_BASE_S, RETRY_CAP_S)
+            delay = backoff_delay(self._retry_attempt, RETRY_BASE_S, RETRY_CAP_S)
             self._retry_attempt += 1
             self._retry_task = self._loop.create_task(self._resend_after(delay))
 

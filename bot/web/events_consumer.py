@@ -20,6 +20,7 @@ from sanic import Sanic
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.analytics_store import store_records
+from bot.backoff import backoff_delay
 from bot.config import Settings
 from bot.db import session_scope
 from bot.events import EventFormatError, EventRecord, parse_event, records_for_event
@@ -28,11 +29,6 @@ logger = logging.getLogger(__name__)
 
 PREFETCH = 64
 CONNECT_TIMEOUT_S = 10.0
-
-
-def backoff_delay(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
-    """Seconds to wait before reconnection attempt `attempt` (0-based): 0.5, 1, 2, ... up to `cap`."""
-    return float(min(cap, base * (2 ** min(attempt, 16))))
 
 
 @dataclass

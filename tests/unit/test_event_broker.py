@@ -121,13 +121,6 @@ async def test_an_event_the_broker_returns_unroutable_is_resent_without_waiting_
     await broker.close()
 
 
-def test_resends_back_off_to_a_cap() -> None:
-    from components.event_broker import retry_delay
-
-    assert [retry_delay(a, base=0.5, cap=15) for a in range(7)] == [0.5, 1, 2, 4, 8, 15, 15]
-    assert retry_delay(10_000) == 15
-
-
 class VanishedBrokerExchange:
     """The first publish never gets a confirmation or an error (the broker went away mid-publish)."""
 
