@@ -13,6 +13,24 @@ from ops.rasa_endpoints import EVENT_BROKER_TYPE
 pytestmark = pytest.mark.rasa
 
 
+def make_broker(exchange: Any = None) -> Any:
+    """The broker class endpoints.yml names, on the running loop, with `exchange` as if connected."""
+    import rasa.shared.utils.common
+
+    broker_class = rasa.shared.utils.common.class_from_module_path(EVENT_BROKER_TYPE)
+    broker = broker_class("127.0.0.1", "guest", "guest", event_loop=asyncio.get_running_loop())
+    broker._exchange = exchange
+    return broker
+
+
+async def wait_until_routed(exchange: Any, seconds: float = 2.0) -> None:
+    """Poll until the fake exchange has routed something, or `seconds` pass (the test then asserts)."""
+    for _ in range(int(seconds / 0.01)):
+        if exchange.routed:
+            return
+        await asyncio.sleep(0.01)
+
+
 class BrokenExchange:
     async def publish(self, *_: Any) -> None:
         raise ConnectionError("broker gone")
@@ -21,14 +39,11 @@ class BrokenExchange:
 async def test_failed_publish_is_kept_and_logged_without_the_event(
     caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import rasa.shared.core.events  # a running Rasa has imported it
-    import rasa.shared.utils.common
+    import rasa.shared.core.events  # noqa: F401  (a running Rasa has imported it)
     from rasa.core.brokers.pika import PikaEventBroker
 
-    broker_class = rasa.shared.utils.common.class_from_module_path(EVENT_BROKER_TYPE)
-    assert issubclass(broker_class, PikaEventBroker)
-    broker = broker_class("127.0.0.1", "guest", "guest", event_loop=asyncio.get_running_loop())
-    broker._exchange = BrokenExchange()
+    broker = make_broker(BrokenExchange())
+    assert isinstance(broker, PikaEventBroker)
     event = {"sender_id": "c", "event": "user", "text": "my private words", "timestamp": 1.0}
     with caplog.at_level(logging.DEBUG):
         await broker._publish(event)
@@ -53,11 +68,7 @@ class FlakyExchange:
 
 
 async def test_kept_events_are_sent_with_the_next_successful_publish() -> None:
-    import rasa.shared.utils.common
-
-    broker_class = rasa.shared.utils.common.class_from_module_path(EVENT_BROKER_TYPE)
-    broker = broker_class("127.0.0.1", "guest", "guest", event_loop=asyncio.get_running_loop())
-    broker._exchange = exchange = FlakyExchange()
+    broker = make_broker(exchange := FlakyExchange())
     first = {"sender_id": "a", "event": "bot", "timestamp": 1.0}
     second = {"sender_id": "b", "event": "bot", "timestamp": 2.0}
     await broker._publish(first)  # fails: kept, and no reconnection will come to resend it
@@ -68,10 +79,7 @@ async def test_kept_events_are_sent_with_the_next_successful_publish() -> None:
 
 
 async def test_events_before_the_connection_exists_are_kept_not_dropped() -> None:
-    import rasa.shared.utils.common
-
-    broker_class = rasa.shared.utils.common.class_from_module_path(EVENT_BROKER_TYPE)
-    broker = broker_class("127.0.0.1", "guest", "guest", event_loop=asyncio.get_running_loop())
+    broker = make_broker()
     event = {"sender_id": "early", "event": "user", "timestamp": 1.0}
     await broker._publish(event)
     assert list(broker._unpublished_events) == [event]
@@ -100,21 +108,14 @@ async def test_an_event_the_broker_returns_unroutable_is_resent_without_waiting_
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """After a RabbitMQ restart the exchange exists before its queue is bound: the event must not vanish."""
-    import rasa.shared.utils.common
-
     import components.event_broker
 
     monkeypatch.setattr(components.event_broker, "RETRY_BASE_S", 0.01)
-    broker_class = rasa.shared.utils.common.class_from_module_path(EVENT_BROKER_TYPE)
-    broker = broker_class("127.0.0.1", "guest", "guest", event_loop=asyncio.get_running_loop())
-    broker._exchange = exchange = UnboundExchange(returns=2)
+    broker = make_broker(exchange := UnboundExchange(returns=2))
     event = {"sender_id": "c", "event": "bot", "text": "crisis words", "timestamp": 1.0}
     with caplog.at_level(logging.DEBUG):
         await broker._publish(event)  # returned: kept; returned again on the first resend; routed on the next
-        for _ in range(200):
-            if exchange.routed:
-                break
-            await asyncio.sleep(0.01)
+        await wait_until_routed(exchange)
     assert len(exchange.routed) == 1 and b'"sender_id": "c"' in exchange.routed[0]
     assert not broker._unpublished_events
     assert "no queue is bound" in caplog.text and "crisis words" not in caplog.text
@@ -139,20 +140,13 @@ class VanishedBrokerExchange:
 
 
 async def test_a_publish_that_never_hears_back_is_kept_and_resent(monkeypatch: pytest.MonkeyPatch) -> None:
-    import rasa.shared.utils.common
-
     import components.event_broker
 
     monkeypatch.setattr(components.event_broker, "PUBLISH_TIMEOUT_S", 0.05)
     monkeypatch.setattr(components.event_broker, "RETRY_BASE_S", 0.01)
-    broker_class = rasa.shared.utils.common.class_from_module_path(EVENT_BROKER_TYPE)
-    broker = broker_class("127.0.0.1", "guest", "guest", event_loop=asyncio.get_running_loop())
-    broker._exchange = exchange = VanishedBrokerExchange()
+    broker = make_broker(exchange := VanishedBrokerExchange())
     await asyncio.wait_for(broker._publish({"sender_id": "c", "event": "bot", "timestamp": 1.0}), timeout=5)
-    for _ in range(200):
-        if exchange.routed:
-            break
-        await asyncio.sleep(0.01)
+    await wait_until_routed(exchange)
     assert len(exchange.routed) == 1 and b'"sender_id": "c"' in exchange.routed[0]
     assert not broker._unpublished_events
     await broker.close()
