@@ -223,10 +223,39 @@ class CrisisClassifier:
 
 def _inputs(features: TextFeatures, vectors: Vectors, texts: Sequence[str]) -> Any:
     """The danger model's sparse inputs: the weighted sentence vector, then the n-grams."""
+    return _stacked(np.asarray(vectors, dtype=np.float64), features.transform(texts))
+
+
+def _stacked(vectors: npt.NDArray[np.float64], ngrams: Any) -> Any:
+    """The weighted sentence vectors beside their n-gram rows, one sparse row per text."""
     import scipy.sparse as sparse
 
-    dense = sparse.csr_matrix(np.asarray(vectors, dtype=np.float64) * VECTOR_WEIGHT)
-    return sparse.hstack([dense, features.transform(texts)]).tocsr()
+    return sparse.hstack([sparse.csr_matrix(vectors * VECTOR_WEIGHT), ngrams]).tocsr()
+
+
+def _scale_gamma(inputs: Any) -> float:
+    """scikit-learn's gamma="scale", computed as it does: 1 / (columns x variance of the inputs)."""
+    variance = inputs.multiply(inputs).mean() - inputs.mean() ** 2
+    return float(1.0 / (inputs.shape[1] * variance))
+
+
+def _rbf_kernel(vectors: npt.NDArray[np.float64], ngrams: Any, gamma: float) -> npt.NDArray[np.float64]:
+    """exp(-gamma |x_i - x_j|^2) between every two training inputs, from one dense and one sparse product.
+
+    Handed this matrix, libsvm finds the same machine as with kernel="rbf" on the inputs (the same
+    support vectors, duals, intercept and Platt parameters), in seconds instead of over a minute:
+    otherwise it computes every kernel row from the sparse inputs, in each of the six fits that
+    probability=True makes. The cost is memory: n x n floats at training time (230 MB for 5,300 texts).
+    """
+    gram = VECTOR_WEIGHT**2 * (vectors @ vectors.T)
+    gram += (ngrams @ ngrams.T).toarray()
+    norms = np.diag(gram).copy()
+    gram *= 2.0
+    gram -= norms[:, np.newaxis]
+    gram -= norms[np.newaxis, :]
+    np.minimum(gram, 0.0, out=gram)  # -|x_i - x_j|^2, never above zero
+    gram *= gamma
+    return np.asarray(np.exp(gram, out=gram), dtype=np.float64)
 
 
 def fit(
@@ -252,18 +281,18 @@ def fit(
         raise ValueError("need examples of 'none' and of at least one crisis category")
     vectors = np.asarray(vectors, dtype=np.float64)
     features = TextFeatures.fit(texts)
-    inputs = _inputs(features, vectors, texts)
-    danger_model = SVC(C=regularisation, kernel="rbf", gamma="scale", probability=True, random_state=seed)
-    danger_model.fit(inputs, danger)
-    dual = danger_model.dual_coef_  # sparse when the inputs are
+    ngrams = features.transform(texts)
+    gamma = _scale_gamma(_stacked(vectors, ngrams))
+    danger_model = SVC(C=regularisation, kernel="precomputed", probability=True, random_state=seed)
+    danger_model.fit(_rbf_kernel(vectors, ngrams, gamma), danger)
     support = [int(i) for i in danger_model.support_]
     machine = KernelMachine(
         tuple(texts[i] for i in support),
         vectors[support],
-        features.transform([texts[i] for i in support]),
-        np.asarray(dual.toarray() if hasattr(dual, "toarray") else dual, dtype=np.float64).reshape(-1),
+        ngrams[support],
+        np.asarray(danger_model.dual_coef_, dtype=np.float64).reshape(-1),
         float(danger_model.intercept_[0]),
-        float(danger_model._gamma),
+        gamma,
         float(danger_model.probA_[0]),
         float(danger_model.probB_[0]),
     )

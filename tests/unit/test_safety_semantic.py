@@ -88,3 +88,20 @@ def test_the_danger_probability_is_scikit_learns_svm_probability() -> None:
     # libsvm couples the pairwise probability iteratively (tolerance 0.0025); ours is the exact sigmoid
     assert got == pytest.approx(list(expected), abs=1e-3)
     assert got[0] < 0.5 < got[1]
+
+
+def test_the_precomputed_kernel_fits_the_machine_scikit_learn_fits_on_the_inputs() -> None:
+    from sklearn.svm import SVC
+
+    vectors, texts, labels = _data()
+    model = fit(vectors, texts, labels, regularisation=4.0, seed=7)
+    reference = SVC(C=4.0, kernel="rbf", gamma="scale", probability=True, random_state=7)
+    reference.fit(semantic._inputs(model.features, vectors, texts), [label != "none" for label in labels])
+    machine = model.danger
+    assert machine.support_texts == tuple(texts[i] for i in reference.support_)
+    assert machine.gamma == reference._gamma
+    assert machine.dual == pytest.approx(np.ravel(reference.dual_coef_.toarray()), abs=1e-12)
+    assert machine.intercept == pytest.approx(reference.intercept_[0], abs=1e-12)
+    assert (machine.platt_a, machine.platt_b) == pytest.approx(
+        (reference.probA_[0], reference.probB_[0]), abs=1e-9
+    )
