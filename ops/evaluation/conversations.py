@@ -47,8 +47,17 @@ class TurnResult:
 
     @property
     def fallback(self) -> bool:
-        """The message was not understood, or a fallback answered it."""
+        """The message was not understood, or a fallback answered it (the strict count)."""
         return bool(FALLBACK_NAMES & {self.intent, *self.outcomes})
+
+    @property
+    def fallback_reply(self) -> bool:
+        """A fallback answered it: what the person saw ("I'm not sure I understood", "Sorry, ...").
+
+        Narrower than `fallback`: a name typed into the callback form is often `nlu_fallback` to the
+        NLU, yet the form takes it and asks the next question.
+        """
+        return bool(FALLBACK_NAMES & set(self.outcomes))
 
 
 def load_conversations(path: Path = FREETEXT) -> list[dict[str, Any]]:
@@ -126,6 +135,7 @@ def summarise(results: Sequence[TurnResult]) -> dict[str, Any]:
     turns = len(results)
     passed = sum(r.passed for r in results)
     fallbacks = sum(r.fallback for r in results)
+    replies = sum(r.fallback_reply for r in results)
     return {
         "conversations": len({r.conversation for r in results}),
         "turns": turns,
@@ -133,6 +143,8 @@ def summarise(results: Sequence[TurnResult]) -> dict[str, Any]:
         "pass_rate": round(passed / turns, 4) if turns else None,
         "fallbacks": fallbacks,
         "fallback_rate": round(fallbacks / turns, 4) if turns else None,
+        "fallback_replies": replies,
+        "fallback_reply_rate": round(replies / turns, 4) if turns else None,
         "failures": [
             {
                 "conversation": r.conversation,

@@ -368,7 +368,9 @@ def _freetext(result: Mapping[str, Any] | None) -> str:
         f"\n{result.get('passed')}/{result.get('turns')} turns ({pct(result.get('pass_rate'))}) got what "
         "a person "
         f"expects over {result.get('conversations')} conversations typed as visitors and SMS users type; "
-        f"fallbacks in {result.get('fallbacks')} turns ({pct(result.get('fallback_rate'))}).",
+        f"fallbacks in {result.get('fallbacks')} turns ({pct(result.get('fallback_rate'))}): the NLU's "
+        "`nlu_fallback` or a fallback reply; a fallback reply, what the person saw, in "
+        f"{result.get('fallback_replies')} ({pct(result.get('fallback_reply_rate'))}).",
     ]
     if result.get("failures"):
         out.append(
