@@ -24,7 +24,7 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -298,15 +298,7 @@ class SafetyDetector(GraphComponent, IntentClassifier):
         if layer is None:
             return [], []
 
-        def score(texts: Sequence[str]) -> list[Any]:
-            whole = sentence_vector(message) if texts and texts[0] == text else None
-            others = list(texts[1:]) if whole is not None else list(texts)
-            vectors = [whole[np.newaxis, :]] if whole is not None else []
-            if others:
-                vectors.append(layer.encode(others))
-            return layer.classifier.scores(np.vstack(vectors), texts) if vectors else []
-
-        return score_message(score, analysis, text)
+        return score_message(layer.scorer_reusing(text, sentence_vector(message)), analysis, text)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Escalate, demote, mark a cue, or leave each message (never raises on odd input)."""

@@ -126,9 +126,7 @@ class KernelMachine:
 
     def __post_init__(self) -> None:
         """Square norms of the support vectors' inputs, computed once."""
-        dense = np.einsum("ij,ij->i", self.support_vectors, self.support_vectors) * VECTOR_WEIGHT**2
-        ngrams = np.asarray(self.support_ngrams.multiply(self.support_ngrams).sum(axis=1)).reshape(-1)
-        object.__setattr__(self, "_norms", (dense + ngrams)[:, np.newaxis])
+        object.__setattr__(self, "_norms", _square_norms(self.support_vectors, self.support_ngrams))
 
     def probability(self, vectors: Vectors, ngrams: Any) -> npt.NDArray[np.float64]:
         """P(crisis) per text (its sentence vector and n-gram row): the Platt sigmoid of the decision value.
@@ -137,12 +135,12 @@ class KernelMachine:
         probabilities iteratively, to a tolerance).
         """
         vectors = np.asarray(vectors, dtype=np.float64)
-        cross = VECTOR_WEIGHT**2 * (self.support_vectors @ vectors.T)
-        cross += np.asarray((self.support_ngrams @ ngrams.T).toarray(), dtype=np.float64)
-        norms = VECTOR_WEIGHT**2 * np.einsum("ij,ij->i", vectors, vectors)
-        norms += np.asarray(ngrams.multiply(ngrams).sum(axis=1)).reshape(-1)
-        distances = np.maximum(self._norms + norms[np.newaxis, :] - 2.0 * cross, 0.0)
-        decision = self.dual @ np.exp(-self.gamma * distances) + self.intercept
+        kernel = _rbf(
+            (self.support_vectors, self.support_ngrams, self._norms),
+            (vectors, ngrams, _square_norms(vectors, ngrams)),
+            self.gamma,
+        )
+        decision = self.dual @ kernel + self.intercept
         from scipy.special import expit  # 1 / (1 + exp(-x)) without overflow
 
         return np.asarray(expit(self.platt_b - self.platt_a * decision), dtype=np.float64)
@@ -239,23 +237,36 @@ def _scale_gamma(inputs: Any) -> float:
     return float(1.0 / (inputs.shape[1] * variance))
 
 
-def _rbf_kernel(vectors: npt.NDArray[np.float64], ngrams: Any, gamma: float) -> npt.NDArray[np.float64]:
-    """exp(-gamma |x_i - x_j|^2) between every two training inputs, from one dense and one sparse product.
+def _square_norms(vectors: npt.NDArray[np.float64], ngrams: Any) -> npt.NDArray[np.float64]:
+    """|x|^2 of each input [weighted sentence vector, n-grams]."""
+    dense = VECTOR_WEIGHT**2 * np.einsum("ij,ij->i", vectors, vectors)
+    return np.asarray(dense + np.asarray(ngrams.multiply(ngrams).sum(axis=1)).reshape(-1), dtype=np.float64)
 
-    Handed this matrix, libsvm finds the same machine as with kernel="rbf" on the inputs (the same
-    support vectors, duals and intercept; Platt parameters equal to 1e-14), in seconds, not a minute:
-    otherwise it computes every kernel row from the sparse inputs, in each of the six fits that
-    probability=True makes. The cost is memory: n x n floats at training time (230 MB for 5,300 texts).
+
+Inputs = tuple[npt.NDArray[np.float64], Any, npt.NDArray[np.float64]]
+"""Inputs of the danger model as their parts: sentence vectors, n-gram rows, square norms."""
+
+
+def _rbf(rows: Inputs, columns: Inputs, gamma: float) -> npt.NDArray[np.float64]:
+    """exp(-gamma |x_i - y_j|^2) for every row input x_i and column input y_j.
+
+    Built from one dense product of the sentence vectors and one sparse product of the n-grams. In
+    training (rows = columns = every text) libsvm, handed this matrix, finds the same machine as with
+    kernel="rbf" on the inputs (the same support vectors, duals and intercept; Platt parameters equal
+    to 1e-14), in seconds, not a minute: otherwise it computes every kernel row from the sparse inputs,
+    in each of the six fits that probability=True makes. The cost is memory: n x n floats at training
+    time (230 MB for 5,300 texts).
     """
-    gram = VECTOR_WEIGHT**2 * (vectors @ vectors.T)
-    gram += (ngrams @ ngrams.T).toarray()
-    norms = np.diag(gram).copy()
-    gram *= 2.0
-    gram -= norms[:, np.newaxis]
-    gram -= norms[np.newaxis, :]
-    np.minimum(gram, 0.0, out=gram)  # -|x_i - x_j|^2, never above zero
-    gram *= gamma
-    return np.asarray(np.exp(gram, out=gram), dtype=np.float64)
+    row_vectors, row_ngrams, row_norms = rows
+    column_vectors, column_ngrams, column_norms = columns
+    kernel = VECTOR_WEIGHT**2 * (row_vectors @ column_vectors.T)
+    kernel += np.asarray((row_ngrams @ column_ngrams.T).toarray(), dtype=np.float64)
+    kernel *= -2.0
+    kernel += row_norms.reshape(-1, 1)
+    kernel += column_norms.reshape(1, -1)
+    np.maximum(kernel, 0.0, out=kernel)  # |x_i - y_j|^2, never below zero
+    kernel *= -gamma
+    return np.asarray(np.exp(kernel, out=kernel), dtype=np.float64)
 
 
 def fit(
@@ -284,7 +295,8 @@ def fit(
     ngrams = features.transform(texts)
     gamma = _scale_gamma(_stacked(vectors, ngrams))
     danger_model = SVC(C=regularisation, kernel="precomputed", probability=True, random_state=seed)
-    danger_model.fit(_rbf_kernel(vectors, ngrams, gamma), danger)
+    inputs = (vectors, ngrams, _square_norms(vectors, ngrams))
+    danger_model.fit(_rbf(inputs, inputs, gamma), danger)
     support = [int(i) for i in danger_model.support_]
     machine = KernelMachine(
         tuple(texts[i] for i in support),
@@ -330,6 +342,32 @@ class SemanticLayer:
     def score_texts(self, texts: Sequence[str]) -> list[SemanticScore]:
         """Encode and score several texts at once."""
         return self.classifier.scores(self.encode(list(texts)), texts) if texts else []
+
+    def scorer_reusing(
+        self, text: str, vector: Vectors | None
+    ) -> Callable[[Sequence[str]], list[SemanticScore]]:
+        """`score_texts`, but `text` (the whole message) is scored from `vector`, its known sentence vector.
+
+        The NLU's featurizer has already encoded the message; only the other texts (the rest after a
+        vetoed clause, the sentences of a long message) are encoded here. Without a vector, all are.
+        """
+        return reusing_vector(self.classifier, self.encode, text, vector)
+
+
+def reusing_vector(
+    classifier: CrisisClassifier, encode: Encode, text: str, vector: Vectors | None
+) -> Callable[[Sequence[str]], list[SemanticScore]]:
+    """A scorer of texts that takes `vector` for `text` when it comes first and encodes only the rest."""
+
+    def score(texts: Sequence[str]) -> list[SemanticScore]:
+        reuse = vector is not None and bool(texts) and texts[0] == text
+        others = list(texts[1:]) if reuse else list(texts)
+        vectors = [np.asarray(vector).reshape(1, -1)] if reuse else []
+        if others:
+            vectors.append(np.asarray(encode(others)))
+        return classifier.scores(np.vstack(vectors), texts) if vectors else []
+
+    return score
 
 
 _ACTIVE: list[SemanticLayer] = []

@@ -224,21 +224,13 @@ def _server_seconds(
     text: str, vector: Any, classifier: Any, encoder: Any, threshold: float, cue_threshold: float
 ) -> float:
     """The time of components/safety_detector.py's path when the whole message's vector is given."""
-    import numpy as np
-
     from bot.safety.decision import assess, score_message
     from bot.safety.detector import analyse
-
-    def score(texts: Sequence[str]) -> Any:
-        reuse = bool(texts) and texts[0] == text
-        others = list(texts[1:]) if reuse else list(texts)
-        vectors = [vector] if reuse else []
-        if others:
-            vectors.append(encoder.encode(others))
-        return classifier.scores(np.vstack(vectors), texts) if vectors else []
+    from bot.safety.semantic import reusing_vector
 
     started = time.perf_counter()
     analysis = analyse(text)
+    score = reusing_vector(classifier, encoder.encode, text, vector)
     scores, sentences = score_message(score, analysis, text)
     assess(analysis, scores, threshold, cue_threshold, sentence_scores=sentences)
     return time.perf_counter() - started
