@@ -78,21 +78,24 @@ YES_WORDS: Final = frozenset(
 UNCLEAR: Final = "nlu_fallback"
 
 
-def yes_or_no(text: str, intent: str | None) -> str | None:
+def yes_or_no(text: str, intent: str | None, preferences: bool = False) -> str | None:
     """The intent of a reply to an offer, read from its first word where the classifier may be wrong.
 
     After an offer, "ok yeah lets do those" is a yes even when the classifier is unsure, and a reply
-    that starts with a no ("no thanks, not ready for questions yet") is a no even when the classifier
-    read a yes or a request for the screening. A question or a preference keeps its intent.
+    that starts with a no ("no thanks, not ready for questions yet", "no its fine, just curious") is a
+    no even when the classifier read a yes, a request for the screening or an `inform` that carries no
+    program preference. A question or a preference (`preferences`: the message carries one) keeps its
+    intent.
     """
-    if intent not in (UNCLEAR, AFFIRM, START_SCREENING):
+    unsure = intent == UNCLEAR or (intent == INFORM and not preferences)
+    if not unsure and intent not in (AFFIRM, START_SCREENING):
         return intent
     words = re.findall(r"[a-z']+", text.lower())
     if not words:
         return intent
     if words[0] in NO_WORDS:
         return DENY  # "no thanks, not ready for questions yet" declines, whatever the classifier read
-    if intent == UNCLEAR and words[0] in YES_WORDS:
+    if unsure and words[0] in YES_WORDS:
         return AFFIRM
     return intent
 

@@ -73,11 +73,11 @@ def planned_actions(tracker: DialogueStateTracker) -> tuple[str, ...]:
     intent = (message.intent or {}).get("name")
     if is_closing(message.text or "", intent):
         return GOODBYE
-    reply = reply_to_offer(last_offer(tracker), yes_or_no(message.text or "", intent))
-    if reply:
-        return reply
     entities = message.entities or []
     preferences = [str(e.get("entity")) for e in entities if e.get("entity") in PREFERENCE_ENTITIES]
+    reply = reply_to_offer(last_offer(tracker), yes_or_no(message.text or "", intent, bool(preferences)))
+    if reply:
+        return reply
     if is_preference_statement(message.text or "", preferences, intent):
         return FIND_PROGRAMS
     return ()

@@ -137,7 +137,15 @@ def test_a_no_that_ends_the_conversation(text: str, intent: str, expected: bool)
         ("no thanks, not ready for questions yet", "start_screening", DENY),
         ("nah", "affirm", DENY),
         ("no, how much does it cost", "faq", "faq"),
+        ("no its fine, just curious", "inform", DENY),  # an inform with no preference in it
+        ("yeah that works", "inform", AFFIRM),
+        ("i guess", "inform", "inform"),
     ],
 )
 def test_an_unclear_reply_that_starts_with_yes_or_no(text: str, intent: str, expected: str) -> None:
     assert yes_or_no(text, intent) == expected
+
+
+def test_a_no_that_gives_a_preference_keeps_it() -> None:
+    assert yes_or_no("no, evenings would be better", "inform", preferences=True) == "inform"
+    assert yes_or_no("no, evenings would be better", "inform", preferences=False) == DENY
