@@ -7,6 +7,7 @@ are allowed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -57,3 +58,27 @@ def test_no_held_out_message_is_training_data() -> None:
     training = _training_texts()
     leaked = {text: training[text] for text in _held_out() if text in training}
     assert not leaked, f"held-out messages in training data (text: file): {leaked}"
+
+
+def _labelled_examples() -> list[tuple[str, str]]:
+    """(normalised text, intent) of every NLU example; entity annotations reduced to their words."""
+    pairs: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "data/nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text()).get("nlu") or []:
+            intent = block.get("intent")
+            for line in (block.get("examples") or "").splitlines() if intent else []:
+                if line.strip().startswith("- "):
+                    text = re.sub(r"\[([^\]]*)\]\{[^}]*\}", r"\1", line.strip()[2:])
+                    pairs.append((" ".join(re.sub(r"[^\w\s']", " ", text.lower()).split()), str(intent)))
+    return pairs
+
+
+def test_no_example_is_labelled_with_two_intents() -> None:
+    """A text under two labels teaches the classifier both ("would IOP work for someone like me" was
+    once a screening request and an FAQ question at the same time)."""
+    labels: dict[str, set[str]] = {}
+    for text, intent in _labelled_examples():
+        labels.setdefault(text, set()).add(intent)
+    assert len(labels) > 3000
+    conflicts = {text: sorted(found) for text, found in labels.items() if len(found) > 1}
+    assert not conflicts, conflicts
