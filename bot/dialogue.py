@@ -154,6 +154,24 @@ def is_preference_statement(text: str, entities: Iterable[str], intent: str | No
     return bool(PREFERENCE_CUE.search(text.lower()))
 
 
+QUESTION_ANSWER_CONFIDENCE: Final = 0.9
+"""The response selector's confidence from which a question the NLU did not place gets that FAQ answer."""
+FAQ_ANSWER: Final = ("utter_faq",)
+
+
+def answers_question(text: str, intent: str | None, faq_confidence: float) -> bool:
+    """A question read as unclear or as `inform` that the response selector places with confidence.
+
+    "are there evening groups?" or "would my aetna plan pay for iop" name a preference, so the
+    classifier may read `inform` or hesitate between intents (`nlu_fallback`); the response selector,
+    which ranks FAQ topics for every message, may still be sure of the topic. Such a question gets that
+    answer instead of "Sorry, I didn't understand" or a list of topics to pick from.
+    """
+    if intent not in (UNCLEAR, INFORM) or faq_confidence < QUESTION_ANSWER_CONFIDENCE:
+        return False
+    return is_question(text)
+
+
 def next_step(planned: tuple[str, ...], done: list[str]) -> str | None:
     """The next of `planned` after the actions already `done` this turn; "action_listen" at the end.
 

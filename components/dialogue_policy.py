@@ -5,7 +5,9 @@ can ask a few questions" would otherwise be a fallback. Right after a user messa
 policy looks at the response the assistant sent last: if it was an offer and the message is a yes or a
 no, it runs the offer's answer step by step (bot.dialogue.OFFERS). Otherwise, a statement that carries
 a program preference ("I have Medicaid", "I live in 10001") runs the program search, which notes the
-preference or lists programs (actions/referral.py). It stands aside whenever the safety guard acts.
+preference or lists programs (actions/referral.py). Last, a question the NLU read as unclear or as
+`inform` gets the FAQ answer the response selector is sure of. It stands aside whenever the safety guard
+acts.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from bot.contracts import (
     ZIP_CODE,
 )
 from bot.dialogue import (
+    FAQ_ANSWER,
     GOODBYE,
+    answers_question,
     is_closing,
     is_preference_statement,
     next_step,
@@ -80,7 +84,18 @@ def planned_actions(tracker: DialogueStateTracker) -> tuple[str, ...]:
         return reply
     if is_preference_statement(message.text or "", preferences, intent):
         return FIND_PROGRAMS
+    if answers_question(message.text or "", intent, faq_confidence(message.parse_data)):
+        return FAQ_ANSWER
     return ()
+
+
+def faq_confidence(parse_data: Any) -> float:
+    """The response selector's confidence in its FAQ topic for the message (0 when absent)."""
+    selector = ((parse_data or {}).get("response_selector") or {}).get("faq") or {}
+    try:
+        return float((selector.get("response") or {}).get("confidence") or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def next_dialogue_action(tracker: DialogueStateTracker) -> str | None:

@@ -12,6 +12,7 @@ from bot.dialogue import (
     AFFIRM,
     DENY,
     OFFERS,
+    answers_question,
     is_closing,
     is_preference_statement,
     next_step,
@@ -149,3 +150,22 @@ def test_an_unclear_reply_that_starts_with_yes_or_no(text: str, intent: str, exp
 def test_a_no_that_gives_a_preference_keeps_it() -> None:
     assert yes_or_no("no, evenings would be better", "inform", preferences=True) == "inform"
     assert yes_or_no("no, evenings would be better", "inform", preferences=False) == DENY
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "expected"),
+    [
+        ("would my aetna plan pay for iop", "inform", 0.97, True),
+        ("what if i only have saturdays free", "inform", 0.9, True),
+        ("are there evening groups?", "nlu_fallback", 0.98, True),
+        ("are there evening groups?", "nlu_fallback", 0.89, False),
+        ("i only have saturdays free", "inform", 0.97, False),  # a statement
+        ("how much is it", "faq", 0.97, False),  # already an FAQ question
+        ("how do i know if i'm suicidal", "crisis", 0.99, False),
+    ],
+)
+def test_a_question_the_classifier_did_not_place(
+    text: str, intent: str, confidence: float, expected: bool
+) -> None:
+    assert answers_question(text, intent, confidence) is expected
+

@@ -36,7 +36,7 @@ responses:
   - text: "call 988"
   utter_ask_safe_now:
   - text: "Are you safe right now?"
-actions: [action_find_programs, action_record_escalation]
+actions: [action_find_programs, action_record_escalation, utter_faq]
 """
 
 
@@ -108,3 +108,32 @@ def test_a_preference_statement_searches_and_a_danger_message_is_left_to_the_gua
     assert _predicted(policy, domain, question) is None
     danger = _tracker(domain, "utter_faq/candidate", "yes and i have the pills", "crisis", [])
     assert _predicted(policy, domain, danger) is None
+
+
+def _question(domain: Any, text: str, intent: str, faq: float, entities: Any = ()) -> Any:
+    """`text` read as `intent`, the response selector `faq` sure of the schedule topic."""
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    selector = {"faq": {"response": {"intent_response_key": "faq/schedule", "confidence": faq}}}
+    parse = {"intent": {"name": intent, "confidence": 0.45}, "entities": list(entities),
+             "text": text, "response_selector": selector}
+    events = [ActionExecuted("action_listen"), UserUttered(text, parse["intent"], list(entities), parse)]
+    return DialogueStateTracker.from_events("s", events, domain.slots)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "faq", "expected"),
+    [
+        ("are there evening groups?", "nlu_fallback", 0.98, "utter_faq"),
+        ("would my plan pay for iop", "inform", 0.97, "utter_faq"),
+        ("are there evening groups?", "nlu_fallback", 0.6, None),  # unsure: the fallback offers topics
+        ("evenings are best for me", "inform", 0.98, None),  # a statement, not a question
+        ("are there evening groups?", "deny", 0.98, None),  # placed by the classifier: its own rules
+    ],
+)
+def test_a_question_the_classifier_did_not_place_gets_the_faq_answer_the_selector_is_sure_of(
+    policy: Any, domain: Any, text: str, intent: str, faq: float, expected: str | None
+) -> None:
+    assert _predicted(policy, domain, _question(domain, text, intent, faq)) == expected
+
