@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.fallback import closest_topics
+from bot.fallback import closest_topics, faq_selection
 from bot.faq import topic_suggestions
 
 
@@ -23,8 +23,8 @@ class ActionSuggestTopics(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Suggest FAQ topics from the response selector's ranking, with a none-of-these button."""
-        selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
-        suggestions = closest_topics(selector.get("ranking", []), topic_suggestions())
+        ranking = faq_selection(tracker.latest_message).get("ranking") or []
+        suggestions = closest_topics(ranking, topic_suggestions())
         if not suggestions:
             dispatcher.utter_message(response="utter_default")
             return []

@@ -1,10 +1,28 @@
-"""The first stage of the fallback: offer the FAQ topics closest to an unclear message."""
+"""The first stage of the fallback: offer the FAQ topics closest to an unclear message.
+
+Both read the response selector's output for the `faq` retrieval intent, which Rasa adds to every
+parsed message: `ranking` (topics with confidences) and `response` (the chosen topic).
+"""
 
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
 from bot.faq import Button
+
+
+def faq_selection(parse_data: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The response selector's output for the `faq` retrieval intent of a parsed message ({} if none)."""
+    return ((parse_data or {}).get("response_selector") or {}).get("faq") or {}
+
+
+def faq_confidence(parse_data: Mapping[str, Any] | None) -> float:
+    """The response selector's confidence in the FAQ topic it chose (0 when absent or malformed)."""
+    try:
+        return float((faq_selection(parse_data).get("response") or {}).get("confidence") or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+
 
 MIN_CONFIDENCE = 0.05  # below this a topic is noise, not a guess worth showing
 MAX_SUGGESTIONS = 3

@@ -42,6 +42,7 @@ from bot.dialogue import (
     reply_to_offer,
     yes_or_no,
 )
+from bot.fallback import faq_confidence
 from components.fixed_policy import FixedRulePolicy
 from components.safety_guard import actions_since_last_user_message, next_guarded_action
 
@@ -87,15 +88,6 @@ def planned_actions(tracker: DialogueStateTracker) -> tuple[str, ...]:
     if answers_question(message.text or "", intent, faq_confidence(message.parse_data)):
         return FAQ_ANSWER
     return ()
-
-
-def faq_confidence(parse_data: Any) -> float:
-    """The response selector's confidence in its FAQ topic for the message (0 when absent)."""
-    selector = ((parse_data or {}).get("response_selector") or {}).get("faq") or {}
-    try:
-        return float((selector.get("response") or {}).get("confidence") or 0.0)
-    except (TypeError, ValueError):
-        return 0.0
 
 
 def next_dialogue_action(tracker: DialogueStateTracker) -> str | None:

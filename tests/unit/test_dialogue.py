@@ -168,4 +168,3 @@ def test_a_question_the_classifier_did_not_place(
     text: str, intent: str, confidence: float, expected: bool
 ) -> None:
     assert answers_question(text, intent, confidence) is expected
-

@@ -110,15 +110,15 @@ def test_a_preference_statement_searches_and_a_danger_message_is_left_to_the_gua
     assert _predicted(policy, domain, danger) is None
 
 
-def _question(domain: Any, text: str, intent: str, faq: float, entities: Any = ()) -> Any:
+def _question(domain: Any, text: str, intent: str, faq: float) -> Any:
     """`text` read as `intent`, the response selector `faq` sure of the schedule topic."""
     from rasa.shared.core.events import ActionExecuted, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
     selector = {"faq": {"response": {"intent_response_key": "faq/schedule", "confidence": faq}}}
-    parse = {"intent": {"name": intent, "confidence": 0.45}, "entities": list(entities),
-             "text": text, "response_selector": selector}
-    events = [ActionExecuted("action_listen"), UserUttered(text, parse["intent"], list(entities), parse)]
+    parse = {"intent": {"name": intent, "confidence": 0.45}, "entities": [], "text": text,
+             "response_selector": selector}
+    events = [ActionExecuted("action_listen"), UserUttered(text, parse["intent"], [], parse)]
     return DialogueStateTracker.from_events("s", events, domain.slots)
 
 
@@ -136,4 +136,3 @@ def test_a_question_the_classifier_did_not_place_gets_the_faq_answer_the_selecto
     policy: Any, domain: Any, text: str, intent: str, faq: float, expected: str | None
 ) -> None:
     assert _predicted(policy, domain, _question(domain, text, intent, faq)) == expected
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.fallback import closest_topics
+from bot.fallback import closest_topics, faq_confidence, faq_selection
 from bot.faq import Button as Suggestion
 
 LABELS = {
@@ -36,3 +36,13 @@ def test_topics_without_a_label_are_skipped() -> None:
 def test_limit_and_duplicates() -> None:
     got = closest_topics(ranking(("cost", 0.5), ("cost", 0.4), ("insurance", 0.3)), LABELS, limit=1)
     assert got == [LABELS["cost"]]
+
+
+def test_the_selectors_confidence_in_a_parsed_message() -> None:
+    chosen = {"response": {"intent_response_key": "faq/cost", "confidence": 0.93}, "ranking": []}
+    assert faq_confidence({"response_selector": {"faq": chosen}}) == 0.93
+    assert faq_selection({"response_selector": {"faq": chosen}}) == chosen
+    assert faq_confidence({"response_selector": {"faq": {"response": {"confidence": "high"}}}}) == 0.0
+    assert faq_confidence({"response_selector": None}) == 0.0
+    assert faq_confidence(None) == 0.0
+    assert faq_selection({}) == {}

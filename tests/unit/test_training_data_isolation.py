@@ -39,13 +39,21 @@ def _held_out() -> set[str]:
     return {text for text in texts if len(text.split()) > 3}
 
 
-def _training_texts() -> dict[str, str]:
-    found: dict[str, str] = {}
+def _nlu_examples() -> list[tuple[str, str | None, str]]:
+    """(file name, intent or None, example text as written) of every example in data/nlu."""
+    examples: list[tuple[str, str | None, str]] = []
     for path in sorted((ROOT / "data/nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text()).get("nlu") or []:
             for line in (block.get("examples") or "").splitlines():
                 if line.strip().startswith("- "):
-                    found.setdefault(_norm(line.strip()[2:]), path.name)
+                    examples.append((path.name, block.get("intent"), line.strip()[2:]))
+    return examples
+
+
+def _training_texts() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, _intent, text in _nlu_examples():
+        found.setdefault(_norm(text), name)
     for name, key in (("hard_negatives.yml", "negatives"), ("crisis_examples.yml", "crisis")):
         groups = yaml.safe_load((ROOT / "bot/safety" / name).read_text())[key]
         for texts in groups.values():
@@ -63,13 +71,10 @@ def test_no_held_out_message_is_training_data() -> None:
 def _labelled_examples() -> list[tuple[str, str]]:
     """(normalised text, intent) of every NLU example; entity annotations reduced to their words."""
     pairs: list[tuple[str, str]] = []
-    for path in sorted((ROOT / "data/nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text()).get("nlu") or []:
-            intent = block.get("intent")
-            for line in (block.get("examples") or "").splitlines() if intent else []:
-                if line.strip().startswith("- "):
-                    text = re.sub(r"\[([^\]]*)\]\{[^}]*\}", r"\1", line.strip()[2:])
-                    pairs.append((" ".join(re.sub(r"[^\w\s']", " ", text.lower()).split()), str(intent)))
+    for _name, intent, text in _nlu_examples():
+        if intent:
+            words = re.sub(r"\[([^\]]*)\]\{[^}]*\}", r"\1", text)
+            pairs.append((" ".join(re.sub(r"[^\w\s']", " ", words.lower()).split()), str(intent)))
     return pairs
 
 
