@@ -1,7 +1,9 @@
 """The first stage of the fallback: offer the FAQ topics closest to an unclear message.
 
-Both read the response selector's output for the `faq` retrieval intent, which Rasa adds to every
-parsed message: `ranking` (topics with confidences) and `response` (the chosen topic).
+Also the one reader of the response selector's output for the `faq` retrieval intent, which Rasa adds to
+every parsed message: `ranking` (topics with confidences), which the suggestions use, and `response`
+(the chosen topic), whose confidence lets the dialogue policy answer a question the classifier did not
+place.
 """
 
 from __future__ import annotations
