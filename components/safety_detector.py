@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -57,7 +56,7 @@ from bot.contracts import CRISIS, CRISIS_CATEGORY, CRISIS_DETAIL, CRISIS_LANGUAG
 from bot.encoder import load_encoder
 from bot.safety import detector, semantic
 from bot.safety.decision import DEFAULT_CUE_THRESHOLD, DEFAULT_THRESHOLD, Assessment, assess, score_message
-from components.sentence_encoder import ALIAS as ENCODER_ALIAS
+from components.sentence_encoder import sentence_vector
 
 logger = logging.getLogger(__name__)
 
@@ -158,14 +157,6 @@ def extra_examples(path: str | None, key: str, label: str | None = None) -> list
     return pairs
 
 
-def sentence_vector(message: Message) -> npt.NDArray[np.float64] | None:
-    """The encoder's sentence vector of the text, as its featurizer added it (None if absent)."""
-    _sequence, sentence = message.get_dense_features(TEXT, [ENCODER_ALIAS])
-    if sentence is None:
-        return None
-    return np.asarray(sentence.features, dtype=np.float64).reshape(-1)
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SafetyDetector(GraphComponent, IntentClassifier):
     """Escalates a message to `crisis` when the rules or the semantic classifier see danger."""
@@ -193,6 +184,7 @@ class SafetyDetector(GraphComponent, IntentClassifier):
         digest = hashlib.sha256()
         files: list[Path | None] = [PROJECT_ROOT / "bot" / "safety" / "semantic.py"]
         files.append(PROJECT_ROOT / "bot" / "encoder.py")
+        files.append(PROJECT_ROOT / "bot" / "text_features.py")
         files += [_project_file(config.get(key)) for key in ("crisis_examples", "hard_negatives")]
         for file in files:
             digest.update(file.read_bytes() if file is not None and file.is_file() else b"-")

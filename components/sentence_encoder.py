@@ -1,14 +1,15 @@
 """Dense sentence features from the pretrained encoder (bot.encoder, all-MiniLM-L6-v2).
 
-Put it in config.yml beside the sparse featurizers, before DIETClassifier and ResponseSelector:
+Put it in config.yml beside the sparse featurizers, before DIETClassifier, the FAQ topic selector and
+the safety detector:
 
     - name: components.sentence_encoder.SentenceEncoderFeaturizer
 
-It adds one 384-number sentence feature to the text of every message, and to the FAQ answers the
-ResponseSelector learns from, so both classifiers see meaning next to the character n-grams. The encoder
-is loaded once per process and shared; training encodes in batches; nothing is cached per conversation.
-Sentence features only: DIET and the ResponseSelector run without transformer layers here, so they
-classify from the sentence position alone and token-level vectors would add nothing.
+It adds one 384-number sentence feature to the text of every message, so the classifiers see meaning
+next to the character n-grams. The encoder is loaded once per process and shared; training encodes in
+batches; nothing is cached per conversation. Sentence features only: DIET runs without transformer
+layers here, so it classifies from the sentence position alone and token-level vectors would add
+nothing; the FAQ topic selector and the safety detector read the sentence vector directly.
 """
 
 from __future__ import annotations
@@ -16,25 +17,34 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import RESPONSE, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.encoder import MODEL_NAME, REVISION, SentenceEncoder, load_encoder
 
-ATTRIBUTES = (TEXT, RESPONSE)
+ATTRIBUTES = (TEXT,)
 ALIAS = "sentence_encoder"
 """The featurizer's name on its features, so other components can ask for exactly these."""
 
 
+def sentence_vector(message: Message) -> npt.NDArray[np.float64] | None:
+    """The encoder's sentence vector of the message's text, as this featurizer added it (None if absent)."""
+    _sequence, sentence = message.get_dense_features(TEXT, [ALIAS])
+    if sentence is None:
+        return None
+    return np.asarray(sentence.features, dtype=np.float64).reshape(-1)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
-    """Adds the all-MiniLM-L6-v2 sentence vector of the text (and of FAQ answers) as a dense feature."""
+    """Adds the all-MiniLM-L6-v2 sentence vector of the text as a dense feature."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -81,7 +91,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         chosen = [(m, t) for m, t in zip(messages, texts, strict=True) if isinstance(t, str) and t.strip()]
         if not chosen:
             return
-        # Each distinct text once: every FAQ example carries its (long) answer as the response.
+        # Each distinct text once (the training data repeats a few).
         unique = list(dict.fromkeys(t for _m, t in chosen))
         encoded = self._encoder.encode(unique, int(self._config["batch_size"]))
         vectors = dict(zip(unique, encoded, strict=True))
@@ -90,7 +100,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             self.add_features_to_message(None, vectors[text][np.newaxis, :], attribute, message)  # type: ignore[arg-type]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Featurize every training example's text and every FAQ answer, in batches."""
+        """Featurize every training example's text, in batches."""
         for attribute in ATTRIBUTES:
             self._featurize(training_data.training_examples, attribute)
         return training_data

@@ -23,7 +23,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TRAINING_DATA = ("data/nlu", "data/generated")
-"""The NLU examples and the rendered FAQ responses the response selector learns from."""
+"""The NLU examples and the rendered FAQ responses (the FAQ topic selector keeps their texts)."""
 SEED = 2718
 """The project's random seed (config.yml), here for the split."""
 
