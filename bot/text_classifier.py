@@ -38,7 +38,6 @@ class Settings:
     """Decision values x temperature -> softmax -> confidences."""
 
 
-INTENTS = Settings(regularisation=1.0, vector_weight=2.0, temperature=3.5)
 FAQ_TOPICS = Settings(regularisation=1.0, vector_weight=2.0, temperature=5.5)
 
 Vectors = npt.NDArray[np.floating[Any]]
