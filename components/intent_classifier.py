@@ -6,16 +6,19 @@ Put it in config.yml after SentenceEncoderFeaturizer:
 
 It learns every intent of the training data (FAQ questions as `faq`) and sets, as DIET does, the
 message's `intent` ({"name", "confidence"}) and `intent_ranking` (the best `ranking_length`), which the
-FallbackClassifier, the safety detector and the policies read. Fitting, storing and loading are shared
-with the FAQ topic selector (components/linear_classifier.py).
+FallbackClassifier, the safety detector and the policies read. Fitting and storage are the FAQ topic
+selector's (components/faq_selector.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -26,17 +29,59 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import text_classifier
-from components.linear_classifier import LinearClassifierComponent, default_config, fit_examples, ranked
+from components.faq_selector import code_fingerprint, default_config, fit_examples, ranked, restore, store
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LinearIntentClassifier(LinearClassifierComponent):
+class LinearIntentClassifier(GraphComponent, IntentClassifier):
     """Sets each message's intent and intent ranking from bot.text_classifier."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Settings chosen by cross-validation (bot.text_classifier.INTENTS)."""
         return default_config(text_classifier.INTENTS)
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The model's code, for Rasa's training cache."""
+        return code_fingerprint()
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        classifier: text_classifier.LinearTextClassifier | None = None,
+    ) -> None:
+        """Merge `config` over the defaults; keep the fitted `classifier`."""
+        self.component_config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._classifier = classifier
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearIntentClassifier:
+        """An untrained component."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
+        """The trained component; without its files no intent is set (the fallback then answers)."""
+        stored = restore(model_storage, resource)
+        return cls(config, model_storage, resource, stored[0] if stored else None)
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on every example's intent and persist."""
@@ -45,7 +90,9 @@ class LinearIntentClassifier(LinearClassifierComponent):
             lambda example: str(example.get(INTENT)) if example.get(INTENT) else None,
             self.component_config,
         )
-        return self._keep(classifier, {})
+        store(self._model_storage, self._resource, classifier)
+        self._classifier = classifier
+        return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Set the intent and the ranking of each message with a text and a sentence vector."""

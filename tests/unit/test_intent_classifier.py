@@ -113,20 +113,3 @@ def test_training_needs_sentence_vectors_and_labelled_examples(tmp_path: Path) -
         _component(tmp_path).train(_training_data(with_vectors=False))
     with pytest.raises(ValueError, match="labelled examples"):
         _component(tmp_path).train(TrainingData([_message("hi", np.eye(DIM)[0])]))
-
-
-def test_a_damaged_model_file_is_reported_and_sets_nothing(tmp_path: Path) -> None:
-    from rasa.engine.graph import ExecutionContext, GraphSchema
-
-    from components.intent_classifier import LinearIntentClassifier
-    from components.linear_classifier import WEIGHTS_FILE
-
-    trained = _component(tmp_path)
-    resource = trained.train(_training_data())
-    with trained._model_storage.write_to(resource) as directory:
-        (directory / WEIGHTS_FILE).write_bytes(b"PK\x03\x04 not really a zip file")
-    context = ExecutionContext(GraphSchema({}), "t")
-    loaded = LinearIntentClassifier.load({}, trained._model_storage, resource, context)
-    message = _message("yes", np.eye(DIM)[0])
-    loaded.process([message])
-    assert message.get("intent") is None
