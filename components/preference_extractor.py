@@ -1,12 +1,13 @@
 """Rasa glue for `bot.referral.preferences`: add program preferences as entities.
 
-Put it in config.yml after DIETClassifier and before EntitySynonymMapper:
+Put it in config.yml after the intent classifier and before EntitySynonymMapper:
 
     - name: components.preference_extractor.PreferenceExtractor
 
 Entities: schedule_slot, care_format, insurance, zip_code, max_distance, population, specialty,
-care_level, with normalized values. Where DIET found the same entity type on an overlapping span,
-the rule-based entity replaces it (its value is already normalized).
+care_level, with normalized values. Where another extractor (such as DIET, when it extracts entities)
+found the same entity type on an overlapping span, the rule-based entity replaces it (its value is
+already normalized).
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ Runs last in the NLU pipeline. When either layer raises a concern, the intent be
 (confidence 1.0, first in the ranking) with the entities `crisis_category`, `crisis_detail`,
 `crisis_language` and `risk_severity` (they fill the slots of the same names, which choose the crisis
 reply and remember the disclosed risk) and `safety_source` (rules / semantic, for staff). When neither
-does, a `crisis` predicted by DIET is replaced by the next intent (or nlu_fallback if that one is weak),
-and a message that is ambiguous alone gets a `risk_cue` entity: SafetyGuardPolicy escalates it when the
-conversation already holds a disclosed risk.
+does, a `crisis` predicted by the intent classifier is replaced by the next intent (or nlu_fallback if
+that one is weak), and a message that is ambiguous alone gets a `risk_cue` entity: SafetyGuardPolicy
+escalates it when the conversation already holds a disclosed risk.
 
 Trainable: the semantic classifier learns from the training data (crisis examples, labelled with their
 category by the `metadata: {category: ...}` of their block in data/nlu/crisis.yml, against every other

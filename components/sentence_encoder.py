@@ -1,15 +1,13 @@
 """Dense sentence features from the pretrained encoder (bot.encoder, all-MiniLM-L6-v2).
 
-Put it in config.yml beside the sparse featurizers, before DIETClassifier, the FAQ topic selector and
-the safety detector:
+Put it in config.yml before the intent classifier, the FAQ topic selector and the safety detector:
 
     - name: components.sentence_encoder.SentenceEncoderFeaturizer
 
-It adds one 384-number sentence feature to the text of every message, so the classifiers see meaning
-next to the character n-grams. The encoder is loaded once per process and shared; training encodes in
-batches; nothing is cached per conversation. Sentence features only: DIET runs without transformer
-layers here, so it classifies from the sentence position alone and token-level vectors would add
-nothing; the FAQ topic selector and the safety detector read the sentence vector directly.
+It adds one 384-number sentence feature to the text of every message, which the classifiers read
+beside their own n-grams (`sentence_vector`). The encoder is loaded once per process and shared;
+training encodes in batches; nothing is cached per conversation. Sentence features only: every
+classifier here reads the whole message's vector, so token-level vectors would add nothing.
 """
 
 from __future__ import annotations

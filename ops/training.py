@@ -28,12 +28,13 @@ TRAINING_INPUTS = (
     "domain.yml",
     "data",
     "content",
-    # read by the trained components beyond their own module: the encoder, the n-grams, the FAQ topic
-    # classifier, the semantic classifier and its hard negatives (the rules in bot/safety/patterns.yml are
-    # read at run time, not trained)
+    # read by the trained components beyond their own module: the encoder, the n-grams, the linear
+    # classifiers and their shared glue, the semantic classifier and its hard negatives (the rules in
+    # bot/safety/patterns.yml are read at run time, not trained)
     "bot/encoder.py",
     "bot/text_features.py",
     "bot/text_classifier.py",
+    "components/linear_classifier.py",
     "bot/safety/semantic.py",
     "bot/safety/hard_negatives.yml",
     "bot/safety/crisis_examples.yml",

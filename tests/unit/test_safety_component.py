@@ -1,4 +1,4 @@
-"""SafetyDetector NLU component: rules and the semantic layer escalate; cues are marked; DIET's own
+"""SafetyDetector NLU component: rules and the semantic layer escalate; cues are marked; the classifier's own
 crisis prediction is replaced when neither layer agrees; training stores the classifier."""
 
 from __future__ import annotations

@@ -1,0 +1,63 @@
+"""NLU glue for the linear intent classifier (bot.text_classifier), in place of DIET.
+
+Put it in config.yml after SentenceEncoderFeaturizer:
+
+    - name: components.intent_classifier.LinearIntentClassifier
+
+It learns every intent of the training data (FAQ questions as `faq`) and sets, as DIET does, the
+message's `intent` ({"name", "confidence"}) and `intent_ranking` (the best `ranking_length`), which the
+FallbackClassifier, the safety detector and the policies read. Fitting, storing and loading are shared
+with the FAQ topic selector (components/linear_classifier.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot import text_classifier
+from components.linear_classifier import LinearClassifierComponent, default_config, fit_examples, ranked
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LinearIntentClassifier(LinearClassifierComponent):
+    """Sets each message's intent and intent ranking from bot.text_classifier."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Settings chosen by cross-validation (bot.text_classifier.INTENTS)."""
+        return default_config(text_classifier.INTENTS)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit on every example's intent and persist."""
+        classifier = fit_examples(
+            training_data.intent_examples,
+            lambda example: str(example.get(INTENT)) if example.get(INTENT) else None,
+            self.component_config,
+        )
+        return self._keep(classifier, {})
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Set the intent and the ranking of each message with a text and a sentence vector."""
+        length = int(self.component_config["ranking_length"])
+        for message in messages:
+            ranking = ranked(self._classifier, message)
+            if not ranking:
+                continue
+            intents = [
+                {INTENT_NAME_KEY: score.label, PREDICTED_CONFIDENCE_KEY: score.confidence}
+                for score in ranking[:length]
+            ]
+            message.set(INTENT, dict(intents[0]), add_to_output=True)
+            message.set(INTENT_RANKING_KEY, intents, add_to_output=True)
+        return messages

@@ -1,0 +1,132 @@
+"""LinearIntentClassifier NLU component: it sets the intent and the ranking as DIET did, stores and
+loads its model, and leaves alone what it cannot read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.rasa
+
+DIM = 6
+INTENTS = {
+    "affirm": ["yes", "yeah sure", "sounds good"],
+    "deny": ["no", "nope", "not really"],
+    "faq": ["how much does it cost", "what are the hours", "do you take medicaid"],
+}
+
+
+def _message(text: str, vector: np.ndarray | None, intent: str | None = None) -> Any:
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={"text": text, **({"intent": intent} if intent else {})})
+    if vector is not None:
+        message.add_features(Features(vector[np.newaxis, :], "sentence", "text", "sentence_encoder"))
+    return message
+
+
+def _training_data(with_vectors: bool = True) -> Any:
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    return TrainingData(
+        [
+            _message(text, np.eye(DIM)[axis] if with_vectors else None, intent)
+            for axis, (intent, texts) in enumerate(INTENTS.items())
+            for text in texts
+        ]
+    )
+
+
+def _component(tmp_path: Path, config: dict[str, Any] | None = None) -> Any:
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from components.intent_classifier import LinearIntentClassifier
+
+    return LinearIntentClassifier(config or {}, LocalModelStorage(tmp_path), Resource("intents"))
+
+
+def test_sets_the_intent_and_a_ranking_best_first(tmp_path: Path) -> None:
+    component = _component(tmp_path, {"ranking_length": 2})
+    component.train(_training_data())
+    message = _message("nah not really", np.eye(DIM)[1])
+    component.process([message])
+    output = message.as_dict(only_output_properties=True)
+    assert output["intent"]["name"] == "deny"
+    ranking = output["intent_ranking"]
+    assert len(ranking) == 2 and ranking[0] == output["intent"]
+    assert ranking[0]["confidence"] > ranking[1]["confidence"]
+    assert 0.0 < ranking[0]["confidence"] <= 1.0
+
+
+def test_the_loaded_model_classifies_as_the_trained_one(tmp_path: Path) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+
+    from components.intent_classifier import LinearIntentClassifier
+
+    trained = _component(tmp_path)
+    resource = trained.train(_training_data())
+    loaded = LinearIntentClassifier.load(
+        {}, trained._model_storage, resource, ExecutionContext(GraphSchema({}), "test")
+    )
+    for text, axis in (("yep", 0), ("what does it cost", 2)):
+        first, second = _message(text, np.eye(DIM)[axis]), _message(text, np.eye(DIM)[axis])
+        trained.process([first])
+        loaded.process([second])
+        assert first.get("intent")["name"] == second.get("intent")["name"] == list(INTENTS)[axis]
+        confidence = second.get("intent")["confidence"]
+        assert first.get("intent")["confidence"] == pytest.approx(confidence, abs=1e-5)
+
+
+def test_without_its_model_or_a_vector_it_sets_nothing(tmp_path: Path) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from components.intent_classifier import LinearIntentClassifier
+
+    (tmp_path / "broken").mkdir()
+    storage = LocalModelStorage(tmp_path / "broken")
+    with storage.write_to(Resource("intents")):
+        pass
+    context = ExecutionContext(GraphSchema({}), "t")
+    broken = LinearIntentClassifier.load({}, storage, Resource("intents"), context)
+    message = _message("yes", np.eye(DIM)[0])
+    broken.process([message])
+    assert message.get("intent") is None
+    (tmp_path / "trained").mkdir()
+    trained = _component(tmp_path / "trained")
+    trained.train(_training_data())
+    no_vector = _message("yes", None)
+    trained.process([no_vector])
+    assert no_vector.get("intent") is None
+
+
+def test_training_needs_sentence_vectors_and_labelled_examples(tmp_path: Path) -> None:
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    with pytest.raises(ValueError, match="SentenceEncoderFeaturizer"):
+        _component(tmp_path).train(_training_data(with_vectors=False))
+    with pytest.raises(ValueError, match="labelled examples"):
+        _component(tmp_path).train(TrainingData([_message("hi", np.eye(DIM)[0])]))
+
+
+def test_a_damaged_model_file_is_reported_and_sets_nothing(tmp_path: Path) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+
+    from components.intent_classifier import LinearIntentClassifier
+    from components.linear_classifier import WEIGHTS_FILE
+
+    trained = _component(tmp_path)
+    resource = trained.train(_training_data())
+    with trained._model_storage.write_to(resource) as directory:
+        (directory / WEIGHTS_FILE).write_bytes(b"PK\x03\x04 not really a zip file")
+    context = ExecutionContext(GraphSchema({}), "t")
+    loaded = LinearIntentClassifier.load({}, trained._model_storage, resource, context)
+    message = _message("yes", np.eye(DIM)[0])
+    loaded.process([message])
+    assert message.get("intent") is None
