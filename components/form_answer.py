@@ -26,8 +26,21 @@ from components.safety_guard import CRISIS_INTENT, actions_since_last_user_messa
 
 logger = logging.getLogger(__name__)
 
-# Intents that keep their own meaning inside a form: crisis (the guard), and the form's controls.
-KEEP_INTENTS = frozenset({CRISIS_INTENT, STOP, CHANGE_ANSWER, PREFER_NOT_SAY, HUMAN_HANDOFF})
+# Intents that keep their own meaning inside a form at any confidence: crisis (the guard), and
+# "I'd rather not say", which the form's parsers take as an answer of its own.
+KEEP_INTENTS = frozenset({CRISIS_INTENT, PREFER_NOT_SAY})
+# The form's controls keep their meaning only when the reading is confident: a name such as "Alex
+# Example" can read as a hand-off at 0.52, while typed controls ("stop", "go back", "agent", "can I
+# talk to a person") read at 0.96 or more. Chosen on development phrases, not on any frozen set.
+CONTROL_INTENTS = frozenset({STOP, CHANGE_ANSWER, HUMAN_HANDOFF})
+CONTROL_CONFIDENCE = 0.95
+
+
+def keeps_its_meaning(intent: str | None, confidence: float) -> bool:
+    """Whether the NLU's reading of a message inside a form overrides its reading as an answer."""
+    if intent in KEEP_INTENTS:
+        return True
+    return intent in CONTROL_INTENTS and confidence >= CONTROL_CONFIDENCE
 
 
 def open_question(tracker: DialogueStateTracker) -> tuple[str, str] | None:
@@ -43,7 +56,8 @@ def answer_slot(tracker: DialogueStateTracker) -> str | None:
     """The slot the latest message answers, when this policy should take it as the answer.
 
     Either the slot mappings filled it this turn (a name read as a fallback is still a name), or the
-    form's parsers read the text as an answer.
+    form's parsers read the text as an answer. Crisis always keeps its meaning, and so does a
+    confident reading of one of the form's controls.
     """
     if actions_since_last_user_message(tracker):
         return None  # only the first prediction after the message
@@ -51,9 +65,9 @@ def answer_slot(tracker: DialogueStateTracker) -> str | None:
     message = tracker.latest_message
     if question is None or message is None:
         return None
-    intent = (message.intent or {}).get("name")
+    parsed = message.intent or {}
     text = message.text or ""
-    if intent in KEEP_INTENTS or text.startswith("/"):
+    if keeps_its_meaning(parsed.get("name"), float(parsed.get("confidence") or 0.0)) or text.startswith("/"):
         return None
     form, slot = question
     if tracker.get_slot(slot) is None and not answers_open_question(form, slot, text):

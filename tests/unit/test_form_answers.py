@@ -54,7 +54,7 @@ def test_questions_and_other_slots_are_not_taken_as_answers(form: str, slot: str
 
 DOMAIN_YAML = """
 version: "3.1"
-intents: [crisis, faq, request_callback, stop, affirm, inform]
+intents: [crisis, faq, request_callback, stop, affirm, inform, human_handoff, prefer_not_say]
 slots:
   functioning:
     type: any
@@ -68,11 +68,15 @@ slots:
     type: bool
     mappings:
     - type: custom
+  callback_name:
+    type: any
+    mappings:
+    - type: custom
 forms:
   screening_form:
     required_slots: [functioning]
   callback_form:
-    required_slots: [callback_consent]
+    required_slots: [callback_consent, callback_name]
 responses:
   utter_crisis:
   - text: "call 988"
@@ -97,7 +101,9 @@ def policy(tmp_path: Path) -> Any:
     return create_policy(FormAnswerPolicy, tmp_path)
 
 
-def _tracker(domain: Any, form: str, slot: str, text: str, intent: str, after: list[str] = ()) -> Any:
+def _tracker(
+    domain: Any, form: str, slot: str, text: str, intent: str, after: list[str] = (), confidence: float = 0.99
+) -> Any:
     """The user's message `text` while `form` asks for `slot`."""
     from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 
@@ -108,7 +114,7 @@ def _tracker(domain: Any, form: str, slot: str, text: str, intent: str, after: l
         SlotSet("requested_slot", slot),
         ActionExecuted("action_listen"),
     ]
-    return user_turn_tracker(domain, text, intent, confidence=0.99, before=asking, after=after)
+    return user_turn_tracker(domain, text, intent, confidence=confidence, before=asking, after=after)
 
 
 _predict = predicted
@@ -156,4 +162,37 @@ def test_questions_controls_and_later_steps_are_left_to_the_other_policies(
     policy: Any, domain: Any, text: str, intent: str, after: list[str]
 ) -> None:
     tracker = _tracker(domain, "screening_form", "functioning", text, intent, after)
+    assert _predict(policy, domain, tracker)[0] is None
+
+
+@pytest.mark.rasa
+@pytest.mark.parametrize(
+    ("form", "slot", "text", "intent"),
+    [
+        ("callback_form", "callback_name", "Alex Example", "human_handoff"),  # read so at 0.52
+        ("screening_form", "functioning", "a lot, i missed work twice this week", "stop"),
+    ],
+)
+def test_an_answer_read_as_a_control_without_confidence_is_taken_as_the_answer(
+    policy: Any, domain: Any, form: str, slot: str, text: str, intent: str
+) -> None:
+    tracker = _tracker(domain, form, slot, text, intent, confidence=0.52)
+    action, prediction = _predict(policy, domain, tracker)
+    assert action == form
+    assert [(e.key, e.value) for e in prediction.optional_events] == [(slot, text)]
+
+
+@pytest.mark.rasa
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("Alex Example", "human_handoff", 0.97),  # a confident control keeps its meaning
+        ("Alex Example", "crisis", 0.30),  # crisis at any confidence is the guard's
+        ("Alex Example", "prefer_not_say", 0.50),  # an answer of its own, never a name
+    ],
+)
+def test_crisis_and_confident_controls_keep_their_meaning_inside_a_form(
+    policy: Any, domain: Any, text: str, intent: str, confidence: float
+) -> None:
+    tracker = _tracker(domain, "callback_form", "callback_name", text, intent, confidence=confidence)
     assert _predict(policy, domain, tracker)[0] is None
