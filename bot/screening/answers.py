@@ -196,7 +196,11 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"\bshak(?:y|es|ing)\b|\ba (?:little|bit)\b|\bmild(?:ly)?\b|\bslight(?:ly)?\b"
             r"|\bheadaches?\b|\birritable\b|\bcan'?t sleep\b|\btrouble sleeping\b|\bsweat",
         ),
-        ("none", r"\bnothing\b|\bfine\b|\bnone\b|" + NO_RE),
+        (
+            "none",
+            r"\bnothing\b|\bfine\b|\bnone\b|\b(?:don'?t|do not|never) (?:drink|use|do drugs|smoke)\b"
+            r"|\bnot applicable\b|\bdoesn'?t apply\b|" + NO_RE,
+        ),
     ),
     "substance_use": (
         (_UNSURE, UNSURE_RE),

@@ -67,6 +67,8 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("withdrawal", "DTs", "severe"),
     ("withdrawal", "a bit shaky", "mild"),
     ("withdrawal", "no", "none"),
+    ("withdrawal", "i dont drink or do drugs", "none"),  # nothing to withdraw from
+    ("withdrawal", "not applicable, I never use", "none"),
     ("withdrawal", "yes", None),
     # substance use: weekly or more often is regular
     ("substance_use", "a few times a week", "regular"),
