@@ -8,6 +8,10 @@ It learns every intent of the training data (FAQ questions as `faq`) and sets, a
 message's `intent` ({"name", "confidence"}) and `intent_ranking` (the best `ranking_length`), which the
 FallbackClassifier, the safety detector and the policies read. Fitting, storing and loading are shared
 with the FAQ topic selector (components/linear_classifier.py).
+
+A message of several sentences is read twice: whole, and its last sentence alone. A confident request
+there (the screening, programs, a callback, a person) takes over from the whole message's reading,
+because people give the background first and ask last (bot/closing_request.py).
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import text_classifier
+from bot.closing_request import closing_request_wins, closing_sentence
+from bot.encoder import load_encoder
 from components.linear_classifier import LinearClassifierComponent, default_config, fit_examples, ranked
 
 
@@ -54,6 +61,7 @@ class LinearIntentClassifier(LinearClassifierComponent):
             ranking = ranked(self._classifier, message)
             if not ranking:
                 continue
+            ranking = self._closing_request(message, ranking) or ranking
             intents = [
                 {INTENT_NAME_KEY: score.label, PREDICTED_CONFIDENCE_KEY: score.confidence}
                 for score in ranking[:length]
@@ -61,3 +69,16 @@ class LinearIntentClassifier(LinearClassifierComponent):
             message.set(INTENT, dict(intents[0]), add_to_output=True)
             message.set(INTENT_RANKING_KEY, intents, add_to_output=True)
         return messages
+
+    def _closing_request(
+        self, message: Message, whole: list[text_classifier.LabelScore]
+    ) -> list[text_classifier.LabelScore] | None:
+        """The ranking of the message's last sentence, when a confident request there wins."""
+        closing = closing_sentence(str(message.get(TEXT) or ""))
+        if closing is None or self._classifier is None:
+            return None
+        vectors = load_encoder().encode([closing])
+        ranking = self._classifier.rank(vectors, [closing])[0]
+        if closing_request_wins(whole[0].label, ranking[0].label, ranking[0].confidence):
+            return ranking
+        return None

@@ -130,3 +130,49 @@ def test_a_damaged_model_file_is_reported_and_sets_nothing(tmp_path: Path) -> No
     message = _message("yes", np.eye(DIM)[0])
     loaded.process([message])
     assert message.get("intent") is None
+
+
+class _FakeEncoder:
+    """Encodes a text as the axis of the intent its first word names, for the closing-sentence test."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        axes = {"yes": 0, "no": 1, "what": 2}
+        return np.vstack([np.eye(DIM)[axes.get(text.split()[0].lower(), 3)] for text in texts])
+
+
+def test_a_confident_request_in_the_last_sentence_wins(tmp_path: Path, monkeypatch: Any) -> None:
+    from components import intent_classifier
+
+    encoder = _FakeEncoder()
+    monkeypatch.setattr(intent_classifier, "load_encoder", lambda: encoder)
+    monkeypatch.setattr(
+        intent_classifier, "closing_request_wins", lambda whole, closing, confidence: closing == "faq"
+    )
+    component = _component(tmp_path)
+    component.train(_training_data())
+    message = _message("no, not really. what are the hours", np.eye(DIM)[1])
+    component.process([message])
+    assert encoder.texts == ["what are the hours"]
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("intent_ranking")[0] == message.get("intent")
+    single = _message("not really", np.eye(DIM)[1])
+    component.process([single])
+    assert encoder.texts == ["what are the hours"]  # one sentence: nothing more to encode
+    assert single.get("intent")["name"] == "deny"
+
+
+def test_the_whole_reading_stays_when_the_last_sentence_is_no_request(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    from components import intent_classifier
+
+    monkeypatch.setattr(intent_classifier, "load_encoder", _FakeEncoder)
+    component = _component(tmp_path)
+    component.train(_training_data())
+    message = _message("no, not really. what are the hours", np.eye(DIM)[1])
+    component.process([message])
+    assert message.get("intent")["name"] == "deny"  # "faq" is not a request intent
