@@ -224,3 +224,19 @@ def test_malformed_patterns_file_is_rejected_clearly(tmp_path: Path, yaml_text: 
 def test_a_finding_says_whether_only_topic_words_fired(text: str, topic_only: bool) -> None:
     finding = detect(text)
     assert finding is not None and finding.topic_only is topic_only
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse"),
+    [
+        ("he wont let me leave", True),
+        ("my boyfriend won't let me leave the house", True),
+        ("they won't let me see my friends anymore", True),
+        ("I'm trapped, they took my keys and won't let me out of the house", True),
+        ("my job wont let me leave early 3 days a week", False),  # a work limit, not a captor
+        ("my schedule won't let me do mornings", False),
+    ],
+)
+def test_being_kept_in_needs_a_person_or_a_place(text: str, abuse: bool) -> None:
+    finding = detect(text)
+    assert (finding is not None and finding.category == "abuse") is abuse, finding
