@@ -54,7 +54,11 @@ def answers_open_question(form: str, slot: str, text: str) -> bool:
     A message written as a question is never taken as an answer: "is it normal to drink every day?"
     is a question for the FAQ, and the form asks again afterwards.
     """
-    if not text.strip() or is_question(text):
+    if not text.strip():
+        return False
+    if form == CALLBACK_FORM and slot == CONTACT_SLOT and _passes(validate_contact, text):
+        return True  # "can u email me instead? dana@example.org" holds the answer beside a question
+    if is_question(text):
         return False
     if form == SCREENING_FORM and slot in FIELDS:
         return parse_answer(slot, text) is not None  # a value, or "I'd rather not say"
@@ -71,9 +75,13 @@ def answers_open_question(form: str, slot: str, text: str) -> bool:
         }
         check = checks.get(slot)
         if check is not None:
-            try:
-                check(text)
-            except ContactError:
-                return False
-            return True
+            return _passes(check, text)
     return False
+
+
+def _passes(check: Callable[[str], object], text: str) -> bool:
+    try:
+        check(text)
+    except ContactError:
+        return False
+    return True

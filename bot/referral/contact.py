@@ -32,6 +32,9 @@ _NAME_INTRO_RE: Final = re.compile(
     r"^(?:(?:hi|hey|hello)[,! ]+)?(?:it'?s|its|my name is|my name's|name is|i'?m|i am|this is|call me)\s+",
     re.IGNORECASE,
 )
+# An address or a number inside a sentence: "can u email me instead? dana@example.org".
+_EMAIL_IN_TEXT_RE: Final = re.compile(r"[^\s<>()\[\],;:\"]+@[^\s<>()\[\],;:\"?!]+[A-Za-z]")
+_PHONE_IN_TEXT_RE: Final = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 _NAME_RE = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
 _AFFIRM: Final = frozenset({"yes", "y", "yeah", "yep", "sure", "ok", "okay", "i agree", "agree", "/affirm"})
 _DENY: Final = frozenset({"no", "n", "nope", "no thanks", "no thank you", "i don't agree", "/deny"})
@@ -94,14 +97,16 @@ def validate_email(text: str) -> str:
 
 
 def validate_contact(text: str, region: str = DEFAULT_REGION) -> Contact:
-    """A phone number or an email address, whichever the text is."""
+    """A phone number or an email address, whichever the text is or holds ("text me at 202-555-0142")."""
     raw = _clean(text[:MAX_INPUT_CHARS])
     if not raw:
         raise ContactError("Please send a phone number or an email address where we can reach you.")
     if "@" in raw:
-        return Contact("email", validate_email(raw))
+        email = _EMAIL_IN_TEXT_RE.search(raw)
+        return Contact("email", validate_email(email.group(0) if email else raw))
     if sum(ch.isdigit() for ch in raw) >= 7:
-        return Contact("phone", validate_phone(raw, region))
+        phone = _PHONE_IN_TEXT_RE.search(raw)
+        return Contact("phone", validate_phone(phone.group(0) if phone else raw, region))
     raise ContactError("Please send a phone number with area code (like 202-555-0142) or an email address.")
 
 
@@ -117,7 +122,8 @@ def validate_best_time(text: str) -> str:
 
 _CONSENT_NO_RE: Final = re.compile(
     r"^(?:no|nope|nah|n)\b|\b(?:don'?t|do not|dont|rather not|prefer not|not comfortable|no way|"
-    r"please don'?t|i'?d rather you didn'?t)\b|\bnot ok(?:ay)?\b"
+    r"please don'?t|i'?d rather you didn'?t|rather you not|rather you didn'?t)\b|\bnot ok(?:ay)?\b"
+    r"|\b(?:not|never) (?:save|store|keep|record)\b"
 )
 _CONSENT_UNSURE_RE: Final = re.compile(
     r"\b(?:don'?t|do not|dont) know\b|\bnot sure\b|\bunsure\b|\bmaybe\b|\?"

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 # entity -> normalized id -> phrases. Words also match by lookup lemma, so plurals need no entry.
 PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
@@ -158,6 +158,10 @@ NEGATIONS: Final = frozenset(
     {"not", "no", "n't", "nt", "dont", "never", "hate", "avoid", "except", "nothing"}
 )
 """A word just before a preference that turns it down ("php not iop", "i hate video calls")."""
+SINGLE_VALUED: Final = frozenset({"care_format"})
+"""Preferences one person holds one value of: in person or virtual."""
+CONFLICT_WINDOW: Final = 5
+"""How far back a negation turns down one of two contradicting values of a single-valued preference."""
 _ZIP_RE = re.compile(r"^\d{5}$")
 _TAG_RE = re.compile(r"<[^<>]{0,200}>")
 _NUM_PATTERN: dict[str, Any] = {"LIKE_NUM": True}
@@ -289,9 +293,10 @@ def extract_preferences(text: str) -> list[Preference]:
         return []
     text = text[:MAX_TEXT_CHARS]
     doc = _doc(text)
-    found: list[Preference] = [
-        pref for span in doc.ents if not _turned_down(span) and (pref := _from_span(span)) is not None
+    kept = [
+        (span, pref) for span in doc.ents if not _turned_down(span) and (pref := _from_span(span)) is not None
     ]
+    found = _settle_conflicts(kept)
     tokens = [t for t in doc if not t.is_punct and not t.is_space]
     if not doc.ents and len(tokens) == 1 and _ZIP_RE.match(tokens[0].text):
         token = tokens[0]  # a bare ZIP code, e.g. the answer to "what is your ZIP code?"
@@ -299,14 +304,37 @@ def extract_preferences(text: str) -> list[Preference]:
     return _combine_specialties(found)
 
 
-def _turned_down(span: Span) -> bool:
-    """Whether one of the two words before `span`, in the same clause, turns it down."""
-    for token in reversed(span.doc[max(0, span.start - 2) : span.start]):
+def _settle_conflicts(kept: list[tuple[Span, Preference]]) -> list[Preference]:
+    """Drop a value that a negation farther back turns down, when another value contradicts it.
+
+    In "in person please, i cant focus on zoom at all", zoom is not wanted.
+    """
+    values: dict[str, set[str]] = {}
+    for _span, pref in kept:
+        values.setdefault(pref.entity, set()).add(pref.value)
+    return [
+        pref
+        for span, pref in kept
+        if len(values[pref.entity]) < 2
+        or pref.entity not in SINGLE_VALUED
+        or not _turned_down(span, CONFLICT_WINDOW)
+    ]
+
+
+def _turned_down(span: Span, window: int = 2) -> bool:
+    """Whether one of the `window` words before `span`, in the same clause, turns it down."""
+    for token in reversed(span.doc[max(0, span.start - window) : span.start]):
         if token.is_punct:
             return False
-        if token.lower_ in NEGATIONS:
+        if token.lower_ in NEGATIONS and not _indifferent(token):
             return True
     return False
+
+
+def _indifferent(token: Token) -> bool:
+    """A negation that says either is fine: "i don't mind", "i don't care if it's virtual"."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return following is not None and following.lower_ in {"mind", "care"}
 
 
 def _combine_specialties(found: list[Preference]) -> list[Preference]:

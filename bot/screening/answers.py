@@ -49,6 +49,7 @@ UNSURE_RE = (
 NO_RE = (
     r"\b(?:i have|i'?ve|ive|i) (?:really |honestly |truly )?never\b"
     r"|\bnot really\b|\bnot at all\b|\bnot that i know of\b|\bnope\b|\bnah+\b|\bnaw\b|\bnever\b"
+    r"|\b(?:definitely|absolutely|certainly|hell) not\b|\bno way\b"
     r"|\bno\b|\bn\b|\bnegative\b|\bfalse\b"
     r"|\bi (?:haven'?t|havn'?t|have'?nt|have not|don'?t|do not|didn'?t|did not)\b"
     r"|^(?:haven'?t|havn'?t|have'?nt|have not)\b"
@@ -132,7 +133,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "mild",
             r"\ba (?:little|bit|tiny bit)(?: bit)?\b|\bslightly\b|\bsomewhat\b|\bmild(?:ly)?\b"
-            r"|\bsome days\b|\bsometimes\b|\bnot much\b|\bkind ?of\b|\bkinda\b",
+            r"|\bsome days\b|\bsometimes\b|\bnot much\b|\bkind ?of\b|\bkinda\b|\bsort ?of\b|\bsorta\b"
+            r"|\bstill (?:get(?:ting)?|go(?:ing)?|mak(?:e|ing) it) (?:to )?(?:work|school|class)\b",
         ),
         (
             "none",
@@ -161,7 +163,10 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|not right now)$|\bnot (?:in|getting|seeing|doing) (?:any )?(?:therapy|treatment"
             r"|care|anyone|anybody|a therapist|a counselor)\b|\bno (?:therapy|treatment|care"
             r"|therapist|counselor|one|psychiatrist)\b|\b(?:don'?t|do not) (?:have|see) "
-            r"(?:a |any )?(?:therapist|counselor|psychiatrist|one|anyone)\b|\bnobody\b",
+            r"(?:a |any )?(?:therapist|counselor|psychiatrist|one|anyone)\b|\bnobody\b"
+            r"|\bstopped (?:going to|seeing) (?:my |a |the )?(?:therapist|counselor|counsellor|psychiatrist"
+            r"|therapy|counseling|counselling)\b|\bnever (?:been|gone|went) (?:to|in) (?:therapy|treatment"
+            r"|counseling|counselling|a therapist|a counselor)\b",
         ),
         ("weekly_helping", r"\bhelps?\b|\bhelping\b|\bhelpful\b|\bworking\b|\bgoing well\b"),
     ),
@@ -256,7 +261,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "unsure",
             UNSURE_RE + r"|\b(?:(?:kinda|kind of|sort of|a (?:little|bit)|bit|pretty|really|very|so) )?"
-            r"(?:nervous|anxious|scared|hesitant)\b|\bdepends\b|\bi guess\b|\bi'?ll try\b",
+            r"(?:nervous|anxious|scared|hesitant)\b|\bdepends\b|\bi guess\b|\bi'?ll try\b"
+            r"|\b(?:i'?ve |ive |i have )?never (?:done|tried|been (?:in|to)) (?:a |any )?groups?\b",
         ),
         (
             "no",

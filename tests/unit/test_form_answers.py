@@ -25,6 +25,7 @@ from tests.unit.policy_support import create_policy, predicted, user_turn_tracke
         ("callback_form", "callback_consent", "yes that's fine"),
         ("callback_form", "callback_name", "Marcus"),
         ("callback_form", "callback_contact", "313-555-0144"),
+        ("callback_form", "callback_contact", "can u email me instead? bree.thomas@example.com"),
         ("callback_form", "callback_best_time", "weekday mornings before 10 is best"),
     ],
 )

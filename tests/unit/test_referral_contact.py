@@ -65,6 +65,16 @@ def test_bad_emails_are_rejected(text: str) -> None:
         validate_contact(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("can u email me instead? bree.thomas@example.com", Contact("email", "bree.thomas@example.com")),
+     ("my email is Lee@Example.org.", Contact("email", "Lee@example.org")),
+     ("text me at (202) 555-0142 please", Contact("phone", "+12025550142"))],
+)  # fmt: skip
+def test_a_contact_inside_a_sentence_is_found(text: str, expected: Contact) -> None:
+    assert validate_contact(text) == expected
+
+
 @pytest.mark.parametrize("text", ["", "   ", "hello", "<script>alert(1)</script>"])
 def test_contact_that_is_neither_gets_a_clear_error(text: str) -> None:
     with pytest.raises(ContactError):
@@ -103,7 +113,8 @@ def test_best_time_is_free_text_but_bounded() -> None:
      # typed in sentences, as people answer (issue 14)
      ("no, don't store it", False), ("please don't", False), ("I'd rather not", False), ("nah", False),
      ("yes that's fine", True), ("sure, go ahead", True), ("ok you can store it", True),
-     ("yes but don't keep my number", None), ("i dont know", None), ("why do you need it?", None)],
+     ("yes but don't keep my number", None), ("i dont know", None), ("why do you need it?", None),
+     ("i would rather you not save my number anywhere, ill call them myself", False)],
 )  # fmt: skip
 def test_consent_needs_a_clear_answer(text: str, expected: bool | None) -> None:
     assert parse_consent(text) is expected

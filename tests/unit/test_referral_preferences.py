@@ -43,6 +43,8 @@ from bot.referral.preferences import (
         ("saturdays are the only day i can do", {"schedule_slot": "weekend"}),
         ("and in person, i hate video calls", {"care_format": "in_person"}),
         ("i think i need php not iop", {"care_level": "php"}),
+        ("and in person please, i cant focus on zoom at all", {"care_format": "in_person"}),  # contradicted
+        ("i dont mind virtual", {"care_format": "virtual"}),  # indifference is no turn-down
         ("i dont want online, in person please", {"care_format": "in_person"}),
         ("no preference, online is fine", {"care_format": "virtual"}),
         ("somewhere within 30 mi of 60614 please", {"max_distance": "30", "zip_code": "60614"}),

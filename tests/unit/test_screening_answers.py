@@ -68,6 +68,13 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("withdrawal", "a bit shaky", "mild"),
     ("withdrawal", "no", "none"),
     ("withdrawal", "i dont drink or do drugs", "none"),  # nothing to withdraw from
+    # a second development set of conversations (2026-12-05), typed by someone new to the project
+    ("functioning", "sorta i guess. still getting to work but im dragging myself thru the day", "mild"),
+    ("current_care", "not rn. i stopped going to my counselor back in january", "none"),
+    ("current_care", "no, never been to therapy or anything", "none"),
+    ("group_ok", "not sure honestly, ive never done group before", "unsure"),
+    ("harm_to_others", "no definitely not", False),
+    ("harm_to_others", "definitely", True),
     ("withdrawal", "not applicable, I never use", "none"),
     ("withdrawal", "yes", None),
     # substance use: weekly or more often is regular
