@@ -33,19 +33,32 @@ __all__ = [
     "is_question",
 ]
 MAX_NAME_WORDS: Final = 4
+TIME_CUE: Final = re.compile(
+    r"\b(?:mornings?|afternoons?|evenings?|nights?|noon|lunch|weekdays?|weekends?|days?|today|tomorrow"
+    r"|tonight|mon(?:day)?s?|tue(?:s|sday)?s?|wed(?:nesday)?s?|thu(?:rs|rsday)?s?|fri(?:day)?s?"
+    r"|sat(?:urday)?s?|sun(?:day)?s?|any ?time|whenever|asap|now|after|before|around|between|until|till"
+    r"|early|late|am|pm|a\.m\.|p\.m\.|o'?clock)\b|\d"
+)
+"""Words that say when: the callback's best time needs one."""
+HEDGED_ANSWER: Final = re.compile(
+    r"^(?:so |and |but |um+ |uh+ |well )*(?:kind ?of|kinda|sort ?of|sorta|i guess|maybe|probably"
+    r"|a (?:little|bit)|not really|yes|yeah|yep|no|nope|nah|sometimes|often|a lot|never)\b"
+)
+"""The start of a typed answer that people end with a question mark, unsure of themselves."""
 
 
 def is_question(text: str) -> bool:
     """A message written as a question.
 
-    It ends with a question mark, or a sentence in it ends with one and starts with a question word
-    ("is there an online option? i work days").
+    A sentence in it ends with a question mark and starts with a question word ("is there an online
+    option? i work days"), or the message ends with a question mark and its last sentence is not an
+    answer with a rising tone ("so kind of i guess?", "yes? sometimes").
     """
     stripped = text.strip()
-    if stripped.endswith("?"):
+    sentences = [sentence.strip() for sentence in re.findall(r"[^.!?]*\?", stripped.lower())]
+    if any(QUESTION_START.match(sentence) for sentence in sentences):
         return True
-    sentences = re.findall(r"[^.!?]*\?", stripped.lower())
-    return any(QUESTION_START.match(sentence.strip()) for sentence in sentences)
+    return stripped.endswith("?") and not (sentences and HEDGED_ANSWER.match(sentences[-1]))
 
 
 def answers_open_question(form: str, slot: str, text: str) -> bool:
@@ -66,7 +79,9 @@ def answers_open_question(form: str, slot: str, text: str) -> bool:
         if slot == CONSENT_SLOT:
             return parse_consent(text) is not None
         if slot == BEST_TIME_SLOT:
-            return True  # "weekday mornings before 10" is a time, not a question about schedules
+            # "weekday mornings before 10" is a time, not a question about schedules; "if im still
+            # drinking will they even take me" names no time, so it goes to the FAQ and the form asks again
+            return TIME_CUE.search(text.lower()) is not None
         if slot == NAME_SLOT and len(text.split()) > MAX_NAME_WORDS:
             return False  # "actually never mind, I changed my mind" is not a name
         checks: dict[str, Callable[[str], object]] = {

@@ -27,6 +27,8 @@ from tests.unit.policy_support import create_policy, predicted, user_turn_tracke
         ("callback_form", "callback_contact", "313-555-0144"),
         ("callback_form", "callback_contact", "can u email me instead? bree.thomas@example.com"),
         ("callback_form", "callback_best_time", "weekday mornings before 10 is best"),
+        ("callback_form", "callback_best_time", "any time is fine"),
+        ("screening_form", "functioning", "im wiped by the time i get home. so kind of i guess?"),  # hedged
     ],
 )
 def test_answers_to_the_open_question_are_recognised(form: str, slot: str, text: str) -> None:
@@ -43,6 +45,8 @@ def test_answers_to_the_open_question_are_recognised(form: str, slot: str, text:
         ("screening_form", "not_a_field", "yes"),
         ("callback_form", "callback_name", "what do you need my name for?"),
         ("callback_form", "callback_name", "actually nvm i changed my mind"),
+        ("callback_form", "callback_best_time", "wait, if im still drinking will they take me"),  # no time
+        ("screening_form", "functioning", "really?"),
         ("callback_form", "callback_contact", "i'd rather not give my number"),
         ("callback_form", "callback_consent", "why do you need it"),
         ("other_form", "callback_consent", "yes"),
