@@ -23,7 +23,7 @@ from tests.integration.stack import RunningStack
 
 pytestmark = pytest.mark.model
 
-# Measured on model e6224cca096aff01 (2026-12-05; the linear intent and FAQ topic models in place of
+# Measured on model a92e7bec2c19b5b6 (2026-12-05; the linear intent and FAQ topic models in place of
 # DIET and the ResponseSelector, and the fixes from tests/conversations/dev2.yml): crisis recall 95.3 %,
 # critical 98.5 %, false positives 5.6 %; free text 80.9 % of turns, fallbacks 7.8 % (fallback replies
 # 2.5 %); other providers' FAQ questions 81.8 %. The floors leave about 2.5 points for changes to the
