@@ -166,8 +166,7 @@ def load_rules(path: Path = PATTERNS_PATH) -> RuleSet:
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise PatternError(f"{path}: expected a mapping with a 'rules' list")
     groups = {
-        str(name): tuple(str(entry) for entry in entries)
-        for name, entries in (data.get("groups") or {}).items()
+        str(name): _texts(f"group {name!r}", entries) for name, entries in (data.get("groups") or {}).items()
     }
     priority = tuple(data.get("category_priority") or CATEGORIES)
     if sorted(priority) != sorted(CATEGORIES):
@@ -179,7 +178,7 @@ def load_rules(path: Path = PATTERNS_PATH) -> RuleSet:
             id=str(raw.get("id", "")),
             kind=str(raw.get("kind", "")),
             reason=str(raw.get("reason", "")).strip(),
-            patterns=tuple(str(p) for p in raw.get("patterns") or ()),
+            patterns=_texts(f"rule {raw.get('id')!r}", raw.get("patterns") or ()),
             category=raw.get("category"),
             at_clause_end=bool(raw.get("at_clause_end", False)),
             topic_term=bool(raw.get("topic_term", False)),
@@ -194,6 +193,16 @@ def load_rules(path: Path = PATTERNS_PATH) -> RuleSet:
         seen.add(rule.id)
         rules.append(rule)
     return RuleSet(rules=tuple(rules), groups=groups, category_priority=priority)
+
+
+def _texts(owner: str, entries: Any) -> tuple[str, ...]:
+    """A group's entries or a rule's patterns, each a string (YAML reads a bare no or yes as a bool)."""
+    if not isinstance(entries, (list, tuple)):
+        raise PatternError(f"{owner}: expected a list of strings")
+    odd = [entry for entry in entries if not isinstance(entry, str)]
+    if odd:
+        raise PatternError(f"{owner}: {odd!r} is not text; quote it (a bare no or yes is a YAML bool)")
+    return tuple(entries)
 
 
 def _check_rule(rule: Rule, groups: dict[str, tuple[str, ...]], seen: set[str]) -> None:

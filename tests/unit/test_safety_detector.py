@@ -203,6 +203,8 @@ def test_every_rule_has_a_reason_and_compiles() -> None:
         ("rules: [{id: a, kind: other, reason: r, patterns: [x]}]", "kind"),
         (DUPLICATE_IDS, "duplicate"),
         ("nothing: here", "rules"),
+        ("groups: {neg: [not, no]}\nrules: []", "quote it"),  # a bare no is YAML's false
+        ("rules: [{id: a, kind: idiom, reason: r, patterns: [yes]}]", "quote it"),
     ],
 )
 def test_malformed_patterns_file_is_rejected_clearly(tmp_path: Path, yaml_text: str, problem: str) -> None:
@@ -240,3 +242,17 @@ def test_a_finding_says_whether_only_topic_words_fired(text: str, topic_only: bo
 def test_being_kept_in_needs_a_person_or_a_place(text: str, abuse: bool) -> None:
     finding = detect(text)
     assert (finding is not None and finding.category == "abuse") is abuse, finding
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # "no" denies what follows it, as "not" and "never" do
+        ("no overdoses, ever", None),
+        ("no self harm here", None),
+        ("no, i overdosed an hour ago and i feel weird", "overdose"),  # the no answers something else
+    ],
+)
+def test_no_is_a_denial_word(text: str, category: str | None) -> None:
+    finding = detect(text)
+    assert (finding.category if finding else None) == category, finding
