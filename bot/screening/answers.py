@@ -35,6 +35,8 @@ PREFER_NOT_SAY: Literal[Sentinel.PREFER_NOT_SAY] = Sentinel.PREFER_NOT_SAY
 Parsed = Union[bool, str, Literal[Sentinel.PREFER_NOT_SAY], None]
 
 _UNSURE = "__unsure__"
+_ASIDE = "__aside__"
+"""Words blanked for one field without giving a value ("it helps a lot" in an answer about daily life)."""
 
 PREFER_NOT_SAY_RE = (
     r"\b(?:i'?d |i would )?(?:rather|prefer) not (?:to )?(?:say|answer|tell|share|talk about)"
@@ -103,9 +105,13 @@ HEDGED_NO_RE = (
 """"I can't say I have", "I wouldn't say so": a no, read before "can't say" (not sure) and "I have"."""
 NEUTRAL_RE = (
     r"\bno matter (?:what|how|when|where|who|if)\b|\bnot (?:gonna|going to) lie\b|\bngl\b"
-    r"|\bno offen[cs]e\b"
+    r"|\bno offen[cs]e\b|\b(?:that|this|those|these) (?:kind|sort)s? of (?:thing|stuff)s?\b"
+    r"|\bstuff like that\b|\bthings like that\b"
 )
-"""Idioms with "no" or "not" that answer nothing; blanked before any field's phrases."""
+"""Idioms that answer nothing ("no matter what", "that kind of thing"); blanked before any field's phrases."""
+_NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|a few|a couple|several|once|twice)"
+ESTIMATE_RE = r"\b(?:maybe|perhaps|probably)(?= (?:like |around |about |roughly )?" + _NUMBER + r"\b)"
+""""Maybe like 3 or 4 nights": an estimate of how often, not "not sure"."""
 BOOLEAN: tuple[tuple[Value, str], ...] = (
     (True, AFFIRMING_NEGATION_RE),
     (False, HEDGED_NO_RE),
@@ -116,6 +122,11 @@ BOOLEAN: tuple[tuple[Value, str], ...] = (
 
 PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
     "functioning": (
+        (
+            _ASIDE,
+            r"\bhelp(?:s|ed|ing)? (?:me |out |me out )?(?:a lot|quite a bit)\b|\bthanks a lot\b|"
+            + ESTIMATE_RE,
+        ),
         (_UNSURE, UNSURE_RE),
         (
             "severe",
@@ -126,7 +137,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "significant",
             r"\bmiss(?:ing|ed)? (?:a lot of )?(?:work|school|class|classes|shifts)\b"
-            r"|\bcall(?:ing)? (?:out|in sick)\b|\bisolat|\bwithdraw(?:n|ing) from\b"
+            r"|\bcall(?:s|ed|ing)? (?:out|in sick)\b|\b(?:can'?t|couldn'?t) (?:make|get) myself (?:to )?go\b"
+            r"|\bisolat|\bwithdraw(?:n|ing) from\b"
             r"|\bbarely\b|\bfalling behind\b|\blost my job\b|\bquite a bit\b|\ba lot\b"
             r"|\bsignificant(?:ly)?\b|\bcan'?t (?:focus|concentrate|work|study)\b",
         ),
@@ -160,7 +172,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "none",
             r"^(?:no|nope|none|nothing|nah|not really|not at the moment|not currently"
-            r"|not right now)$|\bnot (?:in|getting|seeing|doing) (?:any )?(?:therapy|treatment"
+            r"|not right now)$|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|currently"
+            r"|at present|these days|anymore|any more|since)\b"
+            r"|\bnot (?:in|getting|seeing|doing) (?:any )?(?:therapy|treatment"
             r"|care|anyone|anybody|a therapist|a counselor)\b|\bno (?:therapy|treatment|care"
             r"|therapist|counselor|one|psychiatrist)\b|\b(?:don'?t|do not) (?:have|see) "
             r"(?:a |any )?(?:therapist|counselor|psychiatrist|one|anyone)\b|\bnobody\b"
@@ -199,7 +213,10 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "mild",
             r"\bshak(?:y|es|ing)\b|\ba (?:little|bit)\b|\bmild(?:ly)?\b|\bslight(?:ly)?\b"
-            r"|\bheadaches?\b|\birritable\b|\bcan'?t sleep\b|\btrouble sleeping\b|\bsweat",
+            r"|\bheadaches?\b|\birritable\b|\bcan'?t sleep\b|\btrouble sleeping\b|\bsweat"
+            r"|\b(?:slept|sleep|sleeping) (?:kind of |kinda |really |pretty |so )?"
+            r"(?:badly|bad|poorly|terribly)\b"
+            r"|\b(?:bad|poor|rough|no) sleep\b|\binsomnia\b|\bjittery\b|\brestless\b|\banxious\b",
         ),
         (
             "none",
@@ -208,13 +225,15 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
     ),
     "substance_use": (
+        (_ASIDE, ESTIMATE_RE + r"|\bdepends on the (?:week|day|month)\b"),
         (_UNSURE, UNSURE_RE),
         ("occasional", r"\bnot (?:a lot|much|often|that much|every day|daily)\b"),
         (
             "regular",
             r"\bevery ?(?:day|night|week|weekend)\b|\bdaily\b|\bnightly\b|\bweekly\b"
-            r"|\b(?:a few|few|a couple(?: of)?|couple(?: of)?|several|[1-7]|one|two|three|four"
-            r"|five|six|seven) (?:times|days|nights) (?:a|per|each|every) week\b"
+            r"|\b(?:(?:[1-7]|one|two|three|four|five|six) (?:or|to) )?(?:a few|few|a couple(?: of)?"
+            r"|couple(?: of)?|several|[1-7]|one|two|three|four|five|six|seven) (?:times|days|nights)"
+            r" (?:a|per|each|every) week\b"
             r"|\b(?:once|twice) (?:a|per) week\b|\bmost (?:days|nights|weekends)\b"
             r"|\ball the time\b|\ba lot\b|\bregular(?:ly)?\b|\bconstantly\b|\bheavily\b",
         ),
@@ -304,7 +323,7 @@ def parse_answer(field: str, text: str) -> Parsed:
     found: set[Value] = set()
     for value, pattern in _compiled(field):
         words, count = pattern.subn(" ", words)
-        if count:
+        if count and value != _ASIDE:
             found.add(value)
     if len(found) != 1 or _UNSURE in found:
         return None

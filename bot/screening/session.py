@@ -99,7 +99,8 @@ def answer(field: str, raw: Any, answers: Mapping[str, Value], declined: Iterabl
     """Take one answer to `field`: a button value, a yes/no, "rather not say" or free text.
 
     `answers` and `declined` are the session so far. A declined question takes the careful value
-    (`flow.declined_value`); a no to suicidal thoughts clears the C-SSRS follow-ups; the first
+    (`flow.declined_value`); a no to suicidal thoughts clears the C-SSRS follow-ups, no substance use
+    sets withdrawal to none; the first
     disclosure of past-month suicidal thoughts is acknowledged.
     """
     still_declined = [f for f in declined if f != field]
@@ -116,6 +117,8 @@ def answer(field: str, raw: Any, answers: Mapping[str, Value], declined: Iterabl
     updates: dict[str, Value] = {field: value}
     if field == "suicidal_thoughts" and value is False:
         updates.update(dict.fromkeys(FOLLOW_UP_FIELDS))  # Q3-Q5 are asked only after a yes to Q2
+    if field == "substance_use" and value == "none":
+        updates["withdrawal"] = "none"  # not asked without substance use; said, so staff see it
     before = {name: v for name, v in answers.items() if name != field}
     acknowledgement = None
     if acknowledges_thoughts(before, field, value):

@@ -48,6 +48,13 @@ def test_a_no_to_suicidal_thoughts_clears_the_follow_ups():
     assert taken.acknowledgement is None
 
 
+def test_no_substance_use_answers_withdrawal_too_and_use_does_not():
+    taken = answer("substance_use", "i dont drink or use anything", {}, [])
+    assert taken.updates == {"substance_use": "none", "withdrawal": "none"}
+    assert "withdrawal" not in questions_left(taken.answers)
+    assert answer("substance_use", "regular", {}, []).updates == {"substance_use": "regular"}
+
+
 def test_rather_not_say_takes_the_careful_value_and_is_remembered():
     taken = answer("substance_use", "prefer_not_say", {}, ["wish_dead"])
     assert taken.value == declined_value("substance_use") == "regular"
