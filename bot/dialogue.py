@@ -52,7 +52,8 @@ OFFERS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
 
 
 CLOSING: Final = re.compile(
-    r"\b(?:that'?s (?:it|all)|thats (?:it|all)|nothing else|all set|i'?m good|im good|i'?m done|"
+    r"\b(?:that'?s (?:it|all|everything)|thats (?:it|all|everything)|that is (?:it|all|everything)|"
+    r"that (?:covers|covered) (?:it|everything)|nothing else|all set|i'?m good|im good|i'?m done|"
     r"that'?ll be all|that will be all)\b"
 )
 NO_WORDS: Final = frozenset({"no", "nope", "nah", "naw", "nop"})
@@ -70,6 +71,27 @@ def is_closing(text: str, intent: str | None) -> bool:
     if not words or not CLOSING.search(plain):
         return False
     return intent == DENY or words[0] in NO_WORDS
+
+
+CANCEL: Final = re.compile(
+    r"^(?:(?:actually|ok|okay|oh|um+|uh+|hmm+|wait|no|sorry|ugh|yeah|ya)[\s,.!]+)*"
+    r"(?:never ?mind|nvm|forget (?:it|about it|that)|scratch that"
+    r"|cancel(?: (?:it|that|this|the (?:call|callback|request)))?|i(?:'?ve| have)? changed my mind)"
+    r"\b(?![\s,]*(?:that|what|i meant))"
+)
+"""A message that takes back the request under way ("actually, never mind, don't call")."""
+
+
+GOODBYE_WORD: Final = re.compile(r"\b(?:bye+|goodbye|good night|cya|see ya|later)\b")
+
+
+def is_cancel(text: str) -> bool:
+    """A message that starts by taking back what is under way, and asks nothing new.
+
+    "never mind, what does it cost?" asks a question (it is answered instead); "ok nvm bye" says goodbye.
+    """
+    plain = " ".join(text.lower().replace("\u2019", "'").split())
+    return bool(CANCEL.match(plain)) and "?" not in plain and not GOODBYE_WORD.search(plain)
 
 
 YES_WORDS: Final = frozenset(
@@ -114,15 +136,18 @@ QUESTION_START: Final = re.compile(
 # Preferences that only a program search uses; "iop", "depression" or "my son" are too common in
 # questions and needs to count on their own, so those count only when the NLU also read `inform`.
 SEARCH_ONLY_ENTITIES: Final = frozenset({SCHEDULE_SLOT, CARE_FORMAT, INSURANCE, ZIP_CODE, MAX_DISTANCE})
-PREFERENCE_CUE: Final = re.compile(
-    r"\b(?:i'?d prefer|i prefer|prefer(?:ably)?|would be (?:good|great|nice|best)|if possible|ideally|"
-    r"friendly|focused|focus|only|specializ\w*|i'?m looking for|looking for|has to be|needs to be)\b"
+WISH_CUE: Final = (
+    r"i'?d prefer|i prefer|prefer(?:ably)?|would be (?:good|great|nice|best|ideal)|if possible|ideally|"
+    r"i'?m looking for|looking for|has to be|needs to be"
 )
+PREFERENCE_CUE: Final = re.compile(rf"\b(?:{WISH_CUE}|friendly|focused|focus|only|specializ\w*)\b")
 """Words that make a program (population, specialty, level of care) a wish for the search ("lgbtq
 friendly if possible", "something trauma focused would be good", "a program for women only")."""
 NOT_A_STATEMENT: Final = frozenset(
-    {FIND_PROGRAM, REQUEST_CALLBACK, HUMAN_HANDOFF, START_SCREENING, STOP, SHARE_FEELINGS, CRISIS}
+    {FIND_PROGRAM, REQUEST_CALLBACK, HUMAN_HANDOFF, START_SCREENING, STOP, CRISIS}
 )
+WISH: Final = re.compile(rf"\b(?:{WISH_CUE})\b")
+"""A wish said outright: a preference even when the NLU reads feelings ("alcohol focused would be good")."""
 
 
 def is_question(text: str) -> bool:
@@ -145,6 +170,8 @@ def is_preference_statement(text: str, entities: Iterable[str], intent: str | No
     found = set(entities)
     if not found or intent in NOT_A_STATEMENT:
         return False
+    if intent == SHARE_FEELINGS and not WISH.search(text.lower()):
+        return False  # a need or a feeling ("i need help with my drinking") gets its acknowledgement
     if ZIP_CODE in found:
         return True  # a place is given: "my zip is 78704, what's around here" is a search either way
     if is_question(text):

@@ -9,6 +9,9 @@ message's `intent` ({"name", "confidence"}) and `intent_ranking` (the best `rank
 FallbackClassifier, the safety detector and the policies read. Fitting, storing and loading are shared
 with the FAQ topic selector (components/linear_classifier.py).
 
+A message that starts by taking back what is under way ("actually, never mind, don't call") is `stop`
+at 1.0 (bot.dialogue.is_cancel): inside a form it ends the form, whatever else it says.
+
 A message of several sentences is read twice: whole, and its last sentence alone. A confident request
 there (the screening, programs, a callback, a person) takes over from the whole message's reading,
 because people give the background first and ask last (bot/closing_request.py).
@@ -32,6 +35,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import text_classifier
 from bot.closing_request import closing_request_wins, closing_sentence
+from bot.contracts import CRISIS, STOP
+from bot.dialogue import is_cancel
 from bot.encoder import load_encoder
 from components.linear_classifier import LinearClassifierComponent, default_config, fit_examples, ranked
 
@@ -62,6 +67,8 @@ class LinearIntentClassifier(LinearClassifierComponent):
             if not ranking:
                 continue
             ranking = self._closing_request(message, ranking) or ranking
+            if ranking[0].label != CRISIS and is_cancel(str(message.get(TEXT) or "")):
+                ranking = [text_classifier.LabelScore(STOP, 1.0), *[s for s in ranking if s.label != STOP]]
             intents = [
                 {INTENT_NAME_KEY: score.label, PREDICTED_CONFIDENCE_KEY: score.confidence}
                 for score in ranking[:length]

@@ -13,6 +13,7 @@ from bot.dialogue import (
     DENY,
     OFFERS,
     answers_question,
+    is_cancel,
     is_closing,
     is_preference_statement,
     next_step,
@@ -90,6 +91,9 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("lgbtq friendly if possible", ["population"], "faq", True),
         ("i think i need php, my psychiatrist said so", ["care_level"], "faq", False),  # no wish words
         ("is a trauma focused program better?", ["specialty"], "faq", False),  # a question
+        ("something focused on alcohol would be good", ["specialty"], "share_feelings", True),  # a wish
+        ("i need help with my alcohol use, its bad", ["specialty"], "share_feelings", False),  # a need
+        ("evenings would be ideal for her", ["schedule_slot"], "share_feelings", True),
     ],
 )
 def test_preference_statements(text: str, entities: list[str], intent: str, expected: bool) -> None:
@@ -121,6 +125,8 @@ def test_next_step_follows_the_plan(planned: tuple[str, ...], done: list[str], e
         ("no", "deny", False),
         ("that's it? how long is the program", "faq", False),
         ("im good with evenings", "inform", False),
+        ("no, i think that covers everything", "deny", True),
+        ("No, I believe that is everything. Good day.", "bot_challenge", True),
     ],
 )
 def test_a_no_that_ends_the_conversation(text: str, intent: str, expected: bool) -> None:
@@ -168,3 +174,24 @@ def test_a_question_the_classifier_did_not_place(
     text: str, intent: str, confidence: float, expected: bool
 ) -> None:
     assert answers_question(text, intent, confidence) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("actually, never mind, don't call. i'm not ready yet", True),
+        ("nvm", True),
+        ("ok forget it", True),
+        ("um scratch that, i changed my mind", True),
+        ("cancel the callback please", True),
+        ("I've changed my mind", True),
+        ("never mind, how much does it cost?", False),  # a new question: it is answered
+        ("never mind that, i meant evenings", False),  # a correction, not a cancel
+        ("don't call me, email me instead", False),  # a contact preference
+        ("i never mind group settings", False),
+        ("my mind keeps racing", False),
+        ("ok nvm bye", False),  # a goodbye
+    ],
+)
+def test_a_message_that_takes_back_the_request(text: str, expected: bool) -> None:
+    assert is_cancel(text) is expected
