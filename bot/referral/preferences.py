@@ -294,7 +294,9 @@ def extract_preferences(text: str) -> list[Preference]:
     text = text[:MAX_TEXT_CHARS]
     doc = _doc(text)
     kept = [
-        (span, pref) for span in doc.ents if not _turned_down(span) and (pref := _from_span(span)) is not None
+        (span, pref)
+        for span in doc.ents
+        if not _turned_down(span) and not _greeting(span) and (pref := _from_span(span)) is not None
     ]
     found = _settle_conflicts(kept)
     tokens = [t for t in doc if not t.is_punct and not t.is_space]
@@ -329,6 +331,11 @@ def _turned_down(span: Span, window: int = 2) -> bool:
         if token.lower_ in NEGATIONS and not _indifferent(token):
             return True
     return False
+
+
+def _greeting(span: Span) -> bool:
+    """A time of day inside a greeting ("good afternoon", "good evening"), not a schedule."""
+    return span.start > 0 and span.doc[span.start - 1].lower_ == "good" and span.label_ == "schedule_slot"
 
 
 def _indifferent(token: Token) -> bool:

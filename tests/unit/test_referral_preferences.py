@@ -130,3 +130,15 @@ def test_every_listed_phrase_is_recognised_as_its_own_value() -> None:
             for phrase in phrases:
                 found = [(p.entity, p.value) for p in extract_preferences(phrase)]
                 assert found == [(entity, value)], phrase
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Good afternoon.", []),  # a greeting, not a schedule
+        ("good evening, i need evening groups", [("schedule_slot", "evening")]),
+        ("afternoons would be good", [("schedule_slot", "afternoon")]),
+    ],
+)
+def test_a_time_of_day_in_a_greeting_is_not_a_schedule(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(p.entity, p.value) for p in extract_preferences(text)] == expected
