@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from bot.config import PROJECT_ROOT
 
-STEPS = ("nlu-cv", "screening", "safety-detector", "dialogue", "nlu-test", "held-out", "speed")
+STEPS = ("nlu-cv", "screening", "safety-detector", "dialogue", "nlu-test", "held-out", "development", "speed")
 TIMED_STEPS = ("speed",)
 """Steps that measure time or memory: they never overlap the cross-validation."""
 LEVELS = (1, 5, 20)
@@ -28,6 +28,7 @@ ESTIMATE_MIN = {
     "dialogue": 1.2,
     "nlu-test": 1.6,
     "held-out": 6.0,
+    "development": 4.0,
     "speed": 3.5,
 }
 ESTIMATE_CV_WAVE_MIN = 4.3
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         "dialogue": lambda: _dialogue(summary, model, out, logs),
         "nlu-test": lambda: _nlu_test(summary, model, out, logs),
         "held-out": lambda: _held_out(summary, model, logs),
+        "development": lambda: _development(summary, model, logs),
         "speed": lambda: _speed(summary, model, out, logs, args),
         "nlu-cv": lambda: _nlu_cv(summary, out, logs, args.folds, args.jobs),
     }
@@ -291,6 +293,25 @@ def _speed(summary: dict[str, Any], model: Path, out: Path, logs: Path, args: ar
     speed["stock"]["training_note"] = (
         "Stock training time: `rasa init --no-prompt` (scaffold and train) in this run."
     )
+
+
+def _development(summary: dict[str, Any], model: Path, logs: Path) -> None:
+    """The sets the developers tune on, reported apart from the frozen ones (ops.evaluation.development)."""
+    from ops.evaluation import development, servers
+
+    project = servers.start_project(model, logs / "development", extra_env={"STAFF_HOURS": "always"})
+    try:
+        conversations = development.run_conversation_sets(
+            development.conversation_files(),
+            lambda sender, text: _say(project.url, text, sender),
+            servers.tracker_reader(project),
+        )
+    finally:
+        project.stop()
+    summary["development"] = {
+        "conversations": conversations,
+        "safety": development.run_safety_sets(development.safety_files(), model),
+    }
 
 
 def _bar(desc: str) -> Callable[[Any], Any]:

@@ -74,6 +74,7 @@ def render(summary: Mapping[str, Any]) -> str:
         _safety_test((summary.get("safety") or {}).get("test_set")),
         _freetext(summary.get("freetext")),
         _external_faq(summary.get("external_faq")),
+        _development(summary.get("development")),
         _screening(summary.get("screening")),
         _speed(summary.get("speed"), images),
         _steps(summary.get("steps")),
@@ -409,6 +410,55 @@ def _external_faq(result: Mapping[str, Any] | None) -> str:
             + table(
                 ("question", "labelled", "answered"),
                 ((w["text"], w["expected"], w["got"]) for w in result["wrong"]),
+            )
+        )
+    return "\n".join(out)
+
+
+def _development(result: Mapping[str, Any] | None) -> str:
+    """The development sets: tuned on, so what tuning reached, not evidence."""
+    if not result:
+        return ""
+    out = [
+        "\n## Development sets (tuned on: not evidence; the frozen sets above are)",
+    ]
+    conversations = result.get("conversations") or {}
+    if conversations:
+        out.append(
+            "\nTyped conversations (`tests/conversations/dev*.yml`), through REST:\n\n"
+            + table(
+                ("set", "conversations", "turns passed", "fallbacks", "fallback replies"),
+                (
+                    (
+                        name,
+                        r.get("conversations"),
+                        f"{r.get('passed')}/{r.get('turns')} ({pct(r.get('pass_rate'))})",
+                        pct(r.get("fallback_rate")),
+                        pct(r.get("fallback_reply_rate")),
+                    )
+                    for name, r in conversations.items()
+                ),
+            )
+        )
+    safety = result.get("safety") or {}
+    if safety:
+        out.append(
+            "\nCrisis messages and hard negatives (`tests/safety_dev/*.yml`), in-process; recall / false "
+            "positives:\n\n"
+            + table(
+                ("set", "crisis", "negatives", "rules", "classifier", "combined"),
+                (
+                    (
+                        name,
+                        r["combined"]["crisis_messages"],
+                        r["combined"]["negatives"],
+                        *(
+                            f"{pct(r[layer]['recall'])} / {pct(r[layer]['false_positive_rate'])}"
+                            for layer in ("rules", "model", "combined")
+                        ),
+                    )
+                    for name, r in safety.items()
+                ),
             )
         )
     return "\n".join(out)

@@ -156,3 +156,25 @@ def test_a_held_out_only_run_keeps_its_figures(tmp_path: Path) -> None:
         saved = json.loads((tmp_path / "summary.json").read_text())
     assert saved["safety"]["test_set"]["rest"]["recall"] == 0.9
     assert not (tmp_path / "safety.png").exists()
+
+
+def test_development_sets_are_reported_apart_and_marked_as_tuned_on() -> None:
+    layer = {"recall": 0.99, "false_positive_rate": 0.03, "crisis_messages": 170, "negatives": 169}
+    development = {
+        "conversations": {"dev4.yml": {"conversations": 14, "turns": 110, "passed": 108, "pass_rate": 0.9818,
+                                       "fallback_rate": 0.1, "fallback_reply_rate": 0.0091}},
+        "safety": {"messages_c.yml": {"rules": {**layer, "recall": 0.6}, "model": layer, "combined": layer}},
+    }
+    text = render({"model": "m", "development": development})
+    assert "## Development sets (tuned on: not evidence" in text
+    assert "| dev4.yml | 14 | 108/110 (98.2%) | 10.0% | 0.9% |" in text
+    assert "| messages_c.yml | 170 | 169 | 60.0% / 3.0% | 99.0% / 3.0% | 99.0% / 3.0% |" in text
+    assert "## Development" not in render({"model": "m"})
+
+
+def test_development_files_never_include_a_frozen_set() -> None:
+    from ops.evaluation.development import conversation_files, safety_files
+
+    names = [path.name for path in conversation_files()]
+    assert names[0] == "dev.yml" and "freetext.yml" not in names and len(names) >= 4
+    assert all(path.parent.name == "safety_dev" for path in safety_files()) and len(safety_files()) >= 3
