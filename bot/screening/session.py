@@ -99,9 +99,8 @@ def answer(field: str, raw: Any, answers: Mapping[str, Value], declined: Iterabl
     """Take one answer to `field`: a button value, a yes/no, "rather not say" or free text.
 
     `answers` and `declined` are the session so far. A declined question takes the careful value
-    (`flow.declined_value`); a no to suicidal thoughts clears the C-SSRS follow-ups, no substance use
-    sets withdrawal to none; the first
-    disclosure of past-month suicidal thoughts is acknowledged.
+    (`flow.declined_value`); a no to suicidal thoughts clears the C-SSRS follow-ups; no substance use
+    sets withdrawal to none; the first disclosure of past-month suicidal thoughts is acknowledged.
     """
     still_declined = [f for f in declined if f != field]
     value = coerce(field, raw)
