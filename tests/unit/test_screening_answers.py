@@ -105,6 +105,21 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("group_ok", "no", "no"),
     ("group_ok", "I hate groups", "no"),
     ("group_ok", "I'd rather not say", P),
+    # an estimate is an answer, not "not sure"
+    ("substance_use", "maybe like 2 or 3 nights a week, depends on the week", "regular"),
+    ("substance_use", "probably four or five days a week", "regular"),
+    ("substance_use", "maybe", None),
+    # "helps a lot" and "that kind of thing" say nothing about daily life
+    ("functioning", "only a little, the routine at work helps a lot", "mild"),
+    ("functioning", "i called out sick twice, laundry piling up, that kind of thing", "significant"),
+    ("functioning", "some mornings i cant make myself go in", "significant"),
+    ("functioning", "therapy helps a lot", None),
+    # care that ended is none now
+    ("current_care", "i had a few sessions through work but nothing at the moment", "none"),
+    ("current_care", "not anymore, my therapist moved away", "none"),
+    # poor sleep is a mild withdrawal sign
+    ("withdrawal", "i sleep pretty badly for a couple nights and thats it", "mild"),
+    ("withdrawal", "when i stopped in may i slept really badly the first week", "mild"),
     # odd input
     ("wish_dead", "", None),
     ("wish_dead", "   ", None),
@@ -273,27 +288,3 @@ def test_coerce(field: str, raw: object, value: object) -> None:
 
 def test_normalize() -> None:
     assert normalize("<i>I&#39;d</i>  RATHER\tnot_say!") == "i'd rather not say"
-
-
-@pytest.mark.parametrize(
-    ("field", "text", "expected"),
-    [
-        # an estimate is an answer, not "not sure"
-        ("substance_use", "maybe like 2 or 3 nights a week, depends on the week", "regular"),
-        ("substance_use", "probably four or five days a week", "regular"),
-        ("substance_use", "maybe", None),
-        # "helps a lot" and "that kind of thing" say nothing about daily life
-        ("functioning", "only a little, the routine at work helps a lot", "mild"),
-        ("functioning", "i called out sick twice, laundry piling up, that kind of thing", "significant"),
-        ("functioning", "some mornings i cant make myself go in", "significant"),
-        ("functioning", "therapy helps a lot", None),
-        # care that ended is none now
-        ("current_care", "i had a few sessions through work but nothing at the moment", "none"),
-        ("current_care", "not anymore, my therapist moved away", "none"),
-        # poor sleep is a mild withdrawal sign
-        ("withdrawal", "i sleep pretty badly for a couple nights and thats it", "mild"),
-        ("withdrawal", "when i stopped in may i slept really badly the first week", "mild"),
-    ],
-)
-def test_estimates_asides_and_ended_care(field: str, text: str, expected: Parsed) -> None:
-    assert parse_answer(field, text) == expected
