@@ -80,17 +80,35 @@ CANCEL: Final = re.compile(
     r"\b(?![\s,]*(?:that|what|i meant))"
 )
 """A message that takes back the request under way ("actually, never mind, don't call")."""
+STOP_NOW: Final = re.compile(
+    r"^(?:(?:actually|ok|okay|oh|um+|uh+|wait|no|nope|nah|sorry|ugh|please|pls)[\s,.!]+)*"
+    r"(?:let'?s |can we |please |pls )?(?:stop|quit|pause)"
+    r"(?:[\s,.!]+(?:here|now|for now|for today|please|pls|thanks|thank you|not today|not now|"
+    r"the questions|this))*[\s,.!?]*$"
+)
+"""A message that is only a request to stop ("actually no, stop, not today", "let's stop here")."""
+PAUSE: Final = re.compile(
+    r"\b(?:(?:have|need|got|gotta) to (?:stop|pause) (?:here|for now|for today)"
+    r"|(?:finish|continue|complete) (?:it|this|the rest|the questions|them) later"
+    r"|(?:my )?break'?s over|(?:come|get) back to (?:it|this|the questions) later)\b"
+)
+"""A message that pauses what is under way ("i have to stop here, my break's over, i'll finish later")."""
 
 
 GOODBYE_WORD: Final = re.compile(r"\b(?:bye+|goodbye|good night|cya|see ya|later)\b")
 
 
 def is_cancel(text: str) -> bool:
-    """A message that starts by taking back what is under way, and asks nothing new.
+    """A message that takes back or pauses what is under way, and asks nothing new.
+
+    A message that is only a stop ("actually no, stop, not today") is one, and so is a pause said anywhere
+    in a message that asks nothing ("ok i have to stop here, my break's over. i'll finish it later").
 
     "never mind, what does it cost?" asks a question (it is answered instead); "ok nvm bye" says goodbye.
     """
     plain = " ".join(text.lower().replace("\u2019", "'").split())
+    if STOP_NOW.match(plain) or (PAUSE.search(plain) and "?" not in plain):
+        return True
     return bool(CANCEL.match(plain)) and "?" not in plain and not GOODBYE_WORD.search(plain)
 
 
@@ -131,7 +149,7 @@ def reply_to_offer(offer: str | None, intent: str | None) -> tuple[str, ...]:
 
 QUESTION_START: Final = re.compile(
     r"^(?:what|whats|what's|how|hows|does|do|is|are|can|could|will|would|who|when|where|why|which|"
-    r"should|am|did|isn't|aren't|don't|doesn't)\b"
+    r"should|am|did|isn't|aren't|don't|doesn't)\b(?! be (?:good|great|nice|best|ideal|perfect)\b)"
 )
 # Preferences that only a program search uses; "iop", "depression" or "my son" are too common in
 # questions and needs to count on their own, so those count only when the NLU also read `inform`.

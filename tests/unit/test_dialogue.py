@@ -94,6 +94,8 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("something focused on alcohol would be good", ["specialty"], "share_feelings", True),  # a wish
         ("i need help with my alcohol use, its bad", ["specialty"], "share_feelings", False),  # a need
         ("evenings would be ideal for her", ["schedule_slot"], "share_feelings", True),
+        ("would be good to be in a group with other veterans", ["population"], "faq", True),  # a wish
+        ("would it be good to be in a group with other veterans", ["population"], "faq", False),
     ],
 )
 def test_preference_statements(text: str, entities: list[str], intent: str, expected: bool) -> None:
@@ -191,6 +193,13 @@ def test_a_question_the_classifier_did_not_place(
         ("i never mind group settings", False),
         ("my mind keeps racing", False),
         ("ok nvm bye", False),  # a goodbye
+        ("actually no, stop, not today", True),  # only a stop
+        ("let's stop here", True),
+        ("ok actually i have to stop here, my break's over. i'll finish it later", True),  # a pause
+        ("stop drinking is hard", False),
+        ("i need to stop this, my drinking is out of control", False),
+        ("a lot, i have to leave work early some days", False),
+        ("can i stop iop and continue it later?", False),  # a question
     ],
 )
 def test_a_message_that_takes_back_the_request(text: str, expected: bool) -> None:
