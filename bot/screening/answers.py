@@ -112,6 +112,8 @@ NEUTRAL_RE = (
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|a few|a couple|several|once|twice)"
 ESTIMATE_RE = r"\b(?:maybe|perhaps|probably)(?= (?:like |around |about |roughly )?" + _NUMBER + r"\b)"
 """"Maybe like 3 or 4 nights": an estimate of how often, not "not sure"."""
+_ONLINE = r"virtual(?:ly)?|online|video|zoom|telehealth|from home|remote(?:ly)?"
+_RIDE = r"car|ride|transport|transportation|license|licence"
 BOOLEAN: tuple[tuple[Value, str], ...] = (
     (True, AFFIRMING_NEGATION_RE),
     (False, HEDGED_NO_RE),
@@ -172,7 +174,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "none",
             r"^(?:no|nope|none|nothing|nah|not really|not at the moment|not currently"
-            r"|not right now)$|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|currently"
+            r"|not right now)$|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|rn|atm|currently"
             r"|at present|these days|anymore|any more|since)\b"
             r"|\bnot (?:in|getting|seeing|doing) (?:any )?(?:therapy|treatment"
             r"|care|anyone|anybody|a therapist|a counselor)\b|\bno (?:therapy|treatment|care"
@@ -265,8 +267,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ("in_person", r"\bno problem\b|\bnot a problem\b"),
         (
             "virtual_only",
-            r"\bvirtual(?:ly)?\b|\bonline\b|\bvideo\b|\bzoom\b|\btelehealth\b|\bfrom home\b"
-            r"|\bremote(?:ly)?\b",
+            # "online only pls, no car": having no way to get there is the reason, not a second answer
+            rf"\b(?:{_ONLINE})\b.*\bno (?:{_RIDE})\b|\bno (?:{_RIDE})\b.*\b(?:{_ONLINE})\b"
+            rf"|\b(?:{_ONLINE})\b",
         ),
         (
             "no",
