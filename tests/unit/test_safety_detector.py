@@ -49,6 +49,10 @@ def test_false_alarm_rate_on_hard_negatives_is_at_most_five_percent() -> None:
     [
         ("I'm not suicidal", None),
         ("I'm not suicidal but I want to die", "suicide"),
+        ("no. i'm exhausted all the time but i've never wished i was dead", None),  # a screening answer
+        ("i haven't ever wished i was dead", None),
+        ("i never wished i was dead until lately", "suicide"),  # the wish is here now
+        ("i don't just wish i was dead, i have a plan", "suicide"),
         ("I don't want to live", "suicide"),
         ("I don't want to live with my parents", None),
         ("I can't go on", "suicide"),
