@@ -33,8 +33,8 @@ def _held_out() -> set[str]:
         texts |= {_norm(turn[key]) for conversation in conversations for turn in conversation["turns"]}
     external = yaml.safe_load((ROOT / "tests/external/faq_other_providers.yml").read_text())["questions"]
     texts |= {_norm(q["text"]) for q in external}
-    for name in ("messages.yml", "messages_b.yml", "messages_c.yml"):
-        dev = yaml.safe_load((ROOT / "tests/safety_dev" / name).read_text())
+    for path in sorted((ROOT / "tests/safety_dev").glob("*.yml")):
+        dev = yaml.safe_load(path.read_text())
         texts |= {_norm(x["text"]) for x in dev["crisis"] + dev["negatives"]}
     return {text for text in texts if len(text.split()) > 3}
 
