@@ -60,17 +60,28 @@ NO_WORDS: Final = frozenset({"no", "nope", "nah", "naw", "nop"})
 GOODBYE: Final = ("utter_goodbye",)
 
 
+LEAVING: Final = re.compile(
+    r"\b(?:bye+|goodbye|good ?night|cya|see (?:ya|you)|later|adios|adiós|chao|ciao|take care|ttyl"
+    r"|(?:gotta|got to|have to|need to) (?:go|run|bounce)(?: now)?(?= *(?:[.!,;]|$))|heading out|peace out)\b"
+)
+"""Words of leaving; with a thanks or a no they end the conversation ("thank you!! gotta go")."""
+THANKS: Final = "thanks"
+
+
 def is_closing(text: str, intent: str | None) -> bool:
-    """A no that ends the conversation ("nope that's it thanks", "nah im good for now").
+    """A no or a thanks that ends the conversation ("nope that's it thanks", "ty, gotta go").
 
     A no alone, or a no to one offer ("no thanks"), is not a closing: the assistant then offers what
-    else there is.
+    else there is. A thanks is one only with words of leaving ("thank you, have a good night, bye").
     """
     plain = text.lower().replace("\u2019", "'")
     words = re.findall(r"[a-z']+", plain)
-    if not words or not CLOSING.search(plain):
+    if not words:
         return False
-    return intent == DENY or words[0] in NO_WORDS
+    said_no = intent == DENY or words[0] in NO_WORDS
+    if LEAVING.search(plain) and (said_no or intent == THANKS):
+        return True
+    return said_no and bool(CLOSING.search(plain))
 
 
 CANCEL: Final = re.compile(
@@ -95,9 +106,6 @@ PAUSE: Final = re.compile(
 """A message that pauses what is under way ("i have to stop here, my break's over, i'll finish later")."""
 
 
-GOODBYE_WORD: Final = re.compile(r"\b(?:bye+|goodbye|good night|cya|see ya|later)\b")
-
-
 def is_cancel(text: str) -> bool:
     """A message that takes back or pauses what is under way, and asks nothing new.
 
@@ -109,7 +117,7 @@ def is_cancel(text: str) -> bool:
     plain = " ".join(text.lower().replace("\u2019", "'").split())
     if STOP_NOW.match(plain) or (PAUSE.search(plain) and "?" not in plain):
         return True
-    return bool(CANCEL.match(plain)) and "?" not in plain and not GOODBYE_WORD.search(plain)
+    return bool(CANCEL.match(plain)) and "?" not in plain and not LEAVING.search(plain)
 
 
 YES_WORDS: Final = frozenset(

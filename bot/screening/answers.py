@@ -174,8 +174,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "none",
             r"^(?:no|nope|none|nothing|nah|not really|not at the moment|not currently"
-            r"|not right now)$|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|rn|atm|currently"
-            r"|at present|these days|anymore|any more|since)\b"
+            r"|not right now)$|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|rn|atm"
+            r"|currently|at present|these days|anymore|any more|since)\b"
             r"|\bnot (?:in|getting|seeing|doing) (?:any )?(?:therapy|treatment"
             r"|care|anyone|anybody|a therapist|a counselor)\b|\bno (?:therapy|treatment|care"
             r"|therapist|counselor|one|psychiatrist)\b|\b(?:don'?t|do not) (?:have|see) "

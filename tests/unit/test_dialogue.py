@@ -129,9 +129,15 @@ def test_next_step_follows_the_plan(planned: tuple[str, ...], done: list[str], e
         ("im good with evenings", "inform", False),
         ("no, i think that covers everything", "deny", True),
         ("No, I believe that is everything. Good day.", "bot_challenge", True),
+        ("ok she's up, gotta go. thank you!!", "thanks", True),  # a thanks with words of leaving
+        ("thank you so much, have a good night, bye", "thanks", True),
+        ("no, is all. adios", "deny", True),
+        ("thanks, that helps", "thanks", False),  # a thanks alone gets "anything else?"
+        ("bye the way, how much is it", "faq", False),
+        ("no, i have to go to work in the mornings", "deny", False),
     ],
 )
-def test_a_no_that_ends_the_conversation(text: str, intent: str, expected: bool) -> None:
+def test_a_no_or_thanks_that_ends_the_conversation(text: str, intent: str, expected: bool) -> None:
     assert is_closing(text, intent) is expected
 
 
