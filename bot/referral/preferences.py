@@ -17,6 +17,8 @@ from typing import Any, Final
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from bot.referral.geo import UnknownZipError, locate_zip
+
 # entity -> normalized id -> phrases. Words also match by lookup lemma, so plurals need no entry.
 PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "schedule_slot": {
@@ -77,6 +79,9 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "not insured",
             "don't have insurance",
             "do not have insurance",
+            "doesn't have insurance",
+            "does not have insurance",
+            "no have insurance",
             "without insurance",
             "self pay",
             "self-pay",
@@ -303,7 +308,28 @@ def extract_preferences(text: str) -> list[Preference]:
     if not doc.ents and len(tokens) == 1 and _ZIP_RE.match(tokens[0].text):
         token = tokens[0]  # a bare ZIP code, e.g. the answer to "what is your ZIP code?"
         found.append(Preference("zip_code", token.text, token.idx, token.idx + len(token)))
+    elif not any(p.entity == "zip_code" for p in found):
+        found.extend(_zip_beside_its_city(tokens, text))
     return _combine_specialties(found)
+
+
+def _zip_beside_its_city(tokens: list[Token], text: str) -> list[Preference]:
+    """A five-digit number with no cue word that is a ZIP code of a city the message names.
+
+    "Office is downtown Chicago, 60601" or "33130, Miami": the city makes the number a place, where
+    "I make 45000 a year" stays a number.
+    """
+    lowered = text.lower()
+    for token in tokens:
+        if not _ZIP_RE.match(token.text):
+            continue
+        try:
+            city = locate_zip(token.text).city.lower()
+        except UnknownZipError:
+            continue
+        if re.search(rf"\b{re.escape(city)}\b", lowered):
+            return [Preference("zip_code", token.text, token.idx, token.idx + len(token))]
+    return []
 
 
 def _settle_conflicts(kept: list[tuple[Span, Preference]]) -> list[Preference]:

@@ -35,10 +35,15 @@ from bot.referral.preferences import (
         ("we have TRICARE", {"insurance": "tricare"}),
         ("I don't have insurance", {"insurance": "self_pay"}),
         ("I'd pay out of pocket", {"insurance": "self_pay"}),
+        ("she doesn't have insurance", {"insurance": "self_pay"}),
+        ("she no have insurance. is very expensive?", {"insurance": "self_pay"}),
         ("near 10001", {"zip_code": "10001"}),
         ("zip 94110", {"zip_code": "94110"}),
         ("my zip code is 60614", {"zip_code": "60614"}),
         ("78701", {"zip_code": "78701"}),
+        ("Office is downtown Chicago, 60601. She lives close by.", {"zip_code": "60601"}),  # its city named
+        ("33130, Miami", {"zip_code": "33130"}),
+        ("I make 45000 a year in Chicago", {}),  # a number, not a ZIP code of Chicago
         ("within 10 miles of 94110", {"max_distance": "10", "zip_code": "94110"}),
         ("saturdays are the only day i can do", {"schedule_slot": "weekend"}),
         ("and in person, i hate video calls", {"care_format": "in_person"}),
