@@ -164,7 +164,8 @@ QUESTION_START: Final = re.compile(
 SEARCH_ONLY_ENTITIES: Final = frozenset({SCHEDULE_SLOT, CARE_FORMAT, INSURANCE, ZIP_CODE, MAX_DISTANCE})
 WISH_CUE: Final = (
     r"i'?d prefer|i prefer|prefer(?:ably)?|would be (?:good|great|nice|best|ideal)|if possible|ideally|"
-    r"i'?m looking for|looking for|has to be|needs to be"
+    r"(?:i'?m )?looking for(?! (?:some |more |any )?(?:info|information|details|answers|advice)\b)"
+    r"|has to be|needs to be"
 )
 PREFERENCE_CUE: Final = re.compile(rf"\b(?:{WISH_CUE}|friendly|focused|focus|only|specializ\w*)\b")
 """Words that make a program (population, specialty, level of care) a wish for the search ("lgbtq

@@ -95,6 +95,8 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("i need help with my alcohol use, its bad", ["specialty"], "share_feelings", False),  # a need
         ("evenings would be ideal for her", ["schedule_slot"], "share_feelings", True),
         ("would be good to be in a group with other veterans", ["population"], "faq", True),  # a wish
+        ("i'm looking for an iop with evening hours", ["care_level"], "faq", True),
+        ("i'm looking for some information about the iop program", ["care_level"], "faq", False),
         ("would it be good to be in a group with other veterans", ["population"], "faq", False),
     ],
 )
