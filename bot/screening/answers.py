@@ -114,7 +114,13 @@ ESTIMATE_RE = r"\b(?:maybe|perhaps|probably)(?= (?:like |around |about |roughly 
 """"Maybe like 3 or 4 nights": an estimate of how often, not "not sure"."""
 _ONLINE = r"virtual(?:ly)?|online|video|zoom|telehealth|from home|remote(?:ly)?"
 _RIDE = r"car|ride|transport|transportation|license|licence"
+FEELING_HOW_OFTEN_RE = (
+    r"\b(?:tired|exhausted|worn out|sleepy|busy|stressed|overwhelmed|sad|anxious|down)"
+    r" (?:all the time|a lot|constantly|every day|often)\b"
+)
+""""Exhausted all the time": how a feeling goes, not a yes to the question asked."""
 BOOLEAN: tuple[tuple[Value, str], ...] = (
+    (_ASIDE, FEELING_HOW_OFTEN_RE),
     (True, AFFIRMING_NEGATION_RE),
     (False, HEDGED_NO_RE),
     (_UNSURE, UNSURE_RE),

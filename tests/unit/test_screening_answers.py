@@ -48,6 +48,8 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("current_care", "I see a therapist but it's not helping", "weekly_not_helping"),
     ("current_care", "therapy hasn't worked", "weekly_not_helping"),
     ("current_care", "nope nothing rn", "none"),
+    ("wish_dead", "no. i'm exhausted all the time but i've never wished i was dead", False),
+    ("wish_dead", "yes, a lot", True),
     ("can_attend", "online only pls, no car", "virtual_only"),
     ("can_attend", "no car, so it would have to be on zoom", "virtual_only"),
     ("can_attend", "no car and i cant get there", "no"),
