@@ -53,6 +53,14 @@ def test_false_alarm_rate_on_hard_negatives_is_at_most_five_percent() -> None:
         ("i haven't ever wished i was dead", None),
         ("i never wished i was dead until lately", "suicide"),  # the wish is here now
         ("i don't just wish i was dead, i have a plan", "suicide"),
+        ("i dont wana live anymor", "suicide"),  # misspelt
+        ("i'm not suicidal i just cut to cope", "self_harm"),  # the denial vetoes its own clause only
+        ("took my whole week's worth of methadone at once", "overdose"),
+        ("he pressured me into sex", "abuse"),
+        ("el novio de mi mamá le pega a mi hermanita", "abuse"),
+        ("I nearly had a heart attack when I saw the electric bill", None),  # a shock, not a body in danger
+        ("my bank account is bleeding out from all these copays", None),
+        ("he is bleeding out on the floor", "overdose"),
         ("I don't want to live", "suicide"),
         ("I don't want to live with my parents", None),
         ("I can't go on", "suicide"),
