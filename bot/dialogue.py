@@ -120,6 +120,21 @@ def is_cancel(text: str) -> bool:
     return bool(CANCEL.match(plain)) and "?" not in plain and not LEAVING.search(plain)
 
 
+CLINICAL_ACT: Final = re.compile(
+    r"\b(?:(?:you|u) (?:just )?prescribe me|(?:you|u) (?:just )?give me (?:a |an |some )?(?:prescription"
+    r"|script|rx|meds|medication|pills|something for)|(?:you|u) (?:just )?write (?:me )?(?:a |an )?"
+    r"(?:script|prescription|rx)|(?:you|u) (?:just )?refill my|(?:you|u) (?:just )?diagnose (?:me|my)"
+    r"|give me a diagnosis|(?:what|which) (?:disorder|diagnosis|mental illness) (?:do|does) (?:i|she|he)"
+    r" have)\b"
+)
+"""A request for what only a clinician does: a diagnosis or a prescription ("can u write me a script")."""
+
+
+def asks_for_clinical_act(text: str) -> bool:
+    """Whether the message asks the assistant to diagnose or prescribe (it is out of scope)."""
+    return bool(CLINICAL_ACT.search(" ".join(text.lower().replace("\u2019", "'").split())))
+
+
 YES_WORDS: Final = frozenset(
     "yes yeah yep yup ya yea yess sure ok okay k alright definitely absolutely please si".split()
 )

@@ -10,7 +10,9 @@ FallbackClassifier, the safety detector and the policies read. Fitting, storing 
 with the FAQ topic selector (components/linear_classifier.py).
 
 A message that starts by taking back what is under way ("actually, never mind, don't call") is `stop`
-at 1.0 (bot.dialogue.is_cancel): inside a form it ends the form, whatever else it says.
+at 1.0 (bot.dialogue.is_cancel): inside a form it ends the form, whatever else it says. A request for a
+diagnosis or a prescription ("can u write me a script for lamictal") is `out_of_scope` at 1.0
+(bot.dialogue.asks_for_clinical_act).
 
 A message of several sentences is read twice: whole, and its last sentence alone. A confident request
 there (the screening, programs, a callback, a person) takes over from the whole message's reading,
@@ -35,8 +37,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import text_classifier
 from bot.closing_request import closing_request_wins, closing_sentence
-from bot.contracts import CRISIS, STOP
-from bot.dialogue import is_cancel
+from bot.contracts import CRISIS, OUT_OF_SCOPE, STOP
+from bot.dialogue import asks_for_clinical_act, is_cancel
 from bot.encoder import load_encoder
 from components.linear_classifier import LinearClassifierComponent, default_config, fit_examples, ranked
 
@@ -67,8 +69,14 @@ class LinearIntentClassifier(LinearClassifierComponent):
             if not ranking:
                 continue
             ranking = self._closing_request(message, ranking) or ranking
-            if ranking[0].label != CRISIS and is_cancel(str(message.get(TEXT) or "")):
+            text = str(message.get(TEXT) or "")
+            if ranking[0].label != CRISIS and is_cancel(text):
                 ranking = [text_classifier.LabelScore(STOP, 1.0), *[s for s in ranking if s.label != STOP]]
+            elif ranking[0].label not in (CRISIS, OUT_OF_SCOPE) and asks_for_clinical_act(text):
+                ranking = [
+                    text_classifier.LabelScore(OUT_OF_SCOPE, 1.0),
+                    *[s for s in ranking if s.label != OUT_OF_SCOPE],
+                ]
             intents = [
                 {INTENT_NAME_KEY: score.label, PREDICTED_CONFIDENCE_KEY: score.confidence}
                 for score in ranking[:length]

@@ -13,6 +13,7 @@ from bot.dialogue import (
     DENY,
     OFFERS,
     answers_question,
+    asks_for_clinical_act,
     is_cancel,
     is_closing,
     is_preference_statement,
@@ -212,3 +213,19 @@ def test_a_question_the_classifier_did_not_place(
 )
 def test_a_message_that_takes_back_the_request(text: str, expected: bool) -> None:
     assert is_cancel(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ok then can u just write me a script for lamictal", True),
+        ("can you prescribe me something to help me sleep", True),
+        ("can you diagnose me? pretty sure i have bipolar", True),
+        ("what disorder do i have", True),
+        ("can the program prescribe something for my anxiety?", False),  # a question about the program
+        ("will the psychiatrist in iop diagnose me", False),
+        ("can you give me information about cost", False),
+    ],
+)
+def test_a_request_to_diagnose_or_prescribe(text: str, expected: bool) -> None:
+    assert asks_for_clinical_act(text) is expected
