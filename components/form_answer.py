@@ -19,16 +19,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.contracts import (
-    CALLBACK_FORM,
-    CHANGE_ANSWER,
-    FORMS,
-    HUMAN_HANDOFF,
-    PREFER_NOT_SAY,
-    REQUESTED_SLOT,
-    START_SCREENING,
-    STOP,
-)
+from bot.contracts import CHANGE_ANSWER, FORMS, HUMAN_HANDOFF, PREFER_NOT_SAY, REQUESTED_SLOT, STOP
 from bot.form_answers import answers_open_question
 from components.fixed_policy import FixedRulePolicy
 from components.safety_guard import CRISIS_INTENT, actions_since_last_user_message, next_guarded_action
@@ -43,17 +34,13 @@ KEEP_INTENTS = frozenset({CRISIS_INTENT, PREFER_NOT_SAY})
 # talk to a person") read at 0.96 or more. Chosen on development phrases, not on any frozen set.
 CONTROL_INTENTS = frozenset({STOP, CHANGE_ANSWER, HUMAN_HANDOFF})
 CONTROL_CONFIDENCE = 0.95
-FORM_CONTROLS = {CALLBACK_FORM: frozenset({START_SCREENING})}
-"""Controls of one form only: asking for the screening inside the callback form switches to it
-("fine. do the thing where you check if iop fits me" is not a yes to storing contact details)."""
 
 
-def keeps_its_meaning(intent: str | None, confidence: float, form: str | None = None) -> bool:
+def keeps_its_meaning(intent: str | None, confidence: float) -> bool:
     """Whether the NLU's reading of a message inside a form overrides its reading as an answer."""
     if intent in KEEP_INTENTS:
         return True
-    controls = CONTROL_INTENTS | FORM_CONTROLS.get(form or "", frozenset())
-    return intent in controls and confidence >= CONTROL_CONFIDENCE
+    return intent in CONTROL_INTENTS and confidence >= CONTROL_CONFIDENCE
 
 
 def open_question(tracker: DialogueStateTracker) -> tuple[str, str] | None:
@@ -80,10 +67,9 @@ def answer_slot(tracker: DialogueStateTracker) -> str | None:
         return None
     parsed = message.intent or {}
     text = message.text or ""
-    form, slot = question
-    confidence = float(parsed.get("confidence") or 0.0)
-    if keeps_its_meaning(parsed.get("name"), confidence, form) or text.startswith("/"):
+    if keeps_its_meaning(parsed.get("name"), float(parsed.get("confidence") or 0.0)) or text.startswith("/"):
         return None
+    form, slot = question
     if tracker.get_slot(slot) is None and not answers_open_question(form, slot, text):
         return None
     if next_guarded_action(tracker) is not None:

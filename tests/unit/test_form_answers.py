@@ -201,19 +201,3 @@ def test_crisis_and_confident_controls_keep_their_meaning_inside_a_form(
 ) -> None:
     tracker = _tracker(domain, "callback_form", "callback_name", text, intent, confidence=confidence)
     assert _predict(policy, domain, tracker)[0] is None
-
-
-@pytest.mark.rasa
-@pytest.mark.parametrize(
-    ("form", "slot", "expected"),
-    [
-        ("callback_form", "callback_consent", None),  # asking for the screening leaves the callback form
-        ("screening_form", "functioning", "screening_form"),  # inside the screening it is an answer
-    ],
-)
-def test_asking_for_the_screening_is_a_control_of_the_callback_form_only(
-    policy: Any, domain: Any, form: str, slot: str, expected: str | None
-) -> None:
-    text = "fine. do the thing where you check if iop fits me"
-    tracker = _tracker(domain, form, slot, text, "start_screening", confidence=0.99)
-    assert _predict(policy, domain, tracker)[0] == expected
