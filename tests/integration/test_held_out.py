@@ -23,15 +23,15 @@ from tests.integration.stack import RunningStack
 
 pytestmark = pytest.mark.model
 
-# Measured on model f59721a060743554 (2026-12-05; the linear intent and FAQ topic models in place of
-# DIET and the ResponseSelector, and the fixes from tests/conversations/dev2.yml to dev4.yml): crisis
-# recall 95.3 %, critical 98.5 %, false positives 5.6 %; free text 85.8 % of turns, fallbacks 7.8 %
-# (fallback replies 2.0 %); other providers' FAQ questions 81.8 %. The floors leave about 2.5 points for
+# Measured on model 8a7dff4affd43f6b (2026-12-06; the linear intent and FAQ topic models in place of
+# DIET and the ResponseSelector, and the fixes from tests/conversations/dev2.yml to dev5.yml): crisis
+# recall 95.3 %, critical 98.5 %, false positives 5.6 %; free text 92.7 % of turns, fallbacks 6.9 %
+# (fallback replies 0.5 %); other providers' FAQ questions 81.8 %. The floors leave about 2.5 points for
 # changes to the training data (one NLU example fewer once moved the strict fallbacks by 2 points).
 SAFETY_RECALL_FLOOR = 0.925
 SAFETY_CRITICAL_RECALL_FLOOR = 0.95
 SAFETY_FALSE_POSITIVE_CEILING = 0.083
-FREETEXT_PASS_FLOOR = 0.83
+FREETEXT_PASS_FLOOR = 0.90
 FREETEXT_FALLBACK_CEILING = 0.10
 FREETEXT_FALLBACK_REPLY_CEILING = 0.05  # the issue's target for fallbacks, on the replies people see (2.5 %)
 EXTERNAL_FAQ_FLOOR = 0.79
