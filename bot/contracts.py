@@ -32,6 +32,7 @@ REQUEST_CALLBACK: Final = "request_callback"
 HUMAN_HANDOFF: Final = "human_handoff"
 SHARE_FEELINGS: Final = "share_feelings"
 OUT_OF_SCOPE: Final = "out_of_scope"
+THANKS: Final = "thanks"
 SAFETY_CHECK_IN: Final = "EXTERNAL_safety_check_in"
 """The reminder intent: silence after the crisis reply."""
 

@@ -27,6 +27,7 @@ from bot.contracts import (
     SHARE_FEELINGS,
     START_SCREENING,
     STOP,
+    THANKS,
     ZIP_CODE,
 )
 
@@ -65,7 +66,6 @@ LEAVING: Final = re.compile(
     r"|(?:gotta|got to|have to|need to) (?:go|run|bounce)(?: now)?(?= *(?:[.!,;]|$))|heading out|peace out)\b"
 )
 """Words of leaving; with a thanks or a no they end the conversation ("thank you!! gotta go")."""
-THANKS: Final = "thanks"
 
 
 def is_closing(text: str, intent: str | None) -> bool:
@@ -106,6 +106,11 @@ PAUSE: Final = re.compile(
 """A message that pauses what is under way ("i have to stop here, my break's over, i'll finish later")."""
 
 
+def _plain(text: str) -> str:
+    """Lowercase, straight apostrophes, single spaces: the form the cancel and clinical patterns read."""
+    return " ".join(text.lower().replace("\u2019", "'").split())
+
+
 def is_cancel(text: str) -> bool:
     """A message that takes back or pauses what is under way, and asks nothing new.
 
@@ -114,7 +119,7 @@ def is_cancel(text: str) -> bool:
 
     "never mind, what does it cost?" asks a question (it is answered instead); "ok nvm bye" says goodbye.
     """
-    plain = " ".join(text.lower().replace("\u2019", "'").split())
+    plain = _plain(text)
     if STOP_NOW.match(plain) or (PAUSE.search(plain) and "?" not in plain):
         return True
     return bool(CANCEL.match(plain)) and "?" not in plain and not LEAVING.search(plain)
@@ -132,7 +137,7 @@ CLINICAL_ACT: Final = re.compile(
 
 def asks_for_clinical_act(text: str) -> bool:
     """Whether the message asks the assistant to diagnose or prescribe (it is out of scope)."""
-    return bool(CLINICAL_ACT.search(" ".join(text.lower().replace("\u2019", "'").split())))
+    return bool(CLINICAL_ACT.search(_plain(text)))
 
 
 YES_WORDS: Final = frozenset(
