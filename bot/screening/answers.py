@@ -119,6 +119,12 @@ FEELING_HOW_OFTEN_RE = (
     r" (?:all the time|a lot|constantly|every day|often)\b"
 )
 """"Exhausted all the time": how a feeling goes, not a yes to the question asked."""
+NO_SYMPTOM_RE = (
+    r"\b(?:no|not any|without|never (?:had|get|got)(?: any)?) (?:shakes|shaking|sweats|sweating|headaches?"
+    r"|nausea|symptoms|withdrawals?|seizures?|problems|issues)(?: (?:or|and) (?:anything|nothing"
+    r"|stuff|whatever))?\b"
+)
+""""No shakes or anything": a symptom named to deny it (a no to the withdrawal question)."""
 BOOLEAN: tuple[tuple[Value, str], ...] = (
     (_ASIDE, FEELING_HOW_OFTEN_RE),
     (True, AFFIRMING_NEGATION_RE),
@@ -169,7 +175,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"\bstep(?:ping)? down\b|\b(?:left|leaving|finished|finishing|discharged from"
             r"|got out of|getting out of|out of|completed|coming out of|came out of) "
             r"(?:an? |the |my )?(?:rehab|hospital|inpatient|residential|php|partial|detox"
-            r"|treatment center|psych ward)",
+            r"|treatment center|psych ward)"
+            r"|\b(?:still|currently|right now) (?:in|at) (?:an? |the )?(?:rehab|inpatient|residential|php"
+            r"|partial|detox|treatment center|hospital)\b|\bdischarg(?:e|ed|ing)\b",
         ),
         (
             "weekly_not_helping",
@@ -180,7 +188,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "none",
             r"^(?:no|nope|none|nothing|nah|not really|not at the moment|not currently"
-            r"|not right now)$|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|rn|atm"
+            r"|not right now)$|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|now|rn|atm"
             r"|currently|at present|these days|anymore|any more|since)\b"
             r"|\bnot (?:in|getting|seeing|doing) (?:any )?(?:therapy|treatment"
             r"|care|anyone|anybody|a therapist|a counselor)\b|\bno (?:therapy|treatment|care"
@@ -212,6 +220,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
     ),
     "withdrawal": (
         (_UNSURE, UNSURE_RE),
+        ("none", NO_SYMPTOM_RE),
         (
             "severe",
             r"\bseizures?\b|\bfits\b|\bdts\b|\bd t s\b|\bdelirium\b|\bhallucinat|\bseeing things"
@@ -238,11 +247,11 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ("occasional", r"\bnot (?:a lot|much|often|that much|every day|daily)\b"),
         (
             "regular",
-            r"\bevery ?(?:day|night|week|weekend)\b|\bdaily\b|\bnightly\b|\bweekly\b"
+            r"\bevery ?(?:day|night|week|weekend|shift|evening)\b|\bdaily\b|\bnightly\b|\bweekly\b"
             r"|\b(?:(?:[1-7]|one|two|three|four|five|six) (?:or|to) )?(?:a few|few|a couple(?: of)?"
             r"|couple(?: of)?|several|[1-7]|one|two|three|four|five|six|seven) (?:times|days|nights)"
             r" (?:a|per|each|every) week\b"
-            r"|\b(?:once|twice) (?:a|per) week\b|\bmost (?:days|nights|weekends)\b"
+            r"|\b(?:once|twice) (?:a|per) week\b|\bmost (?:days|nights|weekends|weeks)\b"
             r"|\ball the time\b|\ba lot\b|\bregular(?:ly)?\b|\bconstantly\b|\bheavily\b",
         ),
         (
