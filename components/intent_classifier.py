@@ -43,6 +43,27 @@ from bot.encoder import load_encoder
 from components.linear_classifier import LinearClassifierComponent, default_config, fit_examples, ranked
 
 
+RUNNER_UP_CAP = 0.5
+"""The highest confidence left to the other intents when a message's intent is certain: far below 1.0,
+so the FallbackClassifier (ambiguity threshold 0.1) does not read the message as two-way."""
+
+
+def first_for_certain(
+    label: str, ranking: list[text_classifier.LabelScore]
+) -> list[text_classifier.LabelScore]:
+    """`label` at 1.0 first, then the other intents in their order, none above RUNNER_UP_CAP.
+
+    "can you diagnose me? pretty sure i have bipolar" is out_of_scope for certain, yet the classifier also
+    reads its feelings at 0.90: left as they were, the two would be too close and make it a fallback.
+    """
+    rest = [
+        text_classifier.LabelScore(score.label, min(score.confidence, RUNNER_UP_CAP))
+        for score in ranking
+        if score.label != label
+    ]
+    return [text_classifier.LabelScore(label, 1.0), *rest]
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(LinearClassifierComponent):
     """Sets each message's intent and intent ranking from bot.text_classifier."""
@@ -71,12 +92,9 @@ class LinearIntentClassifier(LinearClassifierComponent):
             ranking = self._closing_request(message, ranking) or ranking
             text = str(message.get(TEXT) or "")
             if ranking[0].label != CRISIS and is_cancel(text):
-                ranking = [text_classifier.LabelScore(STOP, 1.0), *[s for s in ranking if s.label != STOP]]
-            elif ranking[0].label not in (CRISIS, OUT_OF_SCOPE) and asks_for_clinical_act(text):
-                ranking = [
-                    text_classifier.LabelScore(OUT_OF_SCOPE, 1.0),
-                    *[s for s in ranking if s.label != OUT_OF_SCOPE],
-                ]
+                ranking = first_for_certain(STOP, ranking)
+            elif ranking[0].label != CRISIS and asks_for_clinical_act(text):
+                ranking = first_for_certain(OUT_OF_SCOPE, ranking)
             intents = [
                 {INTENT_NAME_KEY: score.label, PREDICTED_CONFIDENCE_KEY: score.confidence}
                 for score in ranking[:length]

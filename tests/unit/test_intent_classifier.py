@@ -176,3 +176,60 @@ def test_the_whole_reading_stays_when_the_last_sentence_is_no_request(
     message = _message("no, not really. what are the hours", np.eye(DIM)[1])
     component.process([message])
     assert message.get("intent")["name"] == "deny"  # "faq" is not a request intent
+
+
+def test_a_certain_intent_leaves_no_close_runner_up() -> None:
+    from bot.text_classifier import LabelScore
+    from components.intent_classifier import RUNNER_UP_CAP, first_for_certain
+
+    ranking = [LabelScore("share_feelings", 0.9), LabelScore("out_of_scope", 0.3), LabelScore("faq", 0.1)]
+    certain = first_for_certain("out_of_scope", ranking)
+    assert [(s.label, s.confidence) for s in certain] == [
+        ("out_of_scope", 1.0),
+        ("share_feelings", RUNNER_UP_CAP),
+        ("faq", 0.1),
+    ]
+    assert 1.0 - certain[1].confidence > 0.1  # the FallbackClassifier's ambiguity threshold
+
+
+@pytest.mark.parametrize(
+    ("text", "axis", "expected"),
+    [
+        ("can you diagnose me? pretty sure i have bipolar", 0, "out_of_scope"),  # read as feelings
+        ("ok then can u just write me a script for lamictal", 1, "out_of_scope"),  # already first, weak
+        ("actually no, stop, not today", 0, "stop"),
+        ("i feel low most days", 0, "share_feelings"),
+    ],
+)
+def test_a_request_for_a_clinical_act_or_a_stop_is_certain(
+    tmp_path: Path, monkeypatch: Any, text: str, axis: int, expected: str
+) -> None:
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from components import intent_classifier
+
+    monkeypatch.setattr(intent_classifier, "load_encoder", _FakeEncoder)  # for a last sentence
+
+    component = _component(tmp_path)
+    component.train(
+        TrainingData(
+            [
+                _message(example, np.eye(DIM)[i], intent)
+                for i, (intent, examples) in enumerate(
+                    {
+                        "share_feelings": ["i feel low", "i'm sad"],
+                        "out_of_scope": ["order a pizza", "weather"],
+                        "stop": ["stop", "quit"],
+                    }.items()
+                )
+                for example in examples
+            ]
+        )
+    )
+    message = _message(text, np.eye(DIM)[axis])
+    component.process([message])
+    ranking = message.get("intent_ranking")
+    assert message.get("intent")["name"] == expected
+    if expected != "share_feelings":
+        assert ranking[0]["confidence"] == 1.0
+        assert ranking[1]["confidence"] <= 0.5
