@@ -125,18 +125,33 @@ def is_cancel(text: str) -> bool:
     return bool(CANCEL.match(plain)) and "?" not in plain and not LEAVING.search(plain)
 
 
+_DIAGNOSES: Final = (
+    r"bipolar|adhd|add|ocd|ptsd|bpd|autism|adhd or \w+|depression|anxiety|schizophreni\w*|borderline|psychosis"
+    r"|(?:an? )?(?:\w+ )?(?:disorder|addiction)|an? alcoholic|alcoholic|addicted|an addict"
+)
 CLINICAL_ACT: Final = re.compile(
-    r"\b(?:(?:you|u) (?:just )?prescribe me|(?:you|u) (?:just )?give me (?:a |an |some )?(?:prescription"
+    r"\b(?:(?:you|u) (?:\w+ ){0,2}prescribe me|(?:you|u) (?:just )?give me (?:a |an |some )?(?:prescription"
     r"|script|rx|meds|medication|pills|something for)|(?:you|u) (?:just )?write (?:me )?(?:a |an )?"
     r"(?:script|prescription|rx)|(?:you|u) (?:just )?refill my|(?:you|u) (?:just )?diagnose (?:me|my)"
     r"|give me a diagnosis|(?:what|which) (?:disorder|diagnosis|mental illness) (?:do|does) (?:i|she|he)"
-    r" have)\b"
+    r" have"
+    # "do you think i have bipolar?", "can you tell me if i have adhd"
+    rf"|(?:(?:do|would) (?:you|u) (?:think|say)|tell me (?:if|whether)) (?:i|i'm|im|she|he|my \w+)"
+    rf" (?:have|has|am|is|might have|could have|got)? ?(?:{_DIAGNOSES})\b"
+    # "can u book me an intake appt for tuesday", "schedule me in for monday"
+    r"|(?:book|schedule|set up|make) (?:me|us) (?:an? |in |for )?(?:\w+ )?(?:appointment|appt|intake"
+    r"|assessment|session|slot)"
+    # "can you send my job a doctors note", "could u write me a letter for court"
+    r"|(?:you|u) (?:\w+ ){0,2}(?:write|send|give|sign|email|fax) (?:me |my \w+ |them |him |her )?"
+    r"(?:a |an |the )?(?:\w+ )?(?:letter|note)\b"
+    r")\b"
 )
-"""A request for what only a clinician does: a diagnosis or a prescription ("can u write me a script")."""
+"""A request for what only a clinician or the program's staff does: a diagnosis, a prescription, booking
+an appointment, a letter or a doctor's note ("can u book me an intake appt for tuesday at 2")."""
 
 
 def asks_for_clinical_act(text: str) -> bool:
-    """Whether the message asks the assistant to diagnose or prescribe (it is out of scope)."""
+    """Whether the message asks the assistant to diagnose, prescribe, book or write (it is out of scope)."""
     return bool(CLINICAL_ACT.search(_plain(text)))
 
 

@@ -225,6 +225,17 @@ def test_a_message_that_takes_back_the_request(text: str, expected: bool) -> Non
         ("can the program prescribe something for my anxiety?", False),  # a question about the program
         ("will the psychiatrist in iop diagnose me", False),
         ("can you give me information about cost", False),
+        ("can you at least prescribe me something so i can sleep", True),
+        ("do you think i have bipolar? my moods go up and down like crazy", True),
+        ("can you tell me if i have adhd", True),
+        ("hey can u book me an intake appt for tuesday at 2", True),
+        ("then just book me an appointment for tuesday at 10am", True),
+        ("ok well can you send my job a doctors note for last week, i missed 3 days", True),
+        ("could u write me a letter for court", True),
+        ("how do i book an intake appointment?", False),  # how the program books: an FAQ
+        ("do you think i have to go every day?", False),
+        ("do you think iop would help with my anxiety", False),
+        ("can i get a note for work from the program?", False),
     ],
 )
 def test_a_request_to_diagnose_or_prescribe(text: str, expected: bool) -> None:
