@@ -20,6 +20,8 @@ def payload(intent: str) -> str:
 
 AFFIRM: Final = "affirm"
 DENY: Final = "deny"
+FAQ: Final = "faq"
+"""Every FAQ question; the topic is the response selector's (`faq/<topic>`)."""
 INFORM: Final = "inform"
 CRISIS: Final = "crisis"
 """Any safety concern; the category is the entity and slot `crisis_category`."""
@@ -33,6 +35,7 @@ HUMAN_HANDOFF: Final = "human_handoff"
 SHARE_FEELINGS: Final = "share_feelings"
 OUT_OF_SCOPE: Final = "out_of_scope"
 THANKS: Final = "thanks"
+GOODBYE: Final = "goodbye"
 SAFETY_CHECK_IN: Final = "EXTERNAL_safety_check_in"
 """The reminder intent: silence after the crisis reply."""
 

@@ -15,8 +15,10 @@ from bot.contracts import (
     CARE_FORMAT,
     CRISIS,
     DENY,
+    FAQ,
     FIND_PROGRAM,
     FORMS,
+    GOODBYE,
     HUMAN_HANDOFF,
     INFORM,
     INSURANCE,
@@ -51,18 +53,18 @@ OFFERS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
 """Offer (the response that asked) -> intent of the reply -> the assistant's next actions."""
 
 
-
 CLOSING: Final = re.compile(
     r"\b(?:that'?s (?:it|all|everything)|thats (?:it|all|everything)|that is (?:it|all|everything)|"
     r"that (?:covers|covered) (?:it|everything)|nothing else|all set|i'?m good|im good|i'?m done|"
     r"that'?ll be all|that will be all)\b"
 )
 NO_WORDS: Final = frozenset({"no", "nope", "nah", "naw", "nop"})
-GOODBYE: Final = ("utter_goodbye",)
+SAY_GOODBYE: Final = ("utter_goodbye",)
 
 
 LEAVING: Final = re.compile(
-    r"\b(?:bye+|goodbye|good ?night|cya|see (?:ya|you)|later|adios|adiós|chao|ciao|take care|ttyl"
+    r"\b(?:bye+|goodbye|good ?night|cya|see (?:ya|you)|(?<!maybe )(?<!for )later|adios|adiós|chao|ciao"
+    r"|take care|ttyl"
     r"|(?:gotta|got to|have to|need to) (?:go|run|bounce)(?: now)?(?= *(?:[.!,;]|$))|heading out|peace out)\b"
 )
 """Words of leaving; with a thanks or a no they end the conversation ("thank you!! gotta go")."""
@@ -82,6 +84,43 @@ def is_closing(text: str, intent: str | None) -> bool:
     if LEAVING.search(plain) and (said_no or intent == THANKS):
         return True
     return said_no and bool(CLOSING.search(plain))
+
+
+THANKS_START: Final = re.compile(
+    r"^(?:(?:ok|okay|k|kk|alright|aight|oh|omg|wow|great|perfect|cool|awesome|got it|gotcha|sounds good)"
+    r"[\s,.!]+)*(?:thanks?|thank (?:you|u|ya)|thx|thnx|ty|tysm|tyvm|much appreciated|appreciate (?:it|that)"
+    r"|(?:muchas )?gracias|obrigad[oa]|merci|danke|grazie|c[aả]m [oơ]n|salamat|arigato)\b"
+)
+"""A message that starts by thanking, in English or another language ("ok thx", "muchas gracias")."""
+FAREWELL_END: Final = re.compile(
+    r"\b(?:bye+|goodbye|good ?night|cya|see (?:ya|you)(?: (?:later|soon|around))?|talk (?:to you )?(?:later"
+    r"|soon)|ttyl|adios|adiós|chao|ciao|take care|peace(?: out)?|(?:gotta|got to|have to|need to) (?:go|run"
+    r"|bounce)|have a (?:good|great|nice) (?:one|day|night|evening|weekend))[^a-z0-9]*$"
+)
+"""A message that ends by leaving ("omg ok gotta run to class. bye!!", "... I appreciate it goodbye")."""
+FAREWELL_KEEPS: Final = frozenset({STOP, HUMAN_HANDOFF, REQUEST_CALLBACK, FIND_PROGRAM, START_SCREENING})
+"""Intents a thanks or a goodbye never replaces: what they ask for is more than a farewell. (A weak
+`crisis` reading may be replaced: the safety detector, after this, decides on danger with its own layers.)"""
+SURE: Final = 0.9
+"""From this confidence, a content reading ("thanks, i have medicaid": inform) stays."""
+
+
+def farewell(text: str, intent: str | None, confidence: float) -> str | None:
+    """`thanks` or `goodbye` for a message that thanks or takes leave and asks nothing, else None.
+
+    The classifier often hesitates on these, or reads their other words ("Thanks, I'll pass this along to
+    her parents." as prefer_not_say, "muchas gracias" as anything): a farewell said in the message takes
+    over from a weak reading, never from a request or a confident content reading ("thanks but i still
+    feel awful" is a feeling, "thanks, what about cost?" a question).
+    """
+    plain = _plain(text)
+    if intent in FAREWELL_KEEPS or is_question(plain):
+        return None
+    if confidence >= SURE and intent not in (THANKS, GOODBYE):
+        return None
+    if FAREWELL_END.search(plain):
+        return GOODBYE
+    return THANKS if THANKS_START.match(plain) else None
 
 
 CANCEL: Final = re.compile(
@@ -126,7 +165,7 @@ def is_cancel(text: str) -> bool:
 
 
 _DIAGNOSES: Final = (
-    r"bipolar|adhd|add|ocd|ptsd|bpd|autism|adhd or \w+|depression|anxiety|schizophreni\w*|borderline|psychosis"
+    r"bipolar|adhd|add|ocd|ptsd|bpd|autism|depression|anxiety|schizophreni\w*|borderline|psychosis"
     r"|(?:an? )?(?:\w+ )?(?:disorder|addiction)|an? alcoholic|alcoholic|addicted|an addict"
 )
 CLINICAL_ACT: Final = re.compile(
@@ -161,15 +200,28 @@ YES_WORDS: Final = frozenset(
 UNCLEAR: Final = "nlu_fallback"
 
 
+DECLINE_START: Final = re.compile(
+    r"^(?:(?:ok|okay|hmm+|um+|uh+|honestly|nah|no|nope)[\s,.!]+)*(?:not (?:right )?now|not yet|not today"
+    r"|not at the moment|maybe (?:later|another time|some other time)|no thanks?|no thank you|not for now)\b"
+)
+"""A decline said in words ("not right now, i just needed to say it out loud", "maybe later")."""
+
+
 def yes_or_no(text: str, intent: str | None, preferences: bool = False) -> str | None:
-    """The intent of a reply to an offer, read from its first word where the classifier may be wrong.
+    """The intent of a reply to an offer, read from its first words where the classifier may be wrong.
 
     After an offer, "ok yeah lets do those" is a yes even when the classifier is unsure, and a reply
     that starts with a no ("no thanks, not ready for questions yet", "no its fine, just curious") is a
     no even when the classifier read a yes, a request for the screening or an `inform` that carries no
-    program preference. A question or a preference (`preferences`: the message carries one) keeps its
-    intent.
+    program preference. A reply that starts with a decline in words ("not right now, i just needed to say
+    it out loud", "no not today, i just wanted to understand the options") is a no even when the
+    classifier read a feeling or an FAQ. A question or a preference (`preferences`: the message carries
+    one) keeps its intent.
     """
+    plain = _plain(text)
+    if intent in (SHARE_FEELINGS, FAQ) and not preferences and not is_question(plain):
+        if DECLINE_START.match(plain):
+            return DENY
     unsure = intent == UNCLEAR or (intent == INFORM and not preferences)
     if not unsure and intent not in (AFFIRM, START_SCREENING):
         return intent

@@ -34,7 +34,7 @@ from bot.contracts import (
 )
 from bot.dialogue import (
     FAQ_ANSWER,
-    GOODBYE,
+    SAY_GOODBYE,
     answers_question,
     is_closing,
     is_preference_statement,
@@ -77,7 +77,7 @@ def planned_actions(tracker: DialogueStateTracker) -> tuple[str, ...]:
         return ()
     intent = (message.intent or {}).get("name")
     if is_closing(message.text or "", intent):
-        return GOODBYE
+        return SAY_GOODBYE
     entities = message.entities or []
     preferences = [str(e.get("entity")) for e in entities if e.get("entity") in PREFERENCE_ENTITIES]
     reply = reply_to_offer(last_offer(tracker), yes_or_no(message.text or "", intent, bool(preferences)))

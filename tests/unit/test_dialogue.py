@@ -14,6 +14,7 @@ from bot.dialogue import (
     OFFERS,
     answers_question,
     asks_for_clinical_act,
+    farewell,
     is_cancel,
     is_closing,
     is_preference_statement,
@@ -138,6 +139,7 @@ def test_next_step_follows_the_plan(planned: tuple[str, ...], done: list[str], e
         ("thanks, that helps", "thanks", False),  # a thanks alone gets "anything else?"
         ("bye the way, how much is it", "faq", False),
         ("no, i have to go to work in the mornings", "deny", False),
+        ("maybe later", "deny", False),  # a decline of the offer: what else there is comes next
     ],
 )
 def test_a_no_or_thanks_that_ends_the_conversation(text: str, intent: str, expected: bool) -> None:
@@ -158,6 +160,11 @@ def test_a_no_or_thanks_that_ends_the_conversation(text: str, intent: str, expec
         ("no its fine, just curious", "inform", DENY),  # an inform with no preference in it
         ("yeah that works", "inform", AFFIRM),
         ("i guess", "inform", "inform"),
+        ("not right now, i just needed to say it out loud i guess", "share_feelings", DENY),
+        ("no not today, i just wanted to understand the options", "faq", DENY),
+        ("maybe later", "deny", DENY),
+        ("not right now, but how much does it cost?", "faq", "faq"),  # a question keeps its answer
+        ("no, i just feel so alone lately", "share_feelings", "share_feelings"),  # a feeling, not a decline
     ],
 )
 def test_an_unclear_reply_that_starts_with_yes_or_no(text: str, intent: str, expected: str) -> None:
@@ -240,3 +247,26 @@ def test_a_message_that_takes_back_the_request(text: str, expected: bool) -> Non
 )
 def test_a_request_to_diagnose_or_prescribe(text: str, expected: bool) -> None:
     assert asks_for_clinical_act(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "expected"),
+    [
+        ("omg ok gotta run to class. bye!!", "nlu_fallback", 0.45, "goodbye"),
+        ("alright that's good thank you very much I appreciate it goodbye", "nlu_fallback", 0.45, "goodbye"),
+        ("Thanks, I'll pass this along to her parents.", "prefer_not_say", 0.83, "thanks"),
+        ("muchas gracias, you help me very much", "nlu_fallback", 0.45, "thanks"),
+        ("obrigada!! 💛", "crisis", 0.46, "thanks"),  # a weak reading; the safety layers still decide
+        ("ok ty!! gotta go study 📚", "faq", 0.7, "thanks"),
+        ("thanks, i have medicaid", "inform", 0.96, None),  # a confident content reading stays
+        ("thanks but i still feel awful", "share_feelings", 0.94, None),
+        ("thank you. what about cost?", "faq", 0.6, None),  # a question
+        ("thanks, can someone call me", "request_callback", 0.6, None),  # a request
+        ("i have a doctor appointment later", "inform", 0.5, None),
+        ("maybe later", "deny", 0.98, None),
+    ],
+)
+def test_a_thanks_or_goodbye_that_asks_nothing(
+    text: str, intent: str, confidence: float, expected: str | None
+) -> None:
+    assert farewell(text, intent, confidence) == expected
