@@ -310,7 +310,7 @@ def extract_preferences(text: str) -> list[Preference]:
         found.append(Preference("zip_code", token.text, token.idx, token.idx + len(token)))
     elif not any(p.entity == "zip_code" for p in found):
         found.extend(_zip_beside_its_city(tokens, text))
-    return _combine_specialties(found)
+    return _hybrid_over_its_parts(_combine_specialties(found))
 
 
 def _zip_beside_its_city(tokens: list[Token], text: str) -> list[Preference]:
@@ -381,6 +381,16 @@ def _combine_specialties(found: list[Preference]) -> list[Preference]:
     )
     rest = [p for p in found if p.entity != "specialty"]
     return sorted([*rest, merged], key=lambda p: p.start)
+
+
+def _hybrid_over_its_parts(found: list[Preference]) -> list[Preference]:
+    """A hybrid format named with its parts is hybrid, not whichever part comes last.
+
+    "Hybrid would be nice, in person some days and remote the others" wants hybrid.
+    """
+    if not any(p.entity == "care_format" and p.value == "hybrid" for p in found):
+        return found
+    return [p for p in found if p.entity != "care_format" or p.value == "hybrid"]
 
 
 def preference_values(text: str) -> dict[str, str]:
