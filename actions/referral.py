@@ -45,6 +45,7 @@ from bot.referral.contact import (
     CONSENT_PURPOSE,
     ContactError,
     parse_consent,
+    split_name_and_contact,
     validate_best_time,
     validate_contact,
     validate_name,
@@ -164,7 +165,11 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Keep a valid name, or say what is wrong with it and ask again."""
+        """Keep a valid name (and a contact given with it), or say what is wrong with it and ask again."""
+        together = split_name_and_contact(str(value or ""))
+        if together is not None:
+            name, contact = together
+            return {CALLBACK_NAME: name, CALLBACK_CONTACT: contact.value, CONTACT_KIND_SLOT: contact.kind}
         return _validated(CALLBACK_NAME, value, validate_name, dispatcher)
 
     def validate_callback_contact(

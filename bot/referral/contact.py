@@ -110,6 +110,32 @@ def validate_contact(text: str, region: str = DEFAULT_REGION) -> Contact:
     raise ContactError("Please send a phone number with area code (like 202-555-0142) or an email address.")
 
 
+_CONTACT_LEAD_RE: Final = re.compile(
+    r"[\s,;:.\-]*(?:(?:and|&)\s+)?(?:(?:my|the)\s+)?(?:(?:cell|cell phone|phone|mobile|number|phone number"
+    r"|cell number|email|e-mail|email address)(?:\s+(?:is|number))?|(?:you can )?(?:reach|call|text|email) me"
+    r"(?:\s+at)?|at)?[\s,;:.\-]*$",
+    re.IGNORECASE,
+)
+"""What joins a name to the contact that follows it ("Linh Tran, cell is 714-555-0138")."""
+
+
+def split_name_and_contact(text: str, region: str = DEFAULT_REGION) -> tuple[str, Contact] | None:
+    """A name and a phone number or email given together ("Linh Tran, cell is 714-555-0138"), else None.
+
+    Both must be valid: the name before the contact, the contact as `validate_contact` reads it.
+    """
+    raw = _clean(text[:MAX_INPUT_CHARS])
+    found = _EMAIL_IN_TEXT_RE.search(raw) if "@" in raw else _PHONE_IN_TEXT_RE.search(raw)
+    if found is None or found.start() == 0:
+        return None
+    try:
+        contact = validate_contact(found.group(0), region)
+        name = validate_name(_CONTACT_LEAD_RE.sub("", raw[: found.start()]))
+    except ContactError:
+        return None
+    return name, contact
+
+
 def validate_best_time(text: str) -> str:
     """When to call, in the person's words ('weekday mornings')."""
     best = _clean(text[:MAX_INPUT_CHARS])

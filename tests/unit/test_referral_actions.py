@@ -103,6 +103,20 @@ async def test_form_validation_normalizes_and_rejects() -> None:
     ]
 
 
+async def test_a_name_given_with_a_contact_fills_both() -> None:
+    form = ValidateCallbackForm()
+    dispatcher = CollectingDispatcher()
+    assert form.validate_callback_name("Linh Tran, cell is 714-555-0138", dispatcher, tracker({}), {}) == {
+        "callback_name": "Linh Tran",
+        "callback_contact": "+17145550138",
+        "callback_contact_kind": "phone",
+    }
+    assert form.validate_callback_name("Linh Tran", dispatcher, tracker({}), {}) == {
+        "callback_name": "Linh Tran"
+    }
+    assert dispatcher.messages == []
+
+
 @pytest.mark.parametrize(("hours", "paused", "queued"), [("always", True, 1), ("never", False, 0)])
 async def test_handoff_follows_staff_hours(
     db: str, monkeypatch: pytest.MonkeyPatch, hours: str, paused: bool, queued: int

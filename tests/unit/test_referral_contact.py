@@ -10,6 +10,7 @@ from bot.referral.contact import (
     ContactError,
     mask_contact,
     parse_consent,
+    split_name_and_contact,
     validate_best_time,
     validate_contact,
     validate_email,
@@ -124,3 +125,19 @@ def test_consent_states_the_exact_purpose_and_masking_hides_the_value() -> None:
     assert "intake staff" in CONSENT_PURPOSE and "only for this callback" in CONSENT_PURPOSE
     assert mask_contact(Contact("phone", "+12025550142")) == "a phone number ending in 0142"
     assert mask_contact(Contact("email", "sam@example.org")) == "s***@example.org"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Linh Tran, cell is 714-555-0138", ("Linh Tran", Contact("phone", "+17145550138"))),
+        ("my name is Dana and my number is (202) 555-0142", ("Dana", Contact("phone", "+12025550142"))),
+        ("Dana, dana@example.org", ("Dana", Contact("email", "dana@example.org"))),
+        ("Dana", None),  # a name alone: the form asks for the contact next
+        ("202-555-0142", None),  # a contact alone is no name
+        ("Dana - 12345", None),  # no valid contact
+        ("R2D2, 202-555-0142", None),  # no valid name
+    ],
+)
+def test_a_name_and_a_contact_given_together(text: str, expected: tuple[str, Contact] | None) -> None:
+    assert split_name_and_contact(text) == expected
