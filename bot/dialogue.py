@@ -194,6 +194,22 @@ def asks_for_clinical_act(text: str) -> bool:
     return bool(CLINICAL_ACT.search(_plain(text)))
 
 
+SCREENING_REQUEST: Final = re.compile(
+    r"\b(?:(?:run|walk|take|put) (?:me|us) through|ask me) (?:the |your |those |these |some"
+    r" |whatever |any )?(?:\w+ )?(?:questions|screening|screener|assessment|questionnaire|quiz)"
+    r"(?! (?:is|are|about)\b)"
+    r"|\b(?:let'?s|lets|can we|could we|i'?d like to|i want to|i wanna|wanna) (?:do|start|take|try|begin)"
+    r" (?:the |your |those |these |a |some )?(?:questions|screening|screener|assessment|questionnaire|quiz)\b"
+)
+"""A request to take the screening in words of one's own ("can you run me through whatever questions you
+have", "ok lets do the questionnaire")."""
+
+
+def asks_for_screening(text: str) -> bool:
+    """Whether the message asks to be taken through the screening questions."""
+    return bool(SCREENING_REQUEST.search(_plain(text)))
+
+
 YES_WORDS: Final = frozenset(
     "yes yeah yep yup ya yea yess sure ok okay k alright definitely absolutely please si".split()
 )

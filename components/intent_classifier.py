@@ -12,9 +12,10 @@ with the FAQ topic selector (components/linear_classifier.py).
 A message that starts by taking back what is under way ("actually, never mind, don't call") is `stop`
 at 1.0 (bot.dialogue.is_cancel): inside a form it ends the form, whatever else it says. A request for a
 diagnosis or a prescription ("can u write me a script for lamictal") is `out_of_scope` at 1.0
-(bot.dialogue.asks_for_clinical_act). A thanks or a goodbye that asks nothing ("muchas gracias", "omg ok
-gotta run to class. bye!!") is `thanks` or `goodbye` at 1.0 unless the classifier was sure of something
-else (bot.dialogue.farewell).
+(bot.dialogue.asks_for_clinical_act), and one to be taken through the questions ("can you run me
+through whatever questions you have") is `start_screening` (bot.dialogue.asks_for_screening). A thanks
+or a goodbye that asks nothing ("muchas gracias", "omg ok gotta run to class. bye!!") is `thanks` or
+`goodbye` at 1.0 unless the classifier was sure of something else (bot.dialogue.farewell).
 
 A message of several sentences is read twice: whole, and its last sentence alone. A confident request
 there (the screening, programs, a callback, a person) takes over from the whole message's reading,
@@ -39,8 +40,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import text_classifier
 from bot.closing_request import closing_request_wins, closing_sentence
-from bot.contracts import CRISIS, OUT_OF_SCOPE, STOP
-from bot.dialogue import asks_for_clinical_act, farewell, is_cancel
+from bot.contracts import CRISIS, OUT_OF_SCOPE, START_SCREENING, STOP
+from bot.dialogue import asks_for_clinical_act, asks_for_screening, farewell, is_cancel
 from bot.encoder import load_encoder
 from components.linear_classifier import LinearClassifierComponent, default_config, fit_examples, ranked
 
@@ -96,6 +97,8 @@ class LinearIntentClassifier(LinearClassifierComponent):
                 ranking = first_for_certain(STOP, ranking)
             elif ranking[0].label != CRISIS and asks_for_clinical_act(text):
                 ranking = first_for_certain(OUT_OF_SCOPE, ranking)
+            elif ranking[0].label not in (CRISIS, START_SCREENING) and asks_for_screening(text):
+                ranking = first_for_certain(START_SCREENING, ranking)
             elif said := farewell(text, ranking[0].label, ranking[0].confidence):
                 ranking = first_for_certain(said, ranking)
             intents = [

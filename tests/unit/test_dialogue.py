@@ -14,6 +14,7 @@ from bot.dialogue import (
     OFFERS,
     answers_question,
     asks_for_clinical_act,
+    asks_for_screening,
     farewell,
     is_cancel,
     is_closing,
@@ -270,3 +271,22 @@ def test_a_thanks_or_goodbye_that_asks_nothing(
     text: str, intent: str, confidence: float, expected: str | None
 ) -> None:
     assert farewell(text, intent, confidence) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "a coworker did iop and said i should check. can you run me through whatever questions you have",
+            True,
+        ),
+        ("ok lets do the questionnaire", True),
+        ("sure ask me the questions", True),
+        ("what questions will they ask me at intake?", False),
+        ("do i have to go through an assessment before starting?", False),  # a question about intake
+        ("what does the screening ask about?", False),
+        ("the questions are too personal", False),
+    ],
+)
+def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) -> None:
+    assert asks_for_screening(text) is expected
