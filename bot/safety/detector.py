@@ -246,12 +246,23 @@ def _lemma(nlp: Language, word: str) -> str:
     return str(table.get(word, word))
 
 
+def _pattern_words(nlp: Language, chunk: str) -> list[str]:
+    """The tokens of one word of a pattern, as the tokenizer splits the same word in a message.
+
+    A contraction written apart ("i 'm", "could 've") is one token, as in "i'm" and "could've": the
+    tokenizer alone would split a bare "'m" or "'ve" into an apostrophe and letters, which no message has.
+    """
+    if chunk.startswith("'") and len(chunk) > 1 and chunk[1:].isalpha():
+        return [chunk]
+    return [token.text for token in nlp.make_doc(chunk)]
+
+
 def _alternative(nlp: Language, text: str) -> Alternative:
     """One alternative ("can't", "~take", "my _", "#num") as token positions."""
     if text in ("_", "#num", "#many"):
         return ((text.upper().lstrip("#") if text != "_" else "ANY", frozenset()),)
     lemma_first = text.startswith("~")
-    words = [tok.text for tok in nlp.make_doc(text.lstrip("~"))]
+    words = [word for chunk in text.lstrip("~").split() for word in _pattern_words(nlp, chunk)]
     positions: list[Position] = []
     for i, word in enumerate(words):
         if word == "_":

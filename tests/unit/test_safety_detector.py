@@ -59,6 +59,30 @@ def test_false_alarm_rate_on_hard_negatives_is_at_most_five_percent() -> None:
         ("he pressured me into sex", "abuse"),
         ("el novio de mi mamá le pega a mi hermanita", "abuse"),
         ("I nearly had a heart attack when I saw the electric bill", None),  # a shock, not a body in danger
+        ("I'm scared I'm going to shake my baby", "harm_to_others"),  # "'m" written apart in a pattern
+        ("everyone would be happier if i'm dead", "suicide"),
+        ("I feel like I'm dying inside since she passed", None),
+        ("he'll kill me if i leave", "abuse"),  # a threat, not hyperbole
+        ("my husband will kill me if i tell anyone", "abuse"),
+        ("he's going to kill me if he finds out i told you", "abuse"),
+        ("my boss is gonna kill me if i'm late again", None),  # hyperbole
+        ("my mom would kill me if she found out i skipped breakfast", None),
+        ("the guy im staying with wants sex for rent", "abuse"),
+        ("my parents kicked me out because i'm gay, i'm staying at a friend's", None),
+        ("how do I support my kids after their uncle killed himself", None),  # grief
+        ("my sponsor's son overdosed and died", None),
+        ("my friend killed himself last week and i want to join him", "suicide"),
+        ("didn't use, didn't drink, didn't hurt myself. good day", None),
+        ("i didn't hurt myself as badly this time", "self_harm"),
+        ("I don't feel like ending my life, I feel like ending my lease", None),
+        ("this is goodbye to the evening group, I'm switching to mornings", None),
+        ("this is goodbye", "suicide"),
+        ("bought rope and a tarp for the camping trip", None),
+        ("bought a rope and i know where", "suicide"),
+        ("if I eat one more salad I'm going to die lol", None),
+        ("thinkin bout suicide alot", "suicide"),  # misspelt
+        ("no tengo pensamientos de suicidio, solo necesito ayuda con el alcohol", None),
+        ("mi hijo le pega a mi abuela", "abuse"),
         ("my bank account is bleeding out from all these copays", None),
         ("he is bleeding out on the floor", "overdose"),
         ("I don't want to live", "suicide"),
