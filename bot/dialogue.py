@@ -23,6 +23,7 @@ from bot.contracts import (
     INFORM,
     INSURANCE,
     MAX_DISTANCE,
+    OUT_OF_SCOPE,
     REQUEST_CALLBACK,
     SCHEDULE_SLOT,
     SCREENING_FORM,
@@ -121,6 +122,22 @@ def farewell(text: str, intent: str | None, confidence: float) -> str | None:
     if FAREWELL_END.search(plain):
         return GOODBYE
     return THANKS if THANKS_START.match(plain) else None
+
+
+def certain_intent(text: str, intent: str | None, confidence: float) -> str | None:
+    """The intent a message has whatever the classifier read (`intent` at `confidence`), or None.
+
+    A stop or a pause, a request for a clinical act, a request for the screening questions, and a thanks
+    or a goodbye that asks nothing. A `crisis` reading is replaced too: the safety detector, which runs
+    after the classifier, decides on danger with its own layers and escalates whatever the intent.
+    """
+    if is_cancel(text):
+        return STOP
+    if asks_for_clinical_act(text):
+        return OUT_OF_SCOPE
+    if asks_for_screening(text):
+        return START_SCREENING
+    return farewell(text, intent, confidence)
 
 
 CANCEL: Final = re.compile(

@@ -15,7 +15,8 @@ diagnosis or a prescription ("can u write me a script for lamictal") is `out_of_
 (bot.dialogue.asks_for_clinical_act), and one to be taken through the questions ("can you run me
 through whatever questions you have") is `start_screening` (bot.dialogue.asks_for_screening). A thanks
 or a goodbye that asks nothing ("muchas gracias", "omg ok gotta run to class. bye!!") is `thanks` or
-`goodbye` at 1.0 unless the classifier was sure of something else (bot.dialogue.farewell).
+`goodbye` at 1.0 unless the classifier was sure of something else (bot.dialogue.farewell). These hold
+over a `crisis` reading too: the safety detector after this decides on danger with its own layers.
 
 A message of several sentences is read twice: whole, and its last sentence alone. A confident request
 there (the screening, programs, a callback, a person) takes over from the whole message's reading,
@@ -40,8 +41,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import text_classifier
 from bot.closing_request import closing_request_wins, closing_sentence
-from bot.contracts import CRISIS, OUT_OF_SCOPE, START_SCREENING, STOP
-from bot.dialogue import asks_for_clinical_act, asks_for_screening, farewell, is_cancel
+from bot.dialogue import certain_intent
 from bot.encoder import load_encoder
 from components.linear_classifier import LinearClassifierComponent, default_config, fit_examples, ranked
 
@@ -93,14 +93,9 @@ class LinearIntentClassifier(LinearClassifierComponent):
                 continue
             ranking = self._closing_request(message, ranking) or ranking
             text = str(message.get(TEXT) or "")
-            if ranking[0].label != CRISIS and is_cancel(text):
-                ranking = first_for_certain(STOP, ranking)
-            elif ranking[0].label != CRISIS and asks_for_clinical_act(text):
-                ranking = first_for_certain(OUT_OF_SCOPE, ranking)
-            elif ranking[0].label not in (CRISIS, START_SCREENING) and asks_for_screening(text):
-                ranking = first_for_certain(START_SCREENING, ranking)
-            elif said := farewell(text, ranking[0].label, ranking[0].confidence):
-                ranking = first_for_certain(said, ranking)
+            certain = certain_intent(text, ranking[0].label, ranking[0].confidence)
+            if certain is not None:
+                ranking = first_for_certain(certain, ranking)
             intents = [
                 {INTENT_NAME_KEY: score.label, PREDICTED_CONFIDENCE_KEY: score.confidence}
                 for score in ranking[:length]

@@ -199,6 +199,7 @@ def test_a_certain_intent_leaves_no_close_runner_up() -> None:
         ("ok then can u just write me a script for lamictal", 1, "out_of_scope"),  # already first, weak
         ("actually no, stop, not today", 0, "stop"),
         ("i feel low most days", 0, "share_feelings"),
+        ("can you at least prescribe me something so i can sleep", 3, "out_of_scope"),  # read as crisis
     ],
 )
 def test_a_request_for_a_clinical_act_or_a_stop_is_certain(
@@ -220,6 +221,7 @@ def test_a_request_for_a_clinical_act_or_a_stop_is_certain(
                         "share_feelings": ["i feel low", "i'm sad"],
                         "out_of_scope": ["order a pizza", "weather"],
                         "stop": ["stop", "quit"],
+                        "crisis": ["i want to die", "kill myself"],
                     }.items()
                 )
                 for example in examples
