@@ -16,10 +16,18 @@ from bot.contracts import CALLBACK_CONSENT as CONSENT_SLOT
 from bot.contracts import CALLBACK_CONTACT as CONTACT_SLOT
 from bot.contracts import CALLBACK_FORM, FORMS, SCREENING_FORM
 from bot.contracts import CALLBACK_NAME as NAME_SLOT
+from bot.contracts import SCREENING_CORRECTION as CORRECTION_SLOT
 from bot.dialogue import QUESTION_START
-from bot.referral.contact import ContactError, parse_consent, validate_contact, validate_name
+from bot.referral.contact import (
+    ContactError,
+    parse_consent,
+    split_name_and_contact,
+    validate_contact,
+    validate_name,
+)
 from bot.screening.answers import parse_answer
 from bot.screening.engine import FIELDS
+from bot.screening.session import chosen_field
 
 __all__ = [
     "BEST_TIME_SLOT",
@@ -75,6 +83,8 @@ def answers_open_question(form: str, slot: str, text: str) -> bool:
         return False
     if form == SCREENING_FORM and slot in FIELDS:
         return parse_answer(slot, text) is not None  # a value, or "I'd rather not say"
+    if form == SCREENING_FORM and slot == CORRECTION_SLOT:
+        return chosen_field(text, FIELDS) is not None  # "the alcohol question", "never mind"
     if form == CALLBACK_FORM:
         if slot == CONSENT_SLOT:
             return parse_consent(text) is not None
@@ -82,6 +92,8 @@ def answers_open_question(form: str, slot: str, text: str) -> bool:
             # "weekday mornings before 10" is a time, not a question about schedules; "if im still
             # drinking will they even take me" names no time, so it goes to the FAQ and the form asks again
             return TIME_CUE.search(text.lower()) is not None
+        if slot == NAME_SLOT and split_name_and_contact(text) is not None:
+            return True  # "Linh Tran, cell is 714-555-0138": a name, and the next answer with it
         if slot == NAME_SLOT and len(text.split()) > MAX_NAME_WORDS:
             return False  # "actually never mind, I changed my mind" is not a name
         checks: dict[str, Callable[[str], object]] = {

@@ -8,6 +8,7 @@ live in `bot.screening.flow` (order, skips, careful values, urgent answers) and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -136,9 +137,48 @@ class Correction:
     declined: tuple[str, ...] = ()
 
 
+QUESTION_WORDS: dict[str, str] = {
+    "functioning": r"daily life|day to day|work|school|functioning|getting through the day",
+    "current_care": r"current care|therapy|therapist|counselou?r|treatment|seeing (?:anyone|someone)|care",
+    "wish_dead": r"wish(?:ed|ing)? (?:i|you) (?:was|were) dead|wishing|dead",
+    "suicidal_thoughts": r"thoughts? (?:of|about) (?:suicide|killing)|suicidal thoughts|suicid\w*",
+    "suicide_behavior": r"past actions?|done anything|tried|attempt\w*",
+    "harm_to_others": r"hurt(?:ing)? (?:someone|anyone|others)|harm(?:ing)? (?:someone|anyone|others)",
+    "substance_use": r"alcohol|drink\w*|drugs?|using|substances?|beers?|wine|weed",
+    "withdrawal": r"withdrawals?|shakes|detox",
+    "medically_unstable": r"medical|health|physical\w*|doctor",
+    "safe_home": r"home|housing|where i live|living situation",
+    "can_attend": r"attend\w*|get there|in person|days a week|transport\w*",
+    "group_ok": r"groups?",
+}
+"""Words that name a question in a typed choice ("the one about drinking", "the alcohol question")."""
+KEEP_WORDS = re.compile(r"\b(?:never ?mind|none|nothing|no change|keep (?:them|it|everything|my answers))\b")
+
+
+def chosen_field(choice: Any, answered: Iterable[str]) -> str | None:
+    """The answered question a button payload or a typed choice names; "none" to keep every answer.
+
+    A typed choice names a question when the words of exactly one answered question are in it.
+    """
+    answered = tuple(answered)
+    if choice == KEEP_ANSWERS[1] or choice in answered:
+        return str(choice)
+    if choice in FIELDS:
+        return None  # a question not answered (skipped, or not reached)
+    text = " ".join(str(choice or "").lower().replace("\u2019", "'").split())
+    named = [f for f in answered if re.search(rf"\b(?:{QUESTION_WORDS.get(f, f)})\b", text)]
+    if len(named) == 1:
+        return named[0]
+    return KEEP_ANSWERS[1] if not named and KEEP_WORDS.search(text) else None
+
+
 def correct(choice: Any, answers: Mapping[str, Value], declined: Iterable[str]) -> Correction:
-    """The person chose which answer to change: clear it and the answers that depend on it."""
+    """The person chose which answer to change: clear it and the answers that depend on it.
+
+    The choice is a button's field name or typed words that name one question (`chosen_field`).
+    """
     declined = tuple(declined)
+    choice = chosen_field(choice, answered_fields(answers))
     if choice == KEEP_ANSWERS[1]:
         return Correction(understood=True, done=True, declined=declined)
     if choice not in answered_fields(answers):

@@ -201,3 +201,20 @@ def test_crisis_and_confident_controls_keep_their_meaning_inside_a_form(
 ) -> None:
     tracker = _tracker(domain, "callback_form", "callback_name", text, intent, confidence=confidence)
     assert _predict(policy, domain, tracker)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the alcohol question", True),
+        ("the one about drinking", True),
+        ("never mind", True),
+        ("what does it cost?", False),
+    ],
+)
+def test_a_typed_choice_of_the_answer_to_change(text: str, expected: bool) -> None:
+    assert answers_open_question("screening_form", "screening_correction", text) is expected
+
+
+def test_a_name_given_with_its_number_is_an_answer_to_the_name_question() -> None:
+    assert answers_open_question("callback_form", "callback_name", "Linh Tran, cell is 714-555-0138")

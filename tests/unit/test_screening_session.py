@@ -129,3 +129,21 @@ def test_an_emergency_suggestion_is_left_to_the_crisis_rule(monkeypatch):
     assert outcome.ending == "completed" and outcome.level == "emergency" and outcome.escalated
     assert outcome.message is None and outcome.buttons == () and outcome.result is emergency
     assert result_buttons(emergency) == EMERGENCY_BUTTONS
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        ("substance_use", "substance_use"),  # a button's payload
+        ("the one about drinking", "substance_use"),
+        ("the current care one, about therapy", "current_care"),
+        ("never mind", "none"),
+        ("the groups one", None),  # not answered yet
+        ("the drinking and the withdrawal ones", None),  # two questions: ask with buttons
+    ],
+)
+def test_a_typed_choice_names_one_answered_question(choice: str, expected: str | None) -> None:
+    from bot.screening.session import chosen_field
+
+    answered = ["functioning", "current_care", "substance_use", "withdrawal"]
+    assert chosen_field(choice, answered) == expected
