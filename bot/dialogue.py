@@ -124,12 +124,29 @@ def farewell(text: str, intent: str | None, confidence: float) -> str | None:
     return THANKS if THANKS_START.match(plain) else None
 
 
+NEED_TOLD: Final = re.compile(
+    r"\b(?:thinks?|says?|said|feels?|believes?) (?:that )?i (?:need|should get|might need)\b"
+    r"(?! (?:php|iop|inpatient|residential|rehab|detox|an? (?:iop|php|program)|to (?:go|do|try) (?:php|iop)))"
+    r"|\bi (?:think i |probably |really )?need (?:more |some |real )?(?:help|support|structure)\b"
+    r"|\b(?:i'?ve|ive|i have) been (?:feeling|struggling|restricting|relapsing|drinking|using)\b"
+    r"|\bi'?m (?:struggling|not doing (?:well|ok|okay|great))\b"
+)
+"""A need told about oneself ("my counselor thinks i need more structure", "ive been restricting again")."""
+
+
+def tells_a_need(text: str) -> bool:
+    """A statement of one's own need: acknowledged and offered a choice, not answered as an FAQ."""
+    plain = _plain(text)
+    return bool(NEED_TOLD.search(plain)) and not is_question(plain)
+
+
 def certain_intent(text: str, intent: str | None, confidence: float) -> str | None:
     """The intent a message has whatever the classifier read (`intent` at `confidence`), or None.
 
-    A stop or a pause, a request for a clinical act, a request for the screening questions, and a thanks
-    or a goodbye that asks nothing. A `crisis` reading is replaced too: the safety detector, which runs
-    after the classifier, decides on danger with its own layers and escalates whatever the intent.
+    A stop or a pause, a request for a clinical act, a request for the screening questions, a need told
+    as a statement that the classifier read as an FAQ, and a thanks or a goodbye that asks nothing. A
+    `crisis` reading is replaced too: the safety detector, which runs after the classifier, decides on
+    danger with its own layers and escalates whatever the intent.
     """
     if is_cancel(text):
         return STOP
@@ -137,6 +154,8 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return OUT_OF_SCOPE
     if asks_for_screening(text):
         return START_SCREENING
+    if intent == FAQ and tells_a_need(text):
+        return SHARE_FEELINGS  # "my wife thinks i need more than seeing my therapist once a month"
     return farewell(text, intent, confidence)
 
 

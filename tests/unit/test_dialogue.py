@@ -15,6 +15,7 @@ from bot.dialogue import (
     answers_question,
     asks_for_clinical_act,
     asks_for_screening,
+    certain_intent,
     farewell,
     is_cancel,
     is_closing,
@@ -290,3 +291,29 @@ def test_a_thanks_or_goodbye_that_asks_nothing(
 )
 def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) -> None:
     assert asks_for_screening(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        (
+            "my counselor thinks i need more structure rn, the cravings have been loud lately",
+            "faq",
+            "share_feelings",
+        ),
+        (
+            "ive been restricting again since spring and my dietitian thinks i need more support",
+            "faq",
+            "share_feelings",
+        ),
+        ("i think i need php not iop, my psychiatrist said so", "faq", None),  # a level of care: a preference
+        ("how do i know if i need more support than weekly therapy?", "faq", None),  # a question
+        ("i've been drinking every night", "inform", None),  # the classifier's reading stays
+        ("can you at least prescribe me something so i can sleep", "crisis", "out_of_scope"),
+        ("ok lets do the questionnaire", "faq", "start_screening"),
+    ],
+)
+def test_the_intent_a_message_has_whatever_the_classifier_read(
+    text: str, intent: str, expected: str | None
+) -> None:
+    assert certain_intent(text, intent, 0.6) == expected
