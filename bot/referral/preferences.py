@@ -92,7 +92,15 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     },
     "population": {
         "adolescents": ("teen", "teenager", "teenage", "adolescent", "high school", "high schooler"),
-        "young_adults": ("young adult", "college student"),
+        "young_adults": (
+            "young adult",
+            "college student",
+            "college age",
+            "college-age",
+            "college aged",
+            "college kid",
+            "university student",
+        ),
         "adults": ("adult", "adult program"),
         "veterans": (
             "veteran",

@@ -50,6 +50,7 @@ from bot.referral.preferences import (
         ("i think i need php not iop", {"care_level": "php"}),
         ("and in person please, i cant focus on zoom at all", {"care_format": "in_person"}),  # contradicted
         ("Hybrid would be nice, in person some days and remote the others.", {"care_format": "hybrid"}),
+        ("a group w other college age ppl would be nice", {"population": "young_adults"}),
         ("i dont mind virtual", {"care_format": "virtual"}),  # indifference is no turn-down
         ("i dont want online, in person please", {"care_format": "in_person"}),
         ("no preference, online is fine", {"care_format": "virtual"}),
