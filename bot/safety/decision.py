@@ -12,6 +12,8 @@
 - A denial, idiom or topic phrase the rules recognise vetoes only the clause it covers, never the whole
   message: in "I'm not suicidal, I just want to go to sleep and not wake up" the first clause is set
   aside and the rest is still scored.
+- A plain thanks-and-goodbye ("Thank you so much. I really appreciate it. Goodbye.") is never a crisis
+  alone, whatever the classifier scores; it is a goodbye cue.
 - Some messages are ambiguous alone ("I got them", "tonight", "bye everyone"): a cue rule or a
   semantic score between the cue threshold and the threshold marks them, and they escalate only when
   the conversation already holds a disclosed risk (`risk_on_record`).
@@ -20,7 +22,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from bot.safety.detector import SafetyAnalysis
@@ -49,6 +51,34 @@ Spanish families) and on the classifier only when it is nearly certain."""
 HIGH_SEVERITY_CATEGORIES = frozenset({"overdose", "withdrawal", "harm_to_others"})
 HIGH_SEVERITY_CUES = frozenset({"means", "time"})
 HIGH_SEVERITY_RULE_WORDS = ("plan", "means", "method", "attempt", "in_progress", "now")
+
+
+FAREWELL_WORDS = frozenset(
+    """thanks thank thx ty tysm tyvm you u ya so much very a lot really i appreciate appreciated it that
+    this all the help helpful info information answers answer questions for your time goodbye bye byee
+    byeee good night day evening one have great nice wonderful weekend rest of take care see later talk
+    soon peace out cya ttyl ok okay k kk alright aight cool perfect awesome thats that's needed need was
+    what just gracias muchas adios got gotta go now to again and""".split()
+)
+"""The words of a plain thanks-and-goodbye ("Thank you so much. I really appreciate it. Goodbye.")."""
+LEAVING_WORDS = frozenset(
+    "thanks thank thx ty tysm tyvm appreciate appreciated goodbye bye byee byeee peace cya ttyl gracias adios"
+    " night care later".split()
+)
+FAREWELL_MAX_WORDS = 20
+
+
+def plain_farewell(text: str) -> bool:
+    """A message made only of thanks and goodbye words: not a crisis alone, a goodbye cue after a risk.
+
+    The classifier learned goodbye notes ("thank you for everything. goodbye"), and scores a polite
+    goodbye high too. Any other word ("everything", "everyone", "sorry", "forever") makes it more than a
+    plain farewell. On the development sets and the crisis training examples, no crisis message is one.
+    """
+    words = re.findall(r"[a-z']+", text.lower().replace("\u2019", "'"))
+    if not words or len(words) > FAREWELL_MAX_WORDS:
+        return False
+    return set(words) <= FAREWELL_WORDS and bool(set(words) & LEAVING_WORDS)
 
 
 @dataclass(frozen=True)
@@ -140,6 +170,9 @@ def assess(
         threshold = max(threshold, CUE_MESSAGE_THRESHOLD)
     best = max(scores, key=lambda s: s.probability, default=None)
     sentence = max(sentence_scores, key=lambda s: s.probability, default=None)
+    if analysis.finding is None and plain_farewell(" ".join(clause.text for clause in analysis.clauses)):
+        best, sentence = None, None  # a polite goodbye: a cue only (below), never a crisis alone
+        analysis = replace(analysis, cues=(*analysis.cues, "goodbye"))
     if sentence is not None and sentence.probability >= max(threshold, SENTENCE_THRESHOLD):
         if best is None or best.probability < threshold:
             best = sentence

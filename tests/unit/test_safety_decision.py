@@ -164,3 +164,29 @@ def test_one_sentence_escalates_alone_only_when_the_classifier_is_nearly_certain
     spanish = SafetyAnalysis(None, language="es")
     assert not assess(spanish, diluted, sentence_scores=[SemanticScore(0.94, "suicide")]).concern
     assert not assess(SafetyAnalysis(None), diluted, 0.99, sentence_scores=[sure]).concern
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("Thank you so much. I really appreciate it. Goodbye.", True),
+        ("aight thats all i needed. peace", True),
+        ("thank you for everything. goodbye", False),  # a goodbye note's words
+        ("bye everyone", False),
+        ("sorry. goodbye", False),
+    ],
+)
+def test_a_plain_thanks_and_goodbye(text: str, plain: bool) -> None:
+    from bot.safety.decision import plain_farewell
+
+    assert plain_farewell(text) is plain
+
+
+def test_a_plain_goodbye_is_a_cue_never_a_crisis_alone() -> None:
+    analysis = SafetyAnalysis(None, clauses=(Clause("Thank you so much. Goodbye.", False),))
+    alone = assess(analysis, [HIGH])
+    assert not alone.concern and alone.ambiguous and "goodbye" in alone.cues
+    after = assess(analysis, [HIGH], risk_on_record=True, prior_category="suicide")
+    assert (after.concern, after.source) == (True, "context")
+    note = SafetyAnalysis(None, clauses=(Clause("thank you for everything. goodbye", False),))
+    assert assess(note, [HIGH]).concern  # not a plain farewell: the classifier decides
