@@ -13,6 +13,7 @@ from typing import Final, Iterable, Mapping
 from bot.contracts import (
     AFFIRM,
     CARE_FORMAT,
+    CHANGE_ANSWER,
     CRISIS,
     DENY,
     FAQ,
@@ -140,13 +141,21 @@ def tells_a_need(text: str) -> bool:
     return bool(NEED_TOLD.search(plain)) and not is_question(plain)
 
 
+CHANGE_REQUEST: Final = re.compile(
+    r"\b(?:can|could|may) i (?:just )?(?:fix|change|correct|redo|update|edit) (?:that one|that answer"
+    r"|my answer|an answer|one of my answers|the last one|an earlier one|that)\b"
+    r"|\bgo back to (?:an? |the |that )?(?:earlier|previous|last|other) (?:one|question|answer)\b"
+)
+"""A request to change a screening answer in words ("wait i meant 2 not 5 ... can i fix that one")."""
+
+
 def certain_intent(text: str, intent: str | None, confidence: float) -> str | None:
     """The intent a message has whatever the classifier read (`intent` at `confidence`), or None.
 
-    A stop or a pause, a request for a clinical act, a request for the screening questions, a need told
-    as a statement that the classifier read as an FAQ, and a thanks or a goodbye that asks nothing. A
-    `crisis` reading is replaced too: the safety detector, which runs after the classifier, decides on
-    danger with its own layers and escalates whatever the intent.
+    A stop or a pause, a request for a clinical act, a request for the screening questions or to change
+    an answer, a need told as a statement that the classifier read as an FAQ, and a thanks or a goodbye
+    that asks nothing. A `crisis` reading is replaced too: the safety detector, which runs after the
+    classifier, decides on danger with its own layers and escalates whatever the intent.
     """
     if is_cancel(text):
         return STOP
@@ -154,6 +163,8 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return OUT_OF_SCOPE
     if asks_for_screening(text):
         return START_SCREENING
+    if CHANGE_REQUEST.search(_plain(text)):
+        return CHANGE_ANSWER
     if intent == FAQ and tells_a_need(text):
         return SHARE_FEELINGS  # "my wife thinks i need more than seeing my therapist once a month"
     return farewell(text, intent, confidence)

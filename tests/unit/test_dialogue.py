@@ -311,6 +311,17 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("i've been drinking every night", "inform", None),  # the classifier's reading stays
         ("can you at least prescribe me something so i can sleep", "crisis", "out_of_scope"),
         ("ok lets do the questionnaire", "faq", "start_screening"),
+        (
+            "wait i meant 2 not 5. and it's more like 2 nights a month. can i fix that one",
+            "nlu_fallback",
+            "change_answer",
+        ),
+        (
+            "oh wait hold on, can i go back to an earlier one? i said i wasnt seeing anyone",
+            "faq",
+            "change_answer",
+        ),
+        ("can i go back to work during iop?", "faq", None),
     ],
 )
 def test_the_intent_a_message_has_whatever_the_classifier_read(
