@@ -376,6 +376,26 @@ def answers_question(text: str, intent: str | None, faq_confidence: float) -> bo
     return is_question(text)
 
 
+INSURANCE_TOPIC: Final = "insurance"
+PAYS: Final = re.compile(
+    r"\b(?:take|takes|taking|accept|accepts|accepted|cover|covers|covered|coverage|pay|pays|paying|paid"
+    r"|in[- ]network|bill|billing|work with|go through)\b"
+)
+"""Words that ask whether a plan pays ("do you take humana?", "would medicare pay for this")."""
+
+
+def asks_if_plan_pays(text: str, insurers: Iterable[str]) -> bool:
+    """A question whether a named insurer or plan pays: the insurance answer, whatever else it words.
+
+    "do you take humana? yes or no, i dont have all day" is about insurance, not missed sessions; "i have
+    medicaid, would that pay for it" too. `insurers` are the insurance preferences found in the message
+    (self-pay is not an insurer).
+    """
+    named = [value for value in insurers if value != "self_pay"]
+    plain = _plain(text)
+    return bool(named) and is_question(plain) and bool(PAYS.search(plain))
+
+
 def next_step(planned: tuple[str, ...], done: list[str]) -> str | None:
     """The next of `planned` after the actions already `done` this turn; "action_listen" at the end.
 

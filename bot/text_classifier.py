@@ -55,6 +55,25 @@ class LabelScore:
     confidence: float
 
 
+RUNNER_UP_CAP = 0.5
+"""The highest confidence left to the other labels when a message's label is certain: far below 1.0,
+so the FallbackClassifier (ambiguity threshold 0.1) does not read the message as two-way."""
+
+
+def first_for_certain(label: str, ranking: list[LabelScore]) -> list[LabelScore]:
+    """`label` (an intent, an FAQ topic) at 1.0 first, then the others in order, none above RUNNER_UP_CAP.
+
+    "can you diagnose me? pretty sure i have bipolar" is out_of_scope for certain, yet the classifier also
+    reads its feelings at 0.90: left as they were, the two would be too close and make it a fallback.
+    """
+    rest = [
+        LabelScore(score.label, min(score.confidence, RUNNER_UP_CAP))
+        for score in ranking
+        if score.label != label
+    ]
+    return [LabelScore(label, 1.0), *rest]
+
+
 @dataclass(frozen=True)
 class LinearTextClassifier:
     """A fitted model (see the module docstring)."""

@@ -24,11 +24,21 @@ from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    INTENT,
+    INTENT_RESPONSE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import text_classifier
+from bot.contracts import INSURANCE
+from bot.dialogue import INSURANCE_TOPIC, asks_if_plan_pays
+from bot.text_classifier import first_for_certain
 from components.linear_classifier import LinearClassifierComponent, default_config, fit_examples, ranked
 
 PROPERTY = "response_selector"
@@ -94,6 +104,13 @@ class FaqTopicSelector(LinearClassifierComponent):
             ranking = ranked(self._classifier, message)
             if not ranking:
                 continue
+            insurers = [
+                str(entity.get(ENTITY_ATTRIBUTE_VALUE))
+                for entity in message.get(ENTITIES) or []
+                if entity.get(ENTITY_ATTRIBUTE_TYPE) == INSURANCE
+            ]
+            if asks_if_plan_pays(str(message.get(TEXT) or ""), insurers):
+                ranking = first_for_certain(INSURANCE_TOPIC, ranking)
             properties = dict(message.get(PROPERTY) or {})
             properties[RETRIEVAL_INTENTS] = [intent]
             properties[intent] = selection(ranking, intent, responses, length)

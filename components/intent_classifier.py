@@ -43,27 +43,8 @@ from bot import text_classifier
 from bot.closing_request import closing_request_wins, closing_sentence
 from bot.dialogue import certain_intent
 from bot.encoder import load_encoder
+from bot.text_classifier import first_for_certain
 from components.linear_classifier import LinearClassifierComponent, default_config, fit_examples, ranked
-
-RUNNER_UP_CAP = 0.5
-"""The highest confidence left to the other intents when a message's intent is certain: far below 1.0,
-so the FallbackClassifier (ambiguity threshold 0.1) does not read the message as two-way."""
-
-
-def first_for_certain(
-    label: str, ranking: list[text_classifier.LabelScore]
-) -> list[text_classifier.LabelScore]:
-    """`label` at 1.0 first, then the other intents in their order, none above RUNNER_UP_CAP.
-
-    "can you diagnose me? pretty sure i have bipolar" is out_of_scope for certain, yet the classifier also
-    reads its feelings at 0.90: left as they were, the two would be too close and make it a fallback.
-    """
-    rest = [
-        text_classifier.LabelScore(score.label, min(score.confidence, RUNNER_UP_CAP))
-        for score in ranking
-        if score.label != label
-    ]
-    return [text_classifier.LabelScore(label, 1.0), *rest]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

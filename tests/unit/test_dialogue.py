@@ -15,6 +15,7 @@ from bot.dialogue import (
     answers_question,
     asks_for_clinical_act,
     asks_for_screening,
+    asks_if_plan_pays,
     certain_intent,
     farewell,
     is_cancel,
@@ -328,3 +329,16 @@ def test_the_intent_a_message_has_whatever_the_classifier_read(
     text: str, intent: str, expected: str | None
 ) -> None:
     assert certain_intent(text, intent, 0.6) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "insurers", "expected"),
+    [
+        ("i have medicaid, would that pay for it", ["medicaid"], True),
+        ("Is it likely that Medicare would pay for a program of this kind?", ["medicare"], True),
+        ("i have medicaid", ["medicaid"], False),  # a statement: a preference
+        ("how much is it without insurance?", ["self_pay"], False),  # no insurer
+    ],
+)
+def test_a_question_whether_a_plan_pays(text: str, insurers: list[str], expected: bool) -> None:
+    assert asks_if_plan_pays(text, insurers) is expected

@@ -138,3 +138,24 @@ def test_the_training_cache_key_is_stable_and_names_the_model_code() -> None:
 
     first = FaqTopicSelector.fingerprint_addon({})
     assert first and first == FaqTopicSelector.fingerprint_addon({"retrieval_intent": "faq"})
+
+
+@pytest.mark.parametrize(
+    ("text", "insurer", "expected"),
+    [
+        ("do you take humana? yes or no, i dont have all day", "humana", "insurance"),
+        ("what time does it start? i have humana", "humana", "schedule"),  # asks nothing of the plan
+        ("do you take humana?", None, "schedule"),  # no insurer found: the model's reading
+    ],
+)
+def test_a_question_whether_a_named_plan_pays_gets_the_insurance_answer(
+    tmp_path: Path, text: str, insurer: str | None, expected: str
+) -> None:
+    component = _component(tmp_path)
+    component.train(_training_data())
+    message = _message(text, np.eye(DIM)[2])  # the model reads a schedule question
+    if insurer:
+        message.set("entities", [{"entity": "insurance", "value": insurer, "start": 0, "end": 1}])
+    component.process([message])
+    response = message.as_dict(only_output_properties=True)["response_selector"]["faq"]["response"]
+    assert response["intent_response_key"] == f"faq/{expected}"

@@ -179,8 +179,7 @@ def test_the_whole_reading_stays_when_the_last_sentence_is_no_request(
 
 
 def test_a_certain_intent_leaves_no_close_runner_up() -> None:
-    from bot.text_classifier import LabelScore
-    from components.intent_classifier import RUNNER_UP_CAP, first_for_certain
+    from bot.text_classifier import RUNNER_UP_CAP, LabelScore, first_for_certain
 
     ranking = [LabelScore("share_feelings", 0.9), LabelScore("out_of_scope", 0.3), LabelScore("faq", 0.1)]
     certain = first_for_certain("out_of_scope", ranking)
