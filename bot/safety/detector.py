@@ -485,7 +485,10 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
             continue
         candidates.append((rule, start, end))
     non_crisis = tuple(sorted({r.id for kind in ("negation", "idiom", "topic") for r, _, _ in by_kind[kind]}))
-    vetoes = [(s, e) for kind in ("negation", "idiom", "topic") for _, s, e in by_kind[kind]]
+    # A message-wide topic ("after my shift", "in my class") sets aside topic words only: it vetoes no
+    # clause from the semantic layer ("... 9 stories is enough right? going up there after my shift").
+    vetoes = [(s, e) for kind in ("negation", "idiom") for _, s, e in by_kind[kind]]
+    vetoes += [(s, e) for rule, s, e in by_kind["topic"] if not rule.message_wide]
     cues = tuple(sorted({str(r.cue) for r, cs, ce in by_kind["cue"] if not _overlaps(cs, ce, vetoes)}))
     found_details = {str(r.detail) for r, _, _ in by_kind["detail"]}
     details = tuple(d for d in DETAILS if d in found_details)

@@ -309,3 +309,11 @@ def test_no_is_a_denial_word(text: str, category: str | None) -> None:
 def test_new_phrasings_of_danger(text: str, category: str | None) -> None:
     finding = detect(text)
     assert (finding.category if finding else None) == category, finding
+
+
+def test_a_message_wide_topic_vetoes_no_clause_from_the_classifier() -> None:
+    from bot.safety.detector import analyse
+
+    analysis = analyse("9 stories is enough right? going up there after my shift")
+    assert analysis.finding is None and "topic.work_and_study" in analysis.non_crisis_rule_ids
+    assert not any(clause.vetoed for clause in analysis.clauses)
