@@ -83,6 +83,9 @@ def test_false_alarm_rate_on_hard_negatives_is_at_most_five_percent() -> None:
         ("thinkin bout suicide alot", "suicide"),  # misspelt
         ("no tengo pensamientos de suicidio, solo necesito ayuda con el alcohol", None),
         ("mi hijo le pega a mi abuela", "abuse"),
+        ("nearly died last week from pills laced with fentanyl. still using.", "overdose"),
+        ("back in 2015 i almost died from heroin, sober 8 years now", None),  # a resolved past
+        ("i almost died of embarrassment", None),
         ("my bank account is bleeding out from all these copays", None),
         ("he is bleeding out on the floor", "overdose"),
         ("I don't want to live", "suicide"),
