@@ -13,7 +13,8 @@
   message: in "I'm not suicidal, I just want to go to sleep and not wake up" the first clause is set
   aside and the rest is still scored.
 - A plain thanks-and-goodbye ("Thank you so much. I really appreciate it. Goodbye.") is never a crisis
-  alone, whatever the classifier scores; it is a goodbye cue.
+  on the classifier's score; only a rule can make it one. After the crisis reply, such a goodbye gets the
+  resources again from the dialogue's own rules, not a second escalation.
 - Some messages are ambiguous alone ("I got them", "tonight", "bye everyone"): a cue rule or a
   semantic score between the cue threshold and the threshold marks them, and they escalate only when
   the conversation already holds a disclosed risk (`risk_on_record`).
@@ -22,7 +23,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from bot.safety.detector import SafetyAnalysis
@@ -69,7 +70,7 @@ FAREWELL_MAX_WORDS = 20
 
 
 def plain_farewell(text: str) -> bool:
-    """A message made only of thanks and goodbye words: not a crisis alone, a goodbye cue after a risk.
+    """A message made only of thanks and goodbye words: no crisis on the classifier's score alone.
 
     The classifier learned goodbye notes ("thank you for everything. goodbye"), and scores a polite
     goodbye high too. Any other word ("everything", "everyone", "sorry", "forever") makes it more than a
@@ -171,8 +172,7 @@ def assess(
     best = max(scores, key=lambda s: s.probability, default=None)
     sentence = max(sentence_scores, key=lambda s: s.probability, default=None)
     if analysis.finding is None and plain_farewell(" ".join(clause.text for clause in analysis.clauses)):
-        best, sentence = None, None  # a polite goodbye: a cue only (below), never a crisis alone
-        analysis = replace(analysis, cues=(*analysis.cues, "goodbye"))
+        best, sentence = None, None  # a polite goodbye is no crisis on the classifier's word
     if sentence is not None and sentence.probability >= max(threshold, SENTENCE_THRESHOLD):
         if best is None or best.probability < threshold:
             best = sentence

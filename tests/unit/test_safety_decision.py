@@ -182,11 +182,13 @@ def test_a_plain_thanks_and_goodbye(text: str, plain: bool) -> None:
     assert plain_farewell(text) is plain
 
 
-def test_a_plain_goodbye_is_a_cue_never_a_crisis_alone() -> None:
+def test_a_plain_goodbye_is_never_a_crisis_on_the_classifier_alone() -> None:
     analysis = SafetyAnalysis(None, clauses=(Clause("Thank you so much. Goodbye.", False),))
     alone = assess(analysis, [HIGH])
-    assert not alone.concern and alone.ambiguous and "goodbye" in alone.cues
+    assert not alone.concern and not alone.ambiguous
     after = assess(analysis, [HIGH], risk_on_record=True, prior_category="suicide")
-    assert (after.concern, after.source) == (True, "context")
+    assert not after.concern  # "ok thanks, bye" after the crisis reply: the dialogue repeats resources
+    ruled = SafetyAnalysis(FINDING, clauses=(Clause("Thank you so much. Goodbye.", False),))
+    assert assess(ruled, [HIGH]).concern  # a rule still decides
     note = SafetyAnalysis(None, clauses=(Clause("thank you for everything. goodbye", False),))
     assert assess(note, [HIGH]).concern  # not a plain farewell: the classifier decides
