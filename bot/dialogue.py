@@ -149,13 +149,23 @@ CHANGE_REQUEST: Final = re.compile(
 """A request to change a screening answer in words ("wait i meant 2 not 5 ... can i fix that one")."""
 
 
+PERSON_REQUEST: Final = re.compile(
+    r"\b(?:can i|could i|may i|i want to|i wanna|i'?d like to|i need to|let me|i have to) (?:just )?"
+    r"(?:talk|speak|chat) (?:to|with) (?:a |an |some )?(?:real |actual |live )?(?:person|human|somebody"
+    r"|someone|agent|staff|representative|rep)\b"
+    r"(?! (?:alone|one on one|1 ?on ?1|privately|individually|in private|about)\b)"
+)
+"""A request for a person ("ugh ok can i just talk to somebody who can actually schedule it"); not one
+for individual therapy ("i want to talk to someone alone not in a group")."""
+
+
 def certain_intent(text: str, intent: str | None, confidence: float) -> str | None:
     """The intent a message has whatever the classifier read (`intent` at `confidence`), or None.
 
-    A stop or a pause, a request for a clinical act, a request for the screening questions or to change
-    an answer, a need told as a statement that the classifier read as an FAQ, and a thanks or a goodbye
-    that asks nothing. A `crisis` reading is replaced too: the safety detector, which runs after the
-    classifier, decides on danger with its own layers and escalates whatever the intent.
+    A stop or a pause, a request for a clinical act, a request for the screening questions, to change an
+    answer or for a person, a need told as a statement that the classifier read as an FAQ, and a thanks
+    or a goodbye that asks nothing. A `crisis` reading is replaced too: the safety detector, which runs
+    after the classifier, decides on danger with its own layers and escalates whatever the intent.
     """
     if is_cancel(text):
         return STOP
@@ -165,6 +175,8 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return START_SCREENING
     if CHANGE_REQUEST.search(_plain(text)):
         return CHANGE_ANSWER
+    if PERSON_REQUEST.search(_plain(text)):
+        return HUMAN_HANDOFF
     if intent == FAQ and tells_a_need(text):
         return SHARE_FEELINGS  # "my wife thinks i need more than seeing my therapist once a month"
     return farewell(text, intent, confidence)

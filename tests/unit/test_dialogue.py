@@ -323,6 +323,9 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
             "change_answer",
         ),
         ("can i go back to work during iop?", "faq", None),
+        ("ugh ok can i just talk to somebody who can actually schedule it", "faq", "human_handoff"),
+        ("i want to talk to someone alone not in a group", "faq", None),  # individual therapy
+        ("do i get to talk to someone one on one in iop?", "faq", None),
     ],
 )
 def test_the_intent_a_message_has_whatever_the_classifier_read(
