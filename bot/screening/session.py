@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.contracts import PREFER_NOT_SAY as PREFER_NOT_SAY_VALUE
-from bot.screening.answers import PREFER_NOT_SAY, coerce, parse_answer
+from bot.screening.answers import PREFER_NOT_SAY, coerce, normalize, parse_answer
 from bot.screening.disclosure import acknowledges_thoughts
 from bot.screening.engine import (
     FIELDS,
@@ -165,7 +165,7 @@ def chosen_field(choice: Any, answered: Iterable[str]) -> str | None:
         return str(choice)
     if choice in FIELDS:
         return None  # a question not answered (skipped, or not reached)
-    text = " ".join(str(choice or "").lower().replace("\u2019", "'").split())
+    text = normalize(str(choice or ""))
     named = [f for f in answered if re.search(rf"\b(?:{QUESTION_WORDS.get(f, f)})\b", text)]
     if len(named) == 1:
         return named[0]
