@@ -15,7 +15,9 @@ cross-validation and bot.fallback read it unchanged:
              "ranking": [{"intent_response_key": "faq/cost", "confidence": 0.97}, ...]}}
 
 Fitting, storing and loading are shared with the intent classifier (components/linear_classifier.py);
-the answers' texts are stored beside the model.
+the answers' texts are stored beside the model. A question whether a named plan pays ("do you take
+humana? yes or no") gets the insurance topic at 1.0 (bot.dialogue.asks_if_plan_pays): it runs after the
+preference extractor, whose insurance entities it reads.
 """
 
 from __future__ import annotations

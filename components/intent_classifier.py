@@ -9,14 +9,13 @@ message's `intent` ({"name", "confidence"}) and `intent_ranking` (the best `rank
 FallbackClassifier, the safety detector and the policies read. Fitting, storing and loading are shared
 with the FAQ topic selector (components/linear_classifier.py).
 
-A message that starts by taking back what is under way ("actually, never mind, don't call") is `stop`
-at 1.0 (bot.dialogue.is_cancel): inside a form it ends the form, whatever else it says. A request for a
-diagnosis or a prescription ("can u write me a script for lamictal") is `out_of_scope` at 1.0
-(bot.dialogue.asks_for_clinical_act), and one to be taken through the questions ("can you run me
-through whatever questions you have") is `start_screening` (bot.dialogue.asks_for_screening). A thanks
-or a goodbye that asks nothing ("muchas gracias", "omg ok gotta run to class. bye!!") is `thanks` or
-`goodbye` at 1.0 unless the classifier was sure of something else (bot.dialogue.farewell). These hold
-over a `crisis` reading too: the safety detector after this decides on danger with its own layers.
+A message whose intent is certain whatever the classifier read gets that intent at 1.0, its runner-up
+capped well below (bot.dialogue.certain_intent, bot.text_classifier.first_for_certain): a stop or a
+pause ("actually, never mind, don't call": inside a form it ends the form), a request to diagnose,
+prescribe, book or write a letter (`out_of_scope`), to be taken through the questions, to change an
+answer or for a person, a need told as a statement the classifier read as an FAQ, and a thanks or a
+goodbye that asks nothing. These hold over a `crisis` reading too: the safety detector after this
+decides on danger with its own layers.
 
 A message of several sentences is read twice: whole, and its last sentence alone. A confident request
 there (the screening, programs, a callback, a person) takes over from the whole message's reading,
