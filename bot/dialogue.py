@@ -64,10 +64,12 @@ NO_WORDS: Final = frozenset({"no", "nope", "nah", "naw", "nop"})
 SAY_GOODBYE: Final = ("utter_goodbye",)
 
 
+_BYE: Final = r"bye+|goodbye|good ?night|cya|adios|adiós|chao|ciao|take care|ttyl"
+"""Goodbye words that LEAVING and FAREWELL_END share."""
+_MUST_GO: Final = r"(?:gotta|got to|have to|need to) (?:go|run|bounce)"
 LEAVING: Final = re.compile(
-    r"\b(?:bye+|goodbye|good ?night|cya|see (?:ya|you)|(?<!maybe )(?<!for )later|adios|adiós|chao|ciao"
-    r"|take care|ttyl"
-    r"|(?:gotta|got to|have to|need to) (?:go|run|bounce)(?: now)?(?= *(?:[.!,;]|$))|heading out|peace out)\b"
+    rf"\b(?:{_BYE}|see (?:ya|you)|(?<!maybe )(?<!for )later"
+    rf"|{_MUST_GO}(?: now)?(?= *(?:[.!,;]|$))|heading out|peace out)\b"
 )
 """Words of leaving; with a thanks or a no they end the conversation ("thank you!! gotta go")."""
 
@@ -95,9 +97,8 @@ THANKS_START: Final = re.compile(
 )
 """A message that starts by thanking, in English or another language ("ok thx", "muchas gracias")."""
 FAREWELL_END: Final = re.compile(
-    r"\b(?:bye+|goodbye|good ?night|cya|see (?:ya|you)(?: (?:later|soon|around))?|talk (?:to you )?(?:later"
-    r"|soon)|ttyl|adios|adiós|chao|ciao|take care|peace(?: out)?|(?:gotta|got to|have to|need to) (?:go|run"
-    r"|bounce)|have a (?:good|great|nice) (?:one|day|night|evening|weekend))[^a-z0-9]*$"
+    rf"\b(?:{_BYE}|see (?:ya|you)(?: (?:later|soon|around))?|talk (?:to you )?(?:later|soon)|peace(?: out)?"
+    rf"|{_MUST_GO}|have a (?:good|great|nice) (?:one|day|night|evening|weekend))[^a-z0-9]*$"
 )
 """A message that ends by leaving ("omg ok gotta run to class. bye!!", "... I appreciate it goodbye")."""
 FAREWELL_KEEPS: Final = frozenset({STOP, HUMAN_HANDOFF, REQUEST_CALLBACK, FIND_PROGRAM, START_SCREENING})
@@ -173,9 +174,10 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return OUT_OF_SCOPE
     if asks_for_screening(text):
         return START_SCREENING
-    if CHANGE_REQUEST.search(_plain(text)):
+    plain = _plain(text)
+    if CHANGE_REQUEST.search(plain):
         return CHANGE_ANSWER
-    if PERSON_REQUEST.search(_plain(text)):
+    if PERSON_REQUEST.search(plain):
         return HUMAN_HANDOFF
     if intent == FAQ and tells_a_need(text):
         return SHARE_FEELINGS  # "my wife thinks i need more than seeing my therapist once a month"

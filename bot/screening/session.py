@@ -178,10 +178,11 @@ def correct(choice: Any, answers: Mapping[str, Value], declined: Iterable[str]) 
     The choice is a button's field name or typed words that name one question (`chosen_field`).
     """
     declined = tuple(declined)
-    choice = chosen_field(choice, answered_fields(answers))
+    answered = answered_fields(answers)
+    choice = chosen_field(choice, answered)
     if choice == KEEP_ANSWERS[1]:
         return Correction(understood=True, done=True, declined=declined)
-    if choice not in answered_fields(answers):
+    if choice not in answered:
         return Correction(understood=False, done=False, declined=declined)
     cleared = (choice, *dependents(choice))
     return Correction(True, True, cleared, tuple(f for f in declined if f not in cleared))
