@@ -32,6 +32,8 @@ NONE = "none"
 CLASSES = (NONE, *CATEGORIES)
 VECTOR_WEIGHT = 3.0
 """Scale of the sentence vector beside the TF-IDF features (unit vectors would otherwise be drowned)."""
+DENSE_COLUMNS = 16
+"""Up to this many texts, their n-gram rows are made dense for the kernel (a 40,000-column row is 320 kB)."""
 Vectors = npt.NDArray[np.floating[Any]]
 """Sentence vectors, one row per text (float32 from the encoder, float64 once fitted)."""
 Encode = Callable[[Sequence[str]], Vectors]
@@ -193,7 +195,10 @@ def _rbf(rows: Inputs, columns: Inputs, gamma: float) -> npt.NDArray[np.float64]
     row_vectors, row_ngrams, row_norms = rows
     column_vectors, column_ngrams, column_norms = columns
     kernel = VECTOR_WEIGHT**2 * (row_vectors @ column_vectors.T)
-    kernel += np.asarray((row_ngrams @ column_ngrams.T).toarray(), dtype=np.float64)
+    if column_ngrams.shape[0] <= DENSE_COLUMNS:  # a message's few texts: sparse x dense is 4x faster
+        kernel += np.asarray(row_ngrams @ column_ngrams.T.toarray(), dtype=np.float64)
+    else:
+        kernel += np.asarray((row_ngrams @ column_ngrams.T).toarray(), dtype=np.float64)
     kernel *= -2.0
     kernel += row_norms.reshape(-1, 1)
     kernel += column_norms.reshape(1, -1)
