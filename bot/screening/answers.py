@@ -51,14 +51,18 @@ UNSURE_RE = (
 NO_RE = (
     r"\b(?:i have|i'?ve|ive|i) (?:really |honestly |truly )?never\b"
     r"|\bnot really\b|\bnot at all\b|\bnot that i know of\b|\bnope\b|\bnah+\b|\bnaw\b|\bnever\b"
-    r"|\b(?:definitely|absolutely|certainly|hell) not\b|\bno way\b"
-    r"|\bno\b|\bn\b|\bnegative\b|\bfalse\b"
+    r"|\b(?:definitely|absolutely|certainly|hell|of course|obviously) not\b|\bno way\b"
+    r"|\bno+\b|\bn\b|\bnegative\b|\bfalse\b"
     r"|\bi (?:haven'?t|havn'?t|have'?nt|have not|don'?t|do not|didn'?t|did not)\b"
     r"|^(?:haven'?t|havn'?t|have'?nt|have not)\b"
 )
+_NOT_POSSESSION = r"(?! (?:a|an|the|my|our|his|her|two|three|four|\d+|kids|children|to|own)\b)"
+""""I have" is a yes, "i have two kids" (said while answering something else) is not."""
 YES_RE = (
     r"\byes+\b|\byeah?\b|\byep\b|\byup\b|\bya\b|\by\b|\bsure\b|\bof course\b|\bdefinitely\b"
-    r"|\babsolutely\b|\bi (?:have|do|did)\b|\bsometimes\b|\ba (?:little|bit)\b|\bkind ?of\b"
+    r"|\babsolutely\b|\bi (?:have|do|did)\b"
+    + _NOT_POSSESSION
+    + r"|\bsometimes\b|\ba (?:little|bit)\b|\bkind ?of\b"
     r"|\bkinda\b|\bsort of\b|\boften\b|\ba lot\b|\bcorrect\b|\btrue\b|\bi think so\b"
     r"|\bprobably\b|\bevery day\b|\ball the time\b|\bconstantly\b"
 )
@@ -80,7 +84,7 @@ AFFIRMING_NEGATION_RE = (
     r" |just |even )?stop(?:ping)? (?:thinking|wishing|wanting|feeling|obsessing|dwelling|imagining"
     r"|having)\b"
     # "I can't not think about it", "never not"
-    r"|\b(?:can'?t|cannot|can not|couldn'?t|never) not\b"
+    r"|\b(?:can'?t|cannot|can not|couldn'?t|never) not\b(?! (?:once|ever|one|a single|even)\b)"
     # "not a day goes by (that I don't)", "hardly a day passes without", "not a day I don't"
     r"|" + _DAY + r" (?:goes|go|went|has gone|passes|passed|has passed)(?: by)?(?: (?:that|when|where"
     r"|without))?(?: i)?(?: " + _NEG_AUX + r")?"
@@ -151,7 +155,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "significant",
             r"\bmiss(?:ing|ed)? (?:a lot of )?(?:work|school|class|classes|shifts)\b"
-            r"|\bcall(?:s|ed|ing)? (?:out|in sick)\b|\b(?:can'?t|couldn'?t) (?:make|get) myself (?:to )?go\b"
+            r"|\bcall(?:s|ed|ing|in'?)? (?:out|in sick)\b"
+            r"|\b(?:can'?t|couldn'?t) (?:make|get) myself (?:to )?go\b"
             r"|\bisolat|\bwithdraw(?:n|ing) from\b"
             r"|\bbarely\b|\bfalling behind\b|\blost my job\b|\bquite a bit\b|\ba lot\b"
             r"|\bsignificant(?:ly)?\b|\bcan'?t (?:focus|concentrate|work|study)\b",
@@ -230,7 +235,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "mild",
             r"\bshak(?:y|es|ing)\b|\ba (?:little|bit)\b|\bmild(?:ly)?\b|\bslight(?:ly)?\b"
-            r"|\bheadaches?\b|\birritable\b|\bcan'?t sleep\b|\btrouble sleeping\b|\bsweat"
+            r"|\bheadaches?\b|\birritable\b|\b(?:can'?t|couldn'?t|could not) sleep\b"
+            r"|\btrouble sleeping\b|\bsweat"
+            r"|\bnothin(?:g|')? (?:major|serious|crazy|bad|too bad|big|severe|dramatic|scary)\b"
             r"|\b(?:slept|sleep|sleeping) (?:kind of |kinda |really |pretty |so )?"
             r"(?:badly|bad|poorly|terribly)\b"
             r"|\b(?:bad|poor|rough|no) sleep\b|\binsomnia\b|\bjittery\b|\brestless\b|\banxious\b",
@@ -257,7 +264,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "occasional",
             r"\boccasional(?:ly)?\b|\bsometimes\b|\brarely\b|\bonce in a while\b|\bsocially\b"
-            r"|\b(?:once|twice|a few times|a couple of times) (?:a|per) (?:month|year)\b"
+            r"|\b(?:once|twice|(?:a )?(?:few|couple)(?: of)? times|\d+ times|two times|three times)"
+            r" (?:a|per|each|every) (?:month|year)\b"
             r"|\bspecial occasions\b|\bnow and then\b|\bmonthly\b|\bhardly\b",
         ),
         (
@@ -288,13 +296,19 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
         (
             "no",
-            r"\bcan'?t\b|\bcannot\b|\bno way\b|\bnot possible\b|\bimpossible\b|\btoo (?:much|many"
+            r"\bcan'?t\b|\bcannot\b|\bprobably not\b|\bno way\b|\bnot possible\b|\bimpossible\b"
+            r"|\btoo (?:much|many"
             r"|far|busy)\b|\bno (?:time|car|transport|transportation|ride)\b|\bnope\b|\bno\b"
             r"|\bnot really\b",
         ),
         ("in_person", r"\bin person\b|\bi can\b|\bi could\b|\bok(?:ay)?\b|" + YES_RE),
     ),
     "group_ok": (
+        (  # "groups make me nervous ... but i'm willing to give it a shot": a hesitant yes
+            "unsure",
+            r"\b(?:nervous|anxious|scared|hate|hesitant|uncomfortable|shy)\b.*\b(?:but|though|tho)\b.*"
+            r"\b(?:willing|give it a (?:shot|try|go)|try it|i'?ll try|i will try|open to)\b",
+        ),
         (
             "unsure",
             UNSURE_RE + r"|\b(?:(?:kinda|kind of|sort of|a (?:little|bit)|bit|pretty|really|very|so) )?"
