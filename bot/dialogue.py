@@ -12,6 +12,7 @@ from typing import Final, Iterable, Mapping
 
 from bot.contracts import (
     AFFIRM,
+    BOT_CHALLENGE,
     CARE_FORMAT,
     CHANGE_ANSWER,
     CRISIS,
@@ -20,6 +21,7 @@ from bot.contracts import (
     FIND_PROGRAM,
     FORMS,
     GOODBYE,
+    GREET,
     HUMAN_HANDOFF,
     INFORM,
     INSURANCE,
@@ -101,6 +103,15 @@ FAREWELL_END: Final = re.compile(
     rf"|{_MUST_GO}|have a (?:good|great|nice) (?:one|day|night|evening|weekend))[^a-z0-9]*$"
 )
 """A message that ends by leaving ("omg ok gotta run to class. bye!!", "... I appreciate it goodbye")."""
+CLOSING_START: Final = re.compile(
+    r"^(?:(?:ok|okay|no|nope|nah|naw)[\s,.!]+)*(?:nothing else|that'?s (?:all|it)|thats (?:all|it)|all good"
+    r"|all set|i'?m good|im good|i'?m all set|nada m[aá]s|eso es todo)\b"
+)
+GOING: Final = re.compile(
+    rf"\b(?:{_BYE}|{_MUST_GO}|(?:gotta|got to|have to|need to) (?:sleep|get to bed|get to work|head out)"
+    r"|heading out|going to bed|off to (?:bed|work|sleep))\b"
+)
+"""Words of leaving anywhere in a message that starts by closing ("nothing else, gotta go sleep")."""
 FAREWELL_KEEPS: Final = frozenset({STOP, HUMAN_HANDOFF, REQUEST_CALLBACK, FIND_PROGRAM, START_SCREENING})
 """Intents a thanks or a goodbye never replaces: what they ask for is more than a farewell. (A weak
 `crisis` reading may be replaced: the safety detector, after this, decides on danger with its own layers.)"""
@@ -119,9 +130,9 @@ def farewell(text: str, intent: str | None, confidence: float) -> str | None:
     plain = _plain(text)
     if intent in FAREWELL_KEEPS or is_question(plain):
         return None
-    if confidence >= SURE and intent not in (THANKS, GOODBYE):
+    if confidence >= SURE and intent not in (THANKS, GOODBYE, CRISIS):
         return None
-    if FAREWELL_END.search(plain):
+    if FAREWELL_END.search(plain) or (CLOSING_START.match(plain) and GOING.search(plain)):
         return GOODBYE
     return THANKS if THANKS_START.match(plain) else None
 
@@ -168,12 +179,12 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
     or a goodbye that asks nothing. A `crisis` reading is replaced too: the safety detector, which runs
     after the classifier, decides on danger with its own layers and escalates whatever the intent.
     """
-    if is_cancel(text):
-        return STOP
     if asks_for_clinical_act(text):
         return OUT_OF_SCOPE
     if asks_for_screening(text):
-        return START_SCREENING
+        return START_SCREENING  # "i changed my mind, i want to do the screening" takes back a no
+    if is_cancel(text):
+        return STOP
     plain = _plain(text)
     if CHANGE_REQUEST.search(plain):
         return CHANGE_ANSWER
@@ -181,7 +192,28 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return HUMAN_HANDOFF
     if intent == FAQ and tells_a_need(text):
         return SHARE_FEELINGS  # "my wife thinks i need more than seeing my therapist once a month"
+    if GREETING_ONLY.match(plain):
+        return GREET
+    if ABOUT_THE_BOT.search(plain):
+        return BOT_CHALLENGE
     return farewell(text, intent, confidence)
+
+
+GREETING_ONLY: Final = re.compile(
+    r"^(?:(?:hi|hii+|hello|helo|hey+|heya|hiya|yo|sup|howdy|greetings|hola|buenas|buenos d[ií]as"
+    r"|buenas tardes|buenas noches|good (?:morning|afternoon|evening)|ol[aá]|oi|bonjour|xin ch[aà]o"
+    r"|kumusta|hallo)"
+    r"(?: there| all| everyone| team| bot)?[\s,.!?]*)+$"
+)
+"""A message that only greets, in English or another language ("hola buenas tardes", "hey there!")."""
+_LEAD: Final = r"^(?:(?:ok|okay|so|wait|hey|um+|hmm+)[\s,.!]+)*"
+ABOUT_THE_BOT: Final = re.compile(
+    _LEAD + r"(?:who|what company|which company) (?:made|built|created|programmed|runs|owns|designed)"
+    r" (?:you|this(?: bot| chat| thing)?)[\s?!.]*$"
+    r"|" + _LEAD + r"(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|real person|human|real|ai|computer"
+    r"|machine|person)\b[\s?!.]*$"
+)
+"""A question about the assistant itself ("who made you?", "r u a bot"): answered by utter_iamabot."""
 
 
 CANCEL: Final = re.compile(
@@ -292,11 +324,11 @@ def yes_or_no(text: str, intent: str | None, preferences: bool = False) -> str |
     no even when the classifier read a yes, a request for the screening or an `inform` that carries no
     program preference. A reply that starts with a decline in words ("not right now, i just needed to say
     it out loud", "no not today, i just wanted to understand the options") is a no even when the
-    classifier read a feeling or an FAQ. A question or a preference (`preferences`: the message carries
-    one) keeps its intent.
+    classifier read a feeling or an FAQ, or did not understand it ("not yet. got a few questions first").
+    A question or a preference (`preferences`: the message carries one) keeps its intent.
     """
     plain = _plain(text)
-    if intent in (SHARE_FEELINGS, FAQ) and not preferences and not is_question(plain):
+    if intent in (SHARE_FEELINGS, FAQ, UNCLEAR) and not preferences and not is_question(plain):
         if DECLINE_START.match(plain):
             return DENY
     unsure = intent == UNCLEAR or (intent == INFORM and not preferences)

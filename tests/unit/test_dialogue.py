@@ -168,6 +168,8 @@ def test_a_no_or_thanks_that_ends_the_conversation(text: str, intent: str, expec
         ("maybe later", "deny", DENY),
         ("not right now, but how much does it cost?", "faq", "faq"),  # a question keeps its answer
         ("no, i just feel so alone lately", "share_feelings", "share_feelings"),  # a feeling, not a decline
+        ("not yet. got a few questions first", "nlu_fallback", DENY),  # not understood, yet a decline
+        ("maybe another time, I mostly wanted to ask about the other thing", "nlu_fallback", DENY),
     ],
 )
 def test_an_unclear_reply_that_starts_with_yes_or_no(text: str, intent: str, expected: str) -> None:
@@ -267,6 +269,10 @@ def test_a_request_to_diagnose_or_prescribe(text: str, expected: bool) -> None:
         ("thanks, can someone call me", "request_callback", 0.6, None),  # a request
         ("i have a doctor appointment later", "inform", 0.5, None),
         ("maybe later", "deny", 0.98, None),
+        ("nada mas, adios", "crisis", 0.97, "goodbye"),  # a crisis reading: the safety layers decide
+        ("nothing else, gotta go sleep before my shift", "nlu_fallback", 0.45, "goodbye"),
+        ("that's it, heading out", "faq", 0.6, "goodbye"),
+        ("nothing else matters to me", "share_feelings", 0.6, None),  # no leaving words
     ],
 )
 def test_a_thanks_or_goodbye_that_asks_nothing(
@@ -326,6 +332,13 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("ugh ok can i just talk to somebody who can actually schedule it", "faq", "human_handoff"),
         ("i want to talk to someone alone not in a group", "faq", None),  # individual therapy
         ("do i get to talk to someone one on one in iop?", "faq", None),
+        ("i changed my mind, i want to do the screening", "faq", "start_screening"),  # not a stop
+        ("hola buenas tardes", "crisis", "greet"),
+        ("hey there!", "faq", "greet"),
+        ("hey, how much does it cost?", "faq", None),  # a greeting with a question
+        ("who made you?", "nlu_fallback", "bot_challenge"),
+        ("r u a bot", "faq", "bot_challenge"),
+        ("who made you go to rehab?", "faq", None),
     ],
 )
 def test_the_intent_a_message_has_whatever_the_classifier_read(
