@@ -309,7 +309,10 @@ def extract_preferences(text: str) -> list[Preference]:
     kept = [
         (span, pref)
         for span in doc.ents
-        if not _turned_down(span) and not _greeting(span) and (pref := _from_span(span)) is not None
+        if not _turned_down(span)
+        and not _greeting(span)
+        and not _work_hours(span)
+        and (pref := _from_span(span)) is not None
     ]
     found = _settle_conflicts(kept)
     tokens = [t for t in doc if not t.is_punct and not t.is_space]
@@ -370,6 +373,21 @@ def _turned_down(span: Span, window: int = 2) -> bool:
 def _greeting(span: Span) -> bool:
     """A time of day inside a greeting ("good afternoon", "good evening"), not a schedule."""
     return span.start > 0 and span.doc[span.start - 1].lower_ == "good" and span.label_ == "schedule_slot"
+
+
+WORK_BEFORE: Final = frozenset({"work", "works", "working", "worked", "pull", "pulling"})
+WORK_AFTER: Final = frozenset({"shift", "shifts", "rotation", "rotations"})
+
+
+def _work_hours(span: Span) -> bool:
+    """A time that says when one works, not when groups suit ("when im on nights", "night shifts")."""
+    if span.label_ != "schedule_slot":
+        return False
+    doc = span.doc
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    on_nights = before == "on" and span.text.lower() == "nights"  # "on weekends" is a wish
+    return on_nights or before in WORK_BEFORE or after in WORK_AFTER
 
 
 def _indifferent(token: Token) -> bool:

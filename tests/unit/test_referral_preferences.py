@@ -149,3 +149,19 @@ def test_every_listed_phrase_is_recognised_as_its_own_value() -> None:
 )
 def test_a_time_of_day_in_a_greeting_is_not_a_schedule(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(p.entity, p.value) for p in extract_preferences(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "hybrid would be nice, in person when im on days and online when im on nights",
+            [("care_format", "hybrid")],
+        ),
+        ("i work nights so mornings are best", [("schedule_slot", "morning")]),
+        ("i do night shifts, weekends would work", [("schedule_slot", "weekend")]),
+        ("evening groups on weekends", [("schedule_slot", "evening"), ("schedule_slot", "weekend")]),
+    ],
+)
+def test_the_hours_one_works_are_not_a_schedule_wish(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(p.entity, p.value) for p in extract_preferences(text)] == expected
