@@ -306,7 +306,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
     "group_ok": (
         (  # "groups make me nervous ... but i'm willing to give it a shot": a hesitant yes
             "unsure",
-            r"\b(?:nervous|anxious|scared|hate|hesitant|uncomfortable|shy)\b.*\b(?:but|though|tho)\b.*"
+            r"\b(?:(?:kinda|kind of|sort of|a (?:little|bit)|bit|pretty|really|very|so) )?"
+            r"(?:nervous|anxious|scared|hate|hesitant|uncomfortable|shy)\b.*\b(?:but|though|tho)\b.*"
             r"\b(?:willing|give it a (?:shot|try|go)|try it|i'?ll try|i will try|open to)\b",
         ),
         (

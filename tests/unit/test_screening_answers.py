@@ -68,6 +68,7 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("substance_use", "eh couple times a month", "occasional"),
     ("can_attend", "probably not 3 to 5 days, I can't get that much time off work", "no"),
     ("group_ok", "groups make me nervous but im willing to give it a shot", "unsure"),
+    ("group_ok", "kinda nervous about groups but ill try", "unsure"),
     ("wish_dead", "no, i have never wished i was dead, i have two kids and i want to be around", False),
     ("wish_dead", "I have", True),
     ("harm_to_others", "no of course not", False),
