@@ -276,10 +276,19 @@ CLINICAL_ACT: Final = re.compile(
     # "can you send my job a doctors note", "could u write me a letter for court"
     r"|(?:you|u) (?:\w+ ){0,2}(?:write|send|give|sign|email|fax) (?:me |my \w+ |them |him |her )?"
     r"(?:a |an |the )?(?:\w+ )?(?:letter|note)\b"
+    # "could you sign off on my attendance sheet", "can u text my PO", "can you email me that list"
+    r"|(?:you|u) (?:\w+ ){0,2}(?:sign|sign off on|fill out|fill in|initial) (?:my |the |our |his |her )?"
+    r"(?:\w+ )?(?:attendance|court|probation|paperwork|forms?|sheets?|papers)"
+    r"|(?:you|u) (?:\w+ ){0,2}(?:text|call|email|e-mail|contact|message|tell|update|notify) my (?:po|p o"
+    r"|probation officer|parole officer|lawyer|attorney|boss|employer|manager|judge|doctor|therapist"
+    r"|case ?worker|case manager)"
+    r"|(?:you|u) (?:\w+ ){0,2}(?:email|e-mail|text|mail|fax) (?:me |it to me |that to me )"
+    r"(?:that |the |this )?(?:list|info|information|results?|programs?|answers?)"
     r")\b"
 )
 """A request for what only a clinician or the program's staff does: a diagnosis, a prescription, booking
-an appointment, a letter or a doctor's note ("can u book me an intake appt for tuesday at 2")."""
+an appointment, a letter or a doctor's note ("can u book me an intake appt for tuesday at 2"), signing
+forms, contacting someone for the person, or sending the answers elsewhere (the assistant does neither)."""
 
 
 def asks_for_clinical_act(text: str) -> bool:

@@ -248,6 +248,11 @@ def test_a_message_that_takes_back_the_request(text: str, expected: bool) -> Non
         ("do you think i have to go every day?", False),
         ("do you think iop would help with my anxiety", False),
         ("can i get a note for work from the program?", False),
+        ("could you sign off on my attendance sheet every week then", True),
+        ("can u text my PO and tell him i looked into it today", True),
+        ("Can you email me that list?", True),
+        ("can you call me tomorrow", False),  # a callback
+        ("will the program tell my boss", False),  # a question about confidentiality
     ],
 )
 def test_a_request_to_diagnose_or_prescribe(text: str, expected: bool) -> None:
