@@ -276,6 +276,8 @@ CLINICAL_ACT: Final = re.compile(
     # "can you send my job a doctors note", "could u write me a letter for court"
     r"|(?:you|u) (?:\w+ ){0,2}(?:write|send|give|sign|email|fax) (?:me |my \w+ |them |him |her )?"
     r"(?:a |an |the )?(?:\w+ )?(?:letter|note)\b"
+    # "i need a letter for court ... can u send it to me"
+    r"|(?:letter|note)\b.{0,80}\b(?:you|u) (?:\w+ ){0,2}(?:send|write|give|sign|email|fax) (?:it|one|that)\b"
     # "could you sign off on my attendance sheet", "can u text my PO", "can you email me that list"
     r"|(?:you|u) (?:\w+ ){0,2}(?:sign|sign off on|fill out|fill in|initial) (?:my |the |our |his |her )?"
     r"(?:\w+ )?(?:attendance|court|probation|paperwork|forms?|sheets?|papers)"

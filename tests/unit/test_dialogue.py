@@ -251,6 +251,7 @@ def test_a_message_that_takes_back_the_request(text: str, expected: bool) -> Non
         ("could you sign off on my attendance sheet every week then", True),
         ("can u text my PO and tell him i looked into it today", True),
         ("Can you email me that list?", True),
+        ("need a letter for court saying im in treatment. lawyer asked for one, can u send it to me", True),
         ("can you call me tomorrow", False),  # a callback
         ("will the program tell my boss", False),  # a question about confidentiality
     ],
