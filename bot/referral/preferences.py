@@ -312,6 +312,7 @@ def extract_preferences(text: str) -> list[Preference]:
         if not _turned_down(span)
         and not _greeting(span)
         and not _work_hours(span)
+        and not _plan_not_held(span)
         and (pref := _from_span(span)) is not None
     ]
     found = _settle_conflicts(kept)
@@ -388,6 +389,23 @@ def _work_hours(span: Span) -> bool:
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     on_nights = before == "on" and span.text.lower() == "nights"  # "on weekends" is a wish
     return on_nights or before in WORK_BEFORE or after in WORK_AFTER
+
+
+NOT_HELD_BEFORE: Final = frozenset(
+    {"get", "getting", "apply", "applying", "qualify", "qualifying", "eligible", "enroll", "enrolling"}
+)
+
+
+def _plan_not_held(span: Span, window: int = 3) -> bool:
+    """A plan one may get, not one held ("could i get medicaid to cover it?", "do i qualify for medicaid")."""
+    if span.label_ != "insurance" or span.ent_id_ == "self_pay":
+        return False
+    for token in reversed(span.doc[max(0, span.start - window) : span.start]):
+        if token.is_punct:
+            return False
+        if token.lower_ in NOT_HELD_BEFORE:
+            return True
+    return False
 
 
 def _indifferent(token: Token) -> bool:

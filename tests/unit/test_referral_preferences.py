@@ -165,3 +165,18 @@ def test_a_time_of_day_in_a_greeting_is_not_a_schedule(text: str, expected: list
 )
 def test_the_hours_one_works_are_not_a_schedule_wish(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(p.entity, p.value) for p in extract_preferences(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("could i get medicaid to cover it?", []),
+        ("do i qualify for medicaid", []),
+        ("i'm applying for medicaid next week", []),
+        ("i have medicaid", [("insurance", "medicaid")]),
+        ("do you take medicaid", [("insurance", "medicaid")]),
+        ("i get my insurance through cigna", [("insurance", "cigna")]),
+    ],
+)
+def test_a_plan_one_may_get_is_not_a_plan_one_has(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(p.entity, p.value) for p in extract_preferences(text)] == expected
