@@ -129,6 +129,12 @@ NO_SYMPTOM_RE = (
     r"|stuff|whatever))?\b"
 )
 """"No shakes or anything": a symptom named to deny it (a no to the withdrawal question)."""
+_NO_AROUND = re.compile(
+    r"^(?:no+|nope|nah+|naw|never)\b.*\b(?:i (?:would|will|could|did|have|had) never|i'?d never|never"
+    r"|not at all|nothing like that|of course not|not really|no+|nope|nah+|never ever)$"
+)
+"""A no said first and last, with an aside between ("no of course not, i get snippy with my ex sometimes
+but nothing like that, i would never"): the aside's "sometimes" answers nothing."""
 BOOLEAN: tuple[tuple[Value, str], ...] = (
     (_ASIDE, FEELING_HOW_OFTEN_RE),
     (True, AFFIRMING_NEGATION_RE),
@@ -353,11 +359,16 @@ def parse_answer(field: str, text: str) -> Parsed:
     if re.search(PREFER_NOT_SAY_RE, words):
         return PREFER_NOT_SAY
     words = re.sub(NEUTRAL_RE, " ", words)
+    said = words
     found: set[Value] = set()
+    affirming = False
     for value, pattern in _compiled(field):
         words, count = pattern.subn(" ", words)
+        affirming = affirming or bool(count and pattern.pattern == AFFIRMING_NEGATION_RE)
         if count and value != _ASIDE:
             found.add(value)
+    if found == {True, False} and not affirming and _NO_AROUND.search(said):
+        return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
     if len(found) != 1 or _UNSURE in found:
         return None
     return found.pop()

@@ -72,6 +72,9 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("wish_dead", "no, i have never wished i was dead, i have two kids and i want to be around", False),
     ("wish_dead", "I have", True),
     ("harm_to_others", "no of course not", False),
+    ("harm_to_others", "no of course not, i snap sometimes but nothing like that, i would never", False),
+    ("wish_dead", "no, but sometimes i wish i could just disappear", None),  # the no is not the last word
+    ("suicidal_thoughts", "no, i haven't stopped thinking about it, never", None),  # a yes in a negative
     ("suicidal_thoughts", "noo", False),
     ("suicide_behavior", "no never, not once in my whole life", "never"),
     ("suicidal_thoughts", "i can't not think about it", True),  # still a yes
