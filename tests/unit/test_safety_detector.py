@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -320,3 +321,35 @@ def test_a_message_wide_topic_vetoes_no_clause_from_the_classifier() -> None:
     analysis = analyse("9 stories is enough right? going up there after my shift")
     assert analysis.finding is None and "topic.work_and_study" in analysis.non_crisis_rule_ids
     assert not any(clause.vetoed for clause in analysis.clauses)
+
+
+def test_anchored_matchers_find_what_one_matcher_of_every_pattern_finds() -> None:
+    """Skipping a rule whose anchor words a message lacks loses no match (detector._Engine.matches)."""
+    from spacy.matcher import Matcher
+
+    engine = detector._engine()
+    reference = Matcher(engine.nlp.vocab, validate=False)
+    for rule in engine.matchers:
+        reference.add(rule.key, rule.matcher.get(rule.key)[1])
+    texts = [text for _, text in crisis_cases() + negative_cases()] + nlu_examples()
+    skipped = 0
+    for text in texts:
+        doc = engine.nlp(normalise(text))
+        expected = sorted((engine.nlp.vocab.strings[k], s, e) for k, s, e in reference(doc))
+        assert sorted(engine.matches(doc)) == expected, text
+        words = {t.lower_ for t in doc} | {t.lemma_ for t in doc}
+        skipped += sum(1 for r in engine.matchers if r.anchors is not None and r.anchors.isdisjoint(words))
+    assert skipped > len(texts) * len(engine.matchers) // 2  # most rules are skipped for most messages
+
+
+def test_a_pattern_is_anchored_on_its_most_selective_required_word() -> None:
+    common = frozenset({"i", "to"})
+    pattern: list[dict[str, Any]] = [
+        {"LOWER": {"IN": ["i"]}},
+        {"LOWER": {"IN": ["really", "truly"]}, "OP": "?"},
+        {"LEMMA": {"IN": ["want", "wish"]}},
+        {"LOWER": {"IN": ["to"]}},
+        {"LOWER": {"IN": ["die", "disappear", "vanish"]}},
+    ]
+    assert detector._anchor(pattern, common) == frozenset({"want", "wish"})
+    assert detector._anchor([{}, {"LIKE_NUM": True}], common) is None  # no word to anchor on: always run
