@@ -389,8 +389,9 @@ class _Engine:
     def matches(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(rule or `group:name`, start, end) of every match, in the order the rules were added.
 
-        One spaCy Matcher holding all 2,800 token patterns tried each at every token (6 ms a message);
-        a rule none of whose anchor words the message holds cannot match, so it is skipped.
+        One spaCy Matcher holding all 2,800 token patterns tried each at every token (3.3 ms a message on
+        average, 10 ms for 40 tokens); a rule none of whose anchor words the message holds cannot match,
+        so it is skipped (1.2 ms a message).
         """
         words = {token.lower_ for token in doc} | {token.lemma_ for token in doc}
         found: list[tuple[str, int, int]] = []
