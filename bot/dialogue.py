@@ -143,8 +143,11 @@ NEED_TOLD: Final = re.compile(
     r"|\bi (?:think i |probably |really )?need (?:more |some |real )?(?:help|support|structure)\b"
     r"|\b(?:i'?ve|ive|i have) been (?:feeling|struggling|restricting|relapsing|drinking|using)\b"
     r"|\bi'?m (?:struggling|not doing (?:well|ok|okay|great))\b"
+    r"|\b(?:(?:says?|said|thinks?|tells? me|told me) (?:that )?)?i (?:drink|use|smoke|gamble|drank|used)"
+    r" (?:way |far |a bit |probably |definitely )?too much\b"
 )
-"""A need told about oneself ("my counselor thinks i need more structure", "ive been restricting again")."""
+"""A need told about oneself ("my counselor thinks i need more structure", "ive been restricting again",
+"wife says i drink too much")."""
 
 
 def tells_a_need(text: str) -> bool:

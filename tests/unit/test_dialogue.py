@@ -339,6 +339,8 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("i want to talk to someone alone not in a group", "faq", None),  # individual therapy
         ("do i get to talk to someone one on one in iop?", "faq", None),
         ("i changed my mind, i want to do the screening", "faq", "start_screening"),  # not a stop
+        ("trucker, gone for weeks. wife says i drink too much and shes not wrong", "faq", "share_feelings"),
+        ("do you think i drink too much?", "faq", None),  # a question
         ("hola buenas tardes", "crisis", "greet"),
         ("hey there!", "faq", "greet"),
         ("hey, how much does it cost?", "faq", None),  # a greeting with a question
