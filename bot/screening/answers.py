@@ -131,7 +131,8 @@ NO_SYMPTOM_RE = (
 """"No shakes or anything": a symptom named to deny it (a no to the withdrawal question)."""
 _NO_AROUND = re.compile(
     r"^(?:no+|nope|nah+|naw|never)\b.*\b(?:i (?:would|will|could|did|have|had) never|i'?d never|never"
-    r"|not at all|nothing like that|of course not|not really|no+|nope|nah+|never ever)$"
+    r"|not at all|nothing like that|(?:or|nor) anything like that|of course not|not really|no+|nope|nah+"
+    r"|never ever)$"
 )
 """A no said first and last, with an aside between ("no of course not, i get snippy with my ex sometimes
 but nothing like that, i would never"): the aside's "sometimes" answers nothing."""

@@ -74,6 +74,7 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("harm_to_others", "no of course not", False),
     ("harm_to_others", "no of course not, i snap sometimes but nothing like that, i would never", False),
     ("wish_dead", "no, but sometimes i wish i could just disappear", None),  # the no is not the last word
+    ("medically_unstable", "no im ok, liver numbers up a bit but nothing big or anything like that", False),
     ("suicidal_thoughts", "no, i haven't stopped thinking about it, never", None),  # a yes in a negative
     ("suicidal_thoughts", "noo", False),
     ("suicide_behavior", "no never, not once in my whole life", "never"),
