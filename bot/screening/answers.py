@@ -130,12 +130,12 @@ NO_SYMPTOM_RE = (
 )
 """"No shakes or anything": a symptom named to deny it (a no to the withdrawal question)."""
 _NO_AROUND = re.compile(
-    r"^(?:no+|nope|nah+|naw|never)\b.*\b(?:i (?:would|will|could|did|have|had) never|i'?d never|never"
-    r"|not at all|nothing like that|(?:or|nor) anything like that|of course not|not really|no+|nope|nah+"
-    r"|never ever)$"
+    r"^(?:no+|nope|nah+|naw|never)\b.*\b(?:(?<!would )(?<!will )(?<!could )(?<!i'd )(?<!id )never"
+    r"|not at all|nothing like that|(?:or|nor) anything like that|of course not|not really|no+|nope|nah+)$"
 )
 """A no said first and last, with an aside between ("no of course not, i get snippy with my ex sometimes
-but nothing like that, i would never"): the aside's "sometimes" answers nothing."""
+but nothing like that"): the aside's "sometimes" answers nothing. "i would never" is not such a last
+word: it denies acting, not the thoughts asked about ("no, i think about it a lot but i would never")."""
 BOOLEAN: tuple[tuple[Value, str], ...] = (
     (_ASIDE, FEELING_HOW_OFTEN_RE),
     (True, AFFIRMING_NEGATION_RE),

@@ -72,7 +72,9 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("wish_dead", "no, i have never wished i was dead, i have two kids and i want to be around", False),
     ("wish_dead", "I have", True),
     ("harm_to_others", "no of course not", False),
-    ("harm_to_others", "no of course not, i snap sometimes but nothing like that, i would never", False),
+    ("harm_to_others", "no of course not, i snap at my ex sometimes but nothing like that", False),
+    ("suicidal_thoughts", "no i think about it all the time, but i would never", None),  # denies acting only
+    ("harm_to_others", "nah, sometimes i think about hurting him but i'd never", None),
     ("wish_dead", "no, but sometimes i wish i could just disappear", None),  # the no is not the last word
     ("medically_unstable", "no im ok, liver numbers up a bit but nothing big or anything like that", False),
     ("suicidal_thoughts", "no, i haven't stopped thinking about it, never", None),  # a yes in a negative
