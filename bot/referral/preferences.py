@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Callable, Final
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -361,14 +361,19 @@ def _settle_conflicts(kept: list[tuple[Span, Preference]]) -> list[Preference]:
     ]
 
 
-def _turned_down(span: Span, window: int = 2) -> bool:
-    """Whether one of the `window` words before `span`, in the same clause, turns it down."""
+def _said_before(span: Span, window: int, test: Callable[[Token], bool]) -> bool:
+    """Whether one of the `window` words before `span`, in the same clause, passes `test`."""
     for token in reversed(span.doc[max(0, span.start - window) : span.start]):
         if token.is_punct:
             return False
-        if token.lower_ in NEGATIONS and not _indifferent(token):
+        if test(token):
             return True
     return False
+
+
+def _turned_down(span: Span, window: int = 2) -> bool:
+    """Whether one of the `window` words before `span`, in the same clause, turns it down."""
+    return _said_before(span, window, lambda token: token.lower_ in NEGATIONS and not _indifferent(token))
 
 
 def _greeting(span: Span) -> bool:
@@ -400,12 +405,7 @@ def _plan_not_held(span: Span, window: int = 3) -> bool:
     """A plan one may get, not one held ("could i get medicaid to cover it?", "do i qualify for medicaid")."""
     if span.label_ != "insurance" or span.ent_id_ == "self_pay":
         return False
-    for token in reversed(span.doc[max(0, span.start - window) : span.start]):
-        if token.is_punct:
-            return False
-        if token.lower_ in NOT_HELD_BEFORE:
-            return True
-    return False
+    return _said_before(span, window, lambda token: token.lower_ in NOT_HELD_BEFORE)
 
 
 def _indifferent(token: Token) -> bool:
