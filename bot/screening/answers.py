@@ -58,11 +58,17 @@ NO_RE = (
 )
 _NOT_POSSESSION = r"(?! (?:a|an|the|my|our|his|her|two|three|four|\d+|kids|children|to|own)\b)"
 """"I have" is a yes, "i have two kids" (said while answering something else) is not."""
+_DEGREE_OF = (
+    r"(?! (?:of|more|less|much|too|better|worse|up|high|late|early|longer|shaky|sweaty|dizzy|sick"
+    r"|queasy|jittery|achy|sore|tired|hungover|off|rough|weird|strange)\b)"
+)
+""""A bit" answers yes, but "a bit shaky" or "a bit more" describes something (a story told while
+answering another question), and answers nothing."""
 YES_RE = (
     r"\byes+\b|\byeah?\b|\byep\b|\byup\b|\bya\b|\by\b|\bsure\b|\bof course\b|\bdefinitely\b"
     r"|\babsolutely\b|\bi (?:have|do|did)\b"
     + _NOT_POSSESSION
-    + r"|\bsometimes\b|\ba (?:little|bit)\b|\bkind ?of\b"
+    + r"|\bsometimes\b|\ba (?:little|bit)\b" + _DEGREE_OF + r"|\bkind ?of\b"
     r"|\bkinda\b|\bsort of\b|\boften\b|\ba lot\b|\bcorrect\b|\btrue\b|\bi think so\b"
     r"|\bprobably\b|\bevery day\b|\ball the time\b|\bconstantly\b"
 )
@@ -136,6 +142,17 @@ _NO_AROUND = re.compile(
 """A no said first and last, with an aside between ("no of course not, i get snippy with my ex sometimes
 but nothing like that"): the aside's "sometimes" answers nothing. "i would never" is not such a last
 word: it denies acting, not the thoughts asked about ("no, i think about it a lot but i would never")."""
+_WOULD_NEVER_TAIL = re.compile(
+    r"(?:,? (?:but|and))?,? i(?: would|'d|d| will)? never(?: do (?:that|it|anything like that))?$"
+)
+""""..., i would never" after a closing no ("... but nothing like that, i would never"): read the no
+before it. Alone it closes nothing ("no, i think about it a lot but i would never" stays unread)."""
+_STRONG_YES = re.compile(
+    r"\b(?:yes+|yeah?|yep|yup|all the time|constantly|every (?:day|night)|a lot|often|think about (?:it|that"
+    r"|dying|death|suicide|killing|hurting|ending))\b"
+)
+"""An aside that says yes outright ("no i think about it all the time but nothing like that"): the no
+around it does not close the answer, which is asked again."""
 BOOLEAN: tuple[tuple[Value, str], ...] = (
     (_ASIDE, FEELING_HOW_OFTEN_RE),
     (True, AFFIRMING_NEGATION_RE),
@@ -339,6 +356,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("\u2019", "'").replace("`", "'")
     text = re.sub(r"[^\w']+|_", " ", text)
+    text = re.sub(r"\ba(lot|little|bit)\b", r"a \1", text)  # "alot", "alittle", "abit"
     return " ".join(text.split())
 
 
@@ -368,7 +386,12 @@ def parse_answer(field: str, text: str) -> Parsed:
         affirming = affirming or bool(count and pattern.pattern == AFFIRMING_NEGATION_RE)
         if count and value != _ASIDE:
             found.add(value)
-    if found == {True, False} and not affirming and _NO_AROUND.search(said):
+    if (
+        found == {True, False}
+        and not affirming
+        and _NO_AROUND.search(_WOULD_NEVER_TAIL.sub("", said))
+        and not _STRONG_YES.search(said)
+    ):
         return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
     if len(found) != 1 or _UNSURE in found:
         return None

@@ -74,6 +74,14 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("harm_to_others", "no of course not", False),
     ("harm_to_others", "no of course not, i snap at my ex sometimes but nothing like that", False),
     ("suicidal_thoughts", "no i think about it all the time, but i would never", None),  # denies acting only
+    ("harm_to_others", "no of course not, i snap sometimes but nothing like that, i would never", False),
+    # an aside that says yes outright: asked again
+    ("suicidal_thoughts", "no i think about it all the time but nothing like that, i would never", None),
+    ("wish_dead", "nah i wish i was dead every day but nothing like that", None),
+    ("harm_to_others", "a bit", True),
+    ("functioning", "alot", "significant"),  # typed as one word
+    ("suicidal_thoughts", "alittle", True),
+    ("harm_to_others", "i took a week off and was a bit shaky and sweaty but it passed", None),  # a story
     ("harm_to_others", "nah, sometimes i think about hurting him but i'd never", None),
     ("wish_dead", "no, but sometimes i wish i could just disappear", None),  # the no is not the last word
     ("medically_unstable", "no im ok, liver numbers up a bit but nothing big or anything like that", False),
