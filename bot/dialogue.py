@@ -182,6 +182,9 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
     or a goodbye that asks nothing. A `crisis` reading is replaced too: the safety detector, which runs
     after the classifier, decides on danger with its own layers and escalates whatever the intent.
     """
+    wordless = wordless_intent(text)
+    if wordless is not None:
+        return wordless
     if asks_for_clinical_act(text):
         return OUT_OF_SCOPE
     if asks_for_screening(text):
@@ -199,7 +202,36 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return GREET
     if ABOUT_THE_BOT.search(plain):
         return BOT_CHALLENGE
+    if NEAREST.search(plain) and intent not in (FIND_PROGRAM, INFORM):
+        return FIND_PROGRAM
     return farewell(text, intent, confidence)
+
+
+EMOJI_INTENTS: Final[Mapping[str, str]] = {
+    "\U0001f44d": AFFIRM,  # thumbs up
+    "\U0001f44c": AFFIRM,  # OK hand
+    "\u2705": AFFIRM,  # check mark button
+    "\u2714": AFFIRM,  # check mark
+    "\U0001f197": AFFIRM,  # OK button
+    "\U0001f44e": DENY,  # thumbs down
+    "\u274c": DENY,  # cross mark
+    "\U0001f6ab": DENY,  # prohibited
+    "\U0001f64f": THANKS,  # folded hands
+}
+"""Emoji that answer by themselves, as people text them."""
+_HAS_WORD: Final = re.compile(r"[^\W_]")
+
+
+def wordless_intent(text: str) -> str | None:
+    """The intent of a message with no letter or digit: an emoji that answers, else not understood.
+
+    The classifier reads every wordless message alike (its vector is that of empty text), so "🙃🙃🙃"
+    and "???" would get whichever answer empty text leans to. Crisis detection still reads them.
+    """
+    if not text.strip() or _HAS_WORD.search(text):
+        return None
+    meanings = {intent for emoji, intent in EMOJI_INTENTS.items() if emoji in text}
+    return meanings.pop() if len(meanings) == 1 else UNCLEAR
 
 
 GREETING_ONLY: Final = re.compile(
@@ -219,6 +251,12 @@ ABOUT_THE_BOT: Final = re.compile(
 """A question about the assistant itself ("who made you?", "r u a bot"): answered by utter_iamabot."""
 
 
+NEAREST: Final = re.compile(
+    r"\b(?:whatever'?s|whichever'?s|what ?ever is|which ?ever is|anything|anywhere|any one|the one|any)"
+    r" (?:is )?(?:closest|nearest|close(?:st)? to me|near me|nearby)\b"
+    r"|\b(?:the )?(?:closest|nearest) (?:one|place|program|location|option)s?\b"
+)
+"""A search with no wish but nearness ("dont care honestly, whatever's closest"): a program search."""
 CANCEL: Final = re.compile(
     r"^(?:(?:actually|ok|okay|oh|um+|uh+|hmm+|wait|no|sorry|ugh|yeah|ya)[\s,.!]+)*"
     r"(?:never ?mind|nvm|forget (?:it|about it|that)|scratch that"
@@ -369,6 +407,11 @@ QUESTION_START: Final = re.compile(
     r"^(?:what|whats|what's|how|hows|does|do|is|are|can|could|will|would|who|when|where|why|which|"
     r"should|am|did|isn't|aren't|don't|doesn't)\b(?! be (?:good|great|nice|best|ideal|perfect)\b)"
 )
+QUESTION_LEAD: Final = re.compile(
+    r"^(?:(?:ok|okay|so|also|like|um+|hey|honestly|seriously|ballpark|roughly|real quick|quick question"
+    r"|real question|serious question|question|tho|though)\b[\s:]*)+"
+)
+"""Words before a question's first word ("ballpark what does it cost", "real question tho would they")."""
 # Preferences that only a program search uses; "iop", "depression" or "my son" are too common in
 # questions and needs to count on their own, so those count only when the NLU also read `inform`.
 SEARCH_ONLY_ENTITIES: Final = frozenset({SCHEDULE_SLOT, CARE_FORMAT, INSURANCE, ZIP_CODE, MAX_DISTANCE})
@@ -392,7 +435,7 @@ def is_question(text: str) -> bool:
     if "?" in text:
         return True
     clauses = re.split(r"[.!;,\n]+|\b(?:and|but|so|or)\b", text.lower())
-    return any(QUESTION_START.match(clause.strip()) for clause in clauses)
+    return any(QUESTION_START.match(QUESTION_LEAD.sub("", clause.strip())) for clause in clauses)
 
 
 def is_preference_statement(text: str, entities: Iterable[str], intent: str | None) -> bool:

@@ -156,7 +156,7 @@ _CONSENT_UNSURE_RE: Final = re.compile(
 )
 _CONSENT_YES_RE: Final = re.compile(
     r"^(?:yes|yeah|yep|yup|ya|sure|ok|okay|fine|of course|go ahead|that'?s fine|sounds good|please do|"
-    r"i agree|i consent|you can|you may)\b"
+    r"i agree|i consent|you can|you may|s[ií]|claro|dale|de acuerdo|est[aá] bien|vale|por supuesto)\b"
 )
 
 

@@ -100,6 +100,13 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "college aged",
             "college kid",
             "university student",
+            "young people",
+            "younger people",
+            "young folks",
+            "twenty-somethings",
+            "twentysomethings",
+            "in their twenties",
+            "in their 20s",
         ),
         "adults": ("adult", "adult program"),
         "veterans": (
@@ -116,6 +123,9 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "lgbtq",
             "lgbt",
             "lgbtqia",
+            "lgbtq+",
+            "lgbtqia+",
+            "lgbt+",
             "queer",
             "gay",
             "lesbian",
@@ -123,6 +133,10 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "transgender",
             "nonbinary",
             "non-binary",
+            "trans man",
+            "trans woman",
+            "trans people",
+            "trans folks",
         ),
         "women": ("for women", "women only", "women-only", "only women", "women's program"),
     },
@@ -321,8 +335,20 @@ def extract_preferences(text: str) -> list[Preference]:
         token = tokens[0]  # a bare ZIP code, e.g. the answer to "what is your ZIP code?"
         found.append(Preference("zip_code", token.text, token.idx, token.idx + len(token)))
     elif not any(p.entity == "zip_code" for p in found):
-        found.extend(_zip_beside_its_city(tokens, text))
+        found.extend(_zip_named_as_such(tokens) or _zip_beside_its_city(tokens, text))
     return _hybrid_over_its_parts(_combine_specialties(found))
+
+
+ZIP_WORDS: Final = frozenset({"zip", "zipcode", "zips", "postal"})
+
+
+def _zip_named_as_such(tokens: list[Token]) -> list[Preference]:
+    """The one five-digit number of a message that speaks of a ZIP code ("oh u need my zip. its 72701")."""
+    numbers = [t for t in tokens if _ZIP_RE.match(t.text)]
+    if len(numbers) != 1 or not any(t.lower_ in ZIP_WORDS for t in tokens):
+        return []
+    token = numbers[0]
+    return [Preference("zip_code", token.text, token.idx, token.idx + len(token))]
 
 
 def _zip_beside_its_city(tokens: list[Token], text: str) -> list[Preference]:

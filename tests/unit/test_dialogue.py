@@ -103,6 +103,9 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("i'm looking for an iop with evening hours", ["care_level"], "faq", True),
         ("i'm looking for some information about the iop program", ["care_level"], "faq", False),
         ("would it be good to be in a group with other veterans", ["population"], "faq", False),
+        ("ballpark what does it cost out of pocket", ["insurance"], "faq", False),  # a question after a lead
+        ("real question, how long is it if i pay out of pocket", ["insurance"], "faq", False),
+        ("so out of pocket it is then", ["insurance"], "faq", True),
     ],
 )
 def test_preference_statements(text: str, entities: list[str], intent: str, expected: bool) -> None:
@@ -347,6 +350,17 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("who made you?", "nlu_fallback", "bot_challenge"),
         ("r u a bot", "faq", "bot_challenge"),
         ("who made you go to rehab?", "faq", None),
+        # wordless messages: an emoji that answers, else not understood (never an FAQ answer)
+        ("\U0001f44d", "faq", "affirm"),
+        ("\U0001f44e\U0001f44e", "faq", "deny"),
+        ("\U0001f643\U0001f643\U0001f643", "faq", "nlu_fallback"),
+        ("???", "faq", "nlu_fallback"),
+        ("\U0001f44d\U0001f44e", "faq", "nlu_fallback"),  # both
+        ("ok \U0001f44d", "faq", None),  # words: the classifier reads them
+        ("dont care honestly, whatever's closest", "nlu_fallback", "find_program"),
+        ("just the closest one pls", "faq", "find_program"),
+        ("what's the closest program to me?", "faq", "find_program"),
+        ("is the nearest hospital far?", "faq", None),
     ],
 )
 def test_the_intent_a_message_has_whatever_the_classifier_read(

@@ -115,7 +115,9 @@ def test_best_time_is_free_text_but_bounded() -> None:
      ("no, don't store it", False), ("please don't", False), ("I'd rather not", False), ("nah", False),
      ("yes that's fine", True), ("sure, go ahead", True), ("ok you can store it", True),
      ("yes but don't keep my number", None), ("i dont know", None), ("why do you need it?", None),
-     ("i would rather you not save my number anywhere, ill call them myself", False)],
+     ("i would rather you not save my number anywhere, ill call them myself", False),
+     # Spanish and Spanglish (dev8)
+     ("si claro, thats fine", True), ("sí, está bien", True), ("no gracias", False), ("sino", None)],
 )  # fmt: skip
 def test_consent_needs_a_clear_answer(text: str, expected: bool | None) -> None:
     assert parse_consent(text) is expected

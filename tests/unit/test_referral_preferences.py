@@ -43,6 +43,11 @@ from bot.referral.preferences import (
         ("78701", {"zip_code": "78701"}),
         ("Office is downtown Chicago, 60601. She lives close by.", {"zip_code": "60601"}),  # its city named
         ("33130, Miami", {"zip_code": "33130"}),
+        ("oh u need my zip. its 72701", {"zip_code": "72701"}),  # the message speaks of a ZIP code
+        ("my zip? 72701 or 72703, not sure", {}),  # two numbers: which one is unclear
+        ("Something with other young people around his age would be best.", {"population": "young_adults"}),
+        ("an lgbtq+ affirming program would be ideal", {"population": "lgbtq"}),
+        ("im a trans man, are the groups affirming", {"population": "lgbtq"}),
         ("I make 45000 a year in Chicago", {}),  # a number, not a ZIP code of Chicago
         ("within 10 miles of 94110", {"max_distance": "10", "zip_code": "94110"}),
         ("saturdays are the only day i can do", {"schedule_slot": "weekend"}),
