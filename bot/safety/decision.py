@@ -59,12 +59,13 @@ FAREWELL_WORDS = frozenset(
     this all the help helpful info information answers answer questions for your time goodbye bye byee
     byeee good night day evening one have great nice wonderful weekend rest of take care see later talk
     soon peace out cya ttyl ok okay k kk alright aight cool perfect awesome thats that's needed need was
-    what just gracias muchas adios got gotta go now to again and""".split()
+    what just gracias muchas adios got gotta go now to again and signing logging heading off for the
+    goodnight""".split()
 )
 """The words of a plain thanks-and-goodbye ("Thank you so much. I really appreciate it. Goodbye.")."""
 LEAVING_WORDS = frozenset(
     "thanks thank thx ty tysm tyvm appreciate appreciated goodbye bye byee byeee peace cya ttyl gracias adios"
-    " night care later".split()
+    " night goodnight care later".split()
 )
 FAREWELL_MAX_WORDS = 20
 

@@ -174,6 +174,8 @@ def test_one_sentence_escalates_alone_only_when_the_classifier_is_nearly_certain
         ("thank you for everything. goodbye", False),  # a goodbye note's words
         ("bye everyone", False),
         ("sorry. goodbye", False),
+        ("signing off for the night, goodnight!", True),
+        ("signing off for the last time. goodbye", False),  # "last time"
     ],
 )
 def test_a_plain_thanks_and_goodbye(text: str, plain: bool) -> None:

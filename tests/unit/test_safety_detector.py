@@ -143,6 +143,28 @@ def test_false_alarm_rate_on_hard_negatives_is_at_most_five_percent() -> None:
         ("on the roof of my building, i'm not coming back down", "suicide"),
         ("llevo dos días sin beber y estoy muy confundida", "withdrawal"),
         ("llevo un año sin alcohol y estoy confundida con el seguro", None),
+        # the seventh development set's families (messages_g), in new words
+        ("honestly ready to check out for good", "suicide"),
+        ("i clocked out for good at 5 and went home", None),  # the end of a shift
+        ("which overpasses downtown have no fences", "suicide"),
+        ("cancel my thursday group, i won't be around for it", "suicide"),
+        ("i won't be here tomorrow, i'm out of town for a wedding", None),
+        ("i won't be here tomorrow. i'm done", "suicide"),
+        ("her stepdad slaps her when he's drunk", "abuse"),
+        ("i've never attempted suicide", None),
+        ("i never tried suicide but lately i want to kill myself", "suicide"),
+        ("no guns in the house", None),
+        ("nobody hurts me", None),
+        ("dumped all the beer down the drain tonight", None),
+        ("where can i get naloxone to keep at home", None),
+        ("she won't wake up, where can i get naloxone", "overdose"),
+        ("where do i get narcan right now, my brother is blue", "overdose"),  # urgent: never a question
+        ("de joven quise quitarme la vida pero ahora estoy bien", None),
+        ("de joven quise quitarme la vida y ahora otra vez", "suicide"),
+        ("mi hermano se pasó con las pastillas y no responde", "overdose"),
+        ("llevo dos días sin tomar y oigo voces", "withdrawal"),
+        ("my wife would be better off with my life insurance", "suicide"),
+        ("we'd be better off with the payout from the settlement", None),
     ],
 )
 def test_negation_is_a_denial_only_when_it_governs_the_signal(text: str, category: str | None) -> None:
