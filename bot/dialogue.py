@@ -145,6 +145,8 @@ NEED_TOLD: Final = re.compile(
     r"|\bi'?m (?:struggling|not doing (?:well|ok|okay|great))\b"
     r"|\b(?:(?:says?|said|thinks?|tells? me|told me) (?:that )?)?i (?:drink|use|smoke|gamble|drank|used)"
     r" (?:way |far |a bit |probably |definitely )?too much\b"
+    r"|\b(?:he|she|they)(?:'s| is| has| have|'ve) been (?:drinking|using|struggling|smoking|relapsing"
+    r"|getting high) (?:every day|daily|a lot|heavily|again|more)"
 )
 """A need told about oneself ("my counselor thinks i need more structure", "ive been restricting again",
 "wife says i drink too much")."""
@@ -196,7 +198,7 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return CHANGE_ANSWER
     if PERSON_REQUEST.search(plain):
         return HUMAN_HANDOFF
-    if intent == FAQ and tells_a_need(text):
+    if intent in (FAQ, UNCLEAR) and tells_a_need(text):
         return SHARE_FEELINGS  # "my wife thinks i need more than seeing my therapist once a month"
     if GREETING_ONLY.match(plain):
         return GREET
@@ -412,6 +414,10 @@ QUESTION_LEAD: Final = re.compile(
     r"|real question|serious question|question|tho|though)\b[\s:]*)+"
 )
 """Words before a question's first word ("ballpark what does it cost", "real question tho would they")."""
+CONDITIONAL_QUESTION: Final = re.compile(
+    r"^(?:what )?if\b.*\b(?:can|could|will|would|do|does|is|are|should|am) (?:i|we|you|they|he|she|it)\b"
+)
+""""if the video freezes can i just call in": a question after its condition."""
 # Preferences that only a program search uses; "iop", "depression" or "my son" are too common in
 # questions and needs to count on their own, so those count only when the NLU also read `inform`.
 SEARCH_ONLY_ENTITIES: Final = frozenset({SCHEDULE_SLOT, CARE_FORMAT, INSURANCE, ZIP_CODE, MAX_DISTANCE})
@@ -435,7 +441,11 @@ def is_question(text: str) -> bool:
     if "?" in text:
         return True
     clauses = re.split(r"[.!;,\n]+|\b(?:and|but|so|or)\b", text.lower())
-    return any(QUESTION_START.match(QUESTION_LEAD.sub("", clause.strip())) for clause in clauses)
+    clauses = [clause.strip() for clause in clauses]
+    return any(
+        QUESTION_START.match(QUESTION_LEAD.sub("", clause)) or CONDITIONAL_QUESTION.match(clause)
+        for clause in clauses
+    )
 
 
 def is_preference_statement(text: str, entities: Iterable[str], intent: str | None) -> bool:

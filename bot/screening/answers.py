@@ -216,7 +216,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
         (
             "none",
-            r"^(?:no|nope|none|nothing|nah|not really|not at the moment|not currently"
+            r"^(?:no|n|nope|none|nothing|nah|not really|not at the moment|not currently"
             r"|not right now)$|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|now|rn|atm"
             r"|currently|at present|these days|anymore|any more|since)\b"
             r"|\bnot (?:in|getting|seeing|doing) (?:any )?(?:therapy|treatment"
@@ -295,7 +295,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "none",
             r"\bsober\b|\b(?:don'?t|do not) (?:drink|use|do drugs|smoke)\b|\bnot at all\b"
-            r"|\bnone\b|\bnothing\b|\bclean\b|\bnever\b|\bnope\b|\bno\b",
+            r"|\bnone\b|\bnothing\b|\bclean\b|\bnever\b|\bnope\b|\bno\b|^(?:0|zero|n|nada)$",
         ),
     ),
     "safe_home": (
@@ -322,7 +322,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             "no",
             r"\bcan'?t\b|\bcannot\b|\bprobably not\b|\bno way\b|\bnot possible\b|\bimpossible\b"
             r"|\btoo (?:much|many"
-            r"|far|busy)\b|\bno (?:time|car|transport|transportation|ride)\b|\bnope\b|\bno\b"
+            r"|far|busy)\b|\bno (?:time|car|transport|transportation|ride)\b|\bnope\b|\bno\b|^n$"
             r"|\bnot really\b",
         ),
         ("in_person", r"\bin person\b|\bi can\b|\bi could\b|\bok(?:ay)?\b|" + YES_RE),
@@ -345,7 +345,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"\bhate\b|\bnot (?:comfortable|for me|a fan)\b|\brather not\b|\buncomfortable\b"
             r"|\b(?:don'?t|do not) like\b|" + NO_RE,
         ),
-        ("yes", r"\bfine\b|\bok(?:ay)?\b|\bhappy to\b|\bopen to\b|\bsounds good\b|" + YES_RE),
+        ("yes", r"\bfine\b|\bok(?:ay)?\b|^kk?$|\bhappy to\b|\bopen to\b|\bsounds good\b|" + YES_RE),
     ),
 }
 

@@ -106,6 +106,8 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("ballpark what does it cost out of pocket", ["insurance"], "faq", False),  # a question after a lead
         ("real question, how long is it if i pay out of pocket", ["insurance"], "faq", False),
         ("so out of pocket it is then", ["insurance"], "faq", True),
+        ("and if the video freezes can i call in on the phone that day", ["care_format"], "faq", False),
+        ("if possible evenings would be best", ["schedule_slot"], "faq", True),
     ],
 )
 def test_preference_statements(text: str, entities: list[str], intent: str, expected: bool) -> None:
@@ -344,6 +346,8 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("i changed my mind, i want to do the screening", "faq", "start_screening"),  # not a stop
         ("trucker, gone for weeks. wife says i drink too much and shes not wrong", "faq", "share_feelings"),
         ("do you think i drink too much?", "faq", None),  # a question
+        ("my grandson is 19 and lately he has been drinking every day", "nlu_fallback", "share_feelings"),
+        ("has he been drinking every day? how would i know", "faq", None),  # a question
         ("hola buenas tardes", "crisis", "greet"),
         ("hey there!", "faq", "greet"),
         ("hey, how much does it cost?", "faq", None),  # a greeting with a question

@@ -80,6 +80,12 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("wish_dead", "nah i wish i was dead every day but nothing like that", None),
     ("harm_to_others", "a bit", True),
     ("functioning", "alot", "significant"),  # typed as one word
+    # bare letters and numbers, as SMS users answer (dev8)
+    ("current_care", "n", "none"),
+    ("substance_use", "0", "none"),
+    ("substance_use", "10", None),  # a number alone says nothing about how often
+    ("can_attend", "n", "no"),
+    ("group_ok", "k", "yes"),
     ("suicidal_thoughts", "alittle", True),
     ("harm_to_others", "i took a week off and was a bit shaky and sweaty but it passed", None),  # a story
     ("harm_to_others", "nah, sometimes i think about hurting him but i'd never", None),
