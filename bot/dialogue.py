@@ -149,7 +149,7 @@ NEED_TOLD: Final = re.compile(
     r"|getting high) (?:every day|daily|a lot|heavily|again|more)"
 )
 """A need told about oneself ("my counselor thinks i need more structure", "ive been restricting again",
-"wife says i drink too much")."""
+"wife says i drink too much") or about someone one writes for ("lately he has been drinking every day")."""
 
 
 def tells_a_need(text: str) -> bool:
@@ -440,8 +440,7 @@ def is_question(text: str) -> bool:
     """A question mark anywhere, or a clause that starts as a question ("can they treat both")."""
     if "?" in text:
         return True
-    clauses = re.split(r"[.!;,\n]+|\b(?:and|but|so|or)\b", text.lower())
-    clauses = [clause.strip() for clause in clauses]
+    clauses = [clause.strip() for clause in re.split(r"[.!;,\n]+|\b(?:and|but|so|or)\b", text.lower())]
     return any(
         QUESTION_START.match(QUESTION_LEAD.sub("", clause)) or CONDITIONAL_QUESTION.match(clause)
         for clause in clauses
