@@ -146,7 +146,7 @@ NEED_TOLD: Final = re.compile(
     r"|\b(?:(?:says?|said|thinks?|tells? me|told me) (?:that )?)?i (?:drink|use|smoke|gamble|drank|used)"
     r" (?:way |far |a bit |probably |definitely )?too much\b"
     r"|\b(?:he|she|they)(?:'s| is| has| have|'ve) been (?:drinking|using|struggling|smoking|relapsing"
-    r"|getting high) (?:every day|daily|a lot|heavily|again|more)"
+    r"|getting high)(?: and \w+(?: \w+)?)? (?:every day|daily|a lot|heavily|again|more)"
 )
 """A need told about oneself ("my counselor thinks i need more structure", "ive been restricting again",
 "wife says i drink too much") or about someone one writes for ("lately he has been drinking every day")."""
@@ -414,6 +414,11 @@ QUESTION_LEAD: Final = re.compile(
     r"|real question|serious question|question|tho|though)\b[\s:]*)+"
 )
 """Words before a question's first word ("ballpark what does it cost", "real question tho would they")."""
+INDIRECT_QUESTION: Final = re.compile(
+    r"\b(?:wondering|wonder|want to know|wanna know|dying to know|curious|need to know|trying to figure out)"
+    r" (?:if|whether|what|how|when|where|why|who)\b"
+)
+""""also dying to know if my insurance covers this", "wondering whether groups are mixed": a question."""
 CONDITIONAL_QUESTION: Final = re.compile(
     r"^(?:what )?if\b.*\b(?:can|could|will|would|do|does|is|are|should|am) (?:i|we|you|they|he|she|it)\b"
 )
@@ -438,7 +443,7 @@ WISH: Final = re.compile(rf"\b(?:{WISH_CUE})\b")
 
 def is_question(text: str) -> bool:
     """A question mark anywhere, or a clause that starts as a question ("can they treat both")."""
-    if "?" in text:
+    if "?" in text or INDIRECT_QUESTION.search(text.lower()):
         return True
     clauses = [clause.strip() for clause in re.split(r"[.!;,\n]+|\b(?:and|but|so|or)\b", text.lower())]
     return any(
@@ -494,6 +499,10 @@ PAYS: Final = re.compile(
     r"|in[- ]network|bill|billing|work with|go through)\b"
 )
 """Words that ask whether a plan pays ("do you take humana?", "would medicare pay for this")."""
+OWN_PLAN: Final = re.compile(
+    r"\b(?:my|our|his|her|their) (?:health |medical )?(?:insurance|insurance plan)\b(?! money)"
+)
+""""my insurance": a plan the person has, named or not ("dying to know if my insurance even covers this")."""
 
 
 def asks_if_plan_pays(text: str, insurers: Iterable[str]) -> bool:
@@ -505,7 +514,7 @@ def asks_if_plan_pays(text: str, insurers: Iterable[str]) -> bool:
     """
     named = [value for value in insurers if value != "self_pay"]
     plain = _plain(text)
-    return bool(named) and is_question(plain) and bool(PAYS.search(plain))
+    return (bool(named) or bool(OWN_PLAN.search(plain))) and is_question(plain) and bool(PAYS.search(plain))
 
 
 def next_step(planned: tuple[str, ...], done: list[str]) -> str | None:

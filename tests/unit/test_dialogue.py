@@ -108,6 +108,7 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("so out of pocket it is then", ["insurance"], "faq", True),
         ("and if the video freezes can i call in on the phone that day", ["care_format"], "faq", False),
         ("if possible evenings would be best", ["schedule_slot"], "faq", True),
+        ("wondering if they have evening groups", ["schedule_slot"], "faq", False),  # an indirect question
     ],
 )
 def test_preference_statements(text: str, entities: list[str], intent: str, expected: bool) -> None:
@@ -347,6 +348,7 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("trucker, gone for weeks. wife says i drink too much and shes not wrong", "faq", "share_feelings"),
         ("do you think i drink too much?", "faq", None),  # a question
         ("my grandson is 19 and lately he has been drinking every day", "nlu_fallback", "share_feelings"),
+        ("this past year he has been drinking and smoking weed every day", "nlu_fallback", "share_feelings"),
         ("has he been drinking every day? how would i know", "faq", None),  # a question
         ("hola buenas tardes", "crisis", "greet"),
         ("hey there!", "faq", "greet"),
@@ -380,6 +382,9 @@ def test_the_intent_a_message_has_whatever_the_classifier_read(
         ("Is it likely that Medicare would pay for a program of this kind?", ["medicare"], True),
         ("i have medicaid", ["medicaid"], False),  # a statement: a preference
         ("how much is it without insurance?", ["self_pay"], False),  # no insurer
+        ("also dying to know if my insurance even covers this lol", [], True),  # a plan the person has
+        ("my insurance covers it", [], False),  # a statement
+        ("would my life insurance pay out", [], False),  # not a health plan
     ],
 )
 def test_a_question_whether_a_plan_pays(text: str, insurers: list[str], expected: bool) -> None:
