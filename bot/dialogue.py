@@ -198,7 +198,7 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return CHANGE_ANSWER
     if PERSON_REQUEST.search(plain):
         return HUMAN_HANDOFF
-    if intent in (FAQ, UNCLEAR) and tells_a_need(text):
+    if intent in (FAQ, UNCLEAR, SHARE_FEELINGS) and tells_a_need(text):
         return SHARE_FEELINGS  # "my wife thinks i need more than seeing my therapist once a month"
     if GREETING_ONLY.match(plain):
         return GREET
@@ -416,9 +416,10 @@ QUESTION_LEAD: Final = re.compile(
 """Words before a question's first word ("ballpark what does it cost", "real question tho would they")."""
 INDIRECT_QUESTION: Final = re.compile(
     r"\b(?:wondering|wonder|want to know|wanna know|dying to know|curious|need to know|trying to figure out)"
-    r" (?:if|whether|what|how|when|where|why|who)\b"
+    r" (?:if|whether)\b"
 )
-""""also dying to know if my insurance covers this", "wondering whether groups are mixed": a question."""
+""""also dying to know if my insurance covers this", "wondering whether groups are mixed": a question.
+Not "just wanna know how it works first", which after an offer is a no to it."""
 CONDITIONAL_QUESTION: Final = re.compile(
     r"^(?:what )?if\b.*\b(?:can|could|will|would|do|does|is|are|should|am) (?:i|we|you|they|he|she|it)\b"
 )

@@ -176,6 +176,8 @@ def test_a_no_or_thanks_that_ends_the_conversation(text: str, intent: str, expec
         ("no, i just feel so alone lately", "share_feelings", "share_feelings"),  # a feeling, not a decline
         ("not yet. got a few questions first", "nlu_fallback", DENY),  # not understood, yet a decline
         ("maybe another time, I mostly wanted to ask about the other thing", "nlu_fallback", DENY),
+        ("not right now, im at a truck stop. just wanna know how it works first", "faq", DENY),
+        ("not right now, but i'm wondering if it's covered", "faq", "faq"),  # an indirect question
     ],
 )
 def test_an_unclear_reply_that_starts_with_yes_or_no(text: str, intent: str, expected: str) -> None:
@@ -349,6 +351,7 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("do you think i drink too much?", "faq", None),  # a question
         ("my grandson is 19 and lately he has been drinking every day", "nlu_fallback", "share_feelings"),
         ("this past year he has been drinking and smoking weed every day", "nlu_fallback", "share_feelings"),
+        ("i think i need more help than weekly therapy", "share_feelings", "share_feelings"),  # for sure
         ("has he been drinking every day? how would i know", "faq", None),  # a question
         ("hola buenas tardes", "crisis", "greet"),
         ("hey there!", "faq", "greet"),
