@@ -149,6 +149,7 @@ def test_false_alarm_rate_on_hard_negatives_is_at_most_five_percent() -> None:
         ("which overpasses downtown have no fences", "suicide"),
         ("cancel my thursday group, i won't be around for it", "suicide"),
         ("i won't be here tomorrow, i'm out of town for a wedding", None),
+        ("im on vacation with my family and i wont be around much longer", "suicide"),  # the veto is local
         ("i won't be here tomorrow. i'm done", "suicide"),
         ("her stepdad slaps her when he's drunk", "abuse"),
         ("i've never attempted suicide", None),
