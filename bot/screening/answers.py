@@ -17,7 +17,7 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Literal, Union
+from typing import Final, Literal, Union
 
 from bot.screening.engine import BOOL, FIELDS, Value
 
@@ -172,13 +172,15 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (_UNSURE, UNSURE_RE),
         (
             "severe",
-            r"\b(?:can'?t|cannot|can not|unable to) (?:even )?(?:get out of bed|shower|wash|eat"
-            r"|function|take care of myself|look after myself|do anything|manage)"
+            r"\b(?:(?:some|most) days )?(?:i )?(?:can'?t|cannot|can not|unable to|don'?t|do not) (?:even )?"
+            r"(?:get out of bed|shower|wash|eat|function|take care of myself|look after myself|do anything"
+            r"|manage)\b"
             r"|\bbasic (?:daily )?(?:tasks|things)\b|\bnot functioning\b",
         ),
         (
             "significant",
-            r"\bmiss(?:ing|ed)? (?:a lot of )?(?:work|school|class|classes|shifts)\b"
+            r"(?<!n't )(?<!dont )(?<!never )\bmiss(?:ing|ed)? (?:a lot of )?"
+            r"(?:work|school|class|classes|shifts)\b"
             r"|\bcall(?:s|ed|ing|in'?)? (?:out|in sick)\b"
             r"|\b(?:can'?t|couldn'?t) (?:make|get) myself (?:to )?go\b"
             r"|\bisolat|\bwithdraw(?:n|ing) from\b"
@@ -200,6 +202,11 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
     "current_care": (
         (_UNSURE, UNSURE_RE),
         (
+            "none",  # "nothing since i got discharged last spring": no care now
+            r"\b(?:nothing|none|no one|nobody|no (?:therapy|treatment|therapist)) since (?:i )?"
+            r"(?:got |was |left )?(?:discharged|out|left|finished)\b(?: (?:from|of) (?:the |my )?\w+)?",
+        ),
+        (
             "stepping_down",
             r"\bstep(?:ping)? down\b|\b(?:left|leaving|finished|finishing|discharged from"
             r"|got out of|getting out of|out of|completed|coming out of|came out of) "
@@ -217,7 +224,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "none",
             r"^(?:no|n|nope|none|nothing|nah|not really|not at the moment|not currently"
-            r"|not right now)$|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|now|rn|atm"
+            r"|not right now)$"
+            r"|^(?:no|nope|nah|never)(?: (?:no|nope|never|i haven'?t|i have not|not really))+$"
+            r"|^never$|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|now|rn|atm"
             r"|currently|at present|these days|anymore|any more|since)\b"
             r"|\bnot (?:in|getting|seeing|doing) (?:any )?(?:therapy|treatment"
             r"|care|anyone|anybody|a therapist|a counselor)\b|\bno (?:therapy|treatment|care"
@@ -282,7 +291,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\b(?:(?:[1-7]|one|two|three|four|five|six) (?:or|to) )?(?:a few|few|a couple(?: of)?"
             r"|couple(?: of)?|several|[1-7]|one|two|three|four|five|six|seven) (?:times|days|nights)"
             r" (?:a|per|each|every) week\b"
-            r"|\b(?:once|twice) (?:a|per) week\b|\bmost (?:days|nights|weekends|weeks)\b"
+            r"|\b(?:once|twice) (?:a|per) week\b|\bmost (?:days|nights|weekends|weeks|weekdays|evenings)\b"
+            r"|\bevery weekday\b"
             r"|\ball the time\b|\ba lot\b|\bregular(?:ly)?\b|\bconstantly\b|\bheavily\b",
         ),
         (
@@ -350,6 +360,10 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
 }
 
 
+_HIGHER_WINS: Final[dict[str, tuple[Value, Value]]] = {"functioning": ("significant", "severe")}
+"""Two adjacent levels named in one answer: the higher is kept, so staff never see less than was said."""
+
+
 def normalize(text: str) -> str:
     """Casefolded plain words: HTML removed, Unicode normalised, punctuation as spaces."""
     text = html.unescape(re.sub(r"<[^>]*>", " ", text))
@@ -393,6 +407,8 @@ def parse_answer(field: str, text: str) -> Parsed:
         and not _STRONG_YES.search(said)
     ):
         return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
+    if field in _HIGHER_WINS and found == set(_HIGHER_WINS[field]):
+        return _HIGHER_WINS[field][1]  # "a lot. some days i don't shower": the higher of two adjacent levels
     if len(found) != 1 or _UNSURE in found:
         return None
     return found.pop()

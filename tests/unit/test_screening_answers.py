@@ -176,6 +176,17 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("wish_dead", "no\u200b", False),
     ("wish_dead", "yes " * 200, None),
     ("group_ok", "I don\u2019t like groups", "no"),
+    # two adjacent levels in one answer: the higher one
+    ("functioning", "pretty much a lot, most days i cant even shower", "severe"),
+    ("functioning", "a lot", "significant"),
+    ("functioning", "i dont miss work or anything", None),  # a denial of missed work is no impairment
+    ("functioning", "a little, some days", "mild"),
+    # no care now, said as a denial or after a discharge long ago
+    ("current_care", "nope, nothing since i left the hospital", "none"),
+    ("current_care", "no i haven't", "none"),
+    ("current_care", "never no", "none"),
+    ("current_care", "getting discharged from residential friday", "stepping_down"),
+    ("substance_use", "most weekdays after work, a few beers", "regular"),
 ]
 
 
