@@ -118,6 +118,12 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "navy vet",
             "marine vet",
             "combat vet",
+            "vets only",
+            "vets-only",
+            "just vets",
+            "for vets",
+            "other vets",
+            "fellow vets",
         ),
         "lgbtq": (
             "lgbtq",
@@ -138,7 +144,18 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "trans people",
             "trans folks",
         ),
-        "women": ("for women", "women only", "women-only", "only women", "women's program"),
+        "women": (
+            "for women",
+            "women only",
+            "women-only",
+            "only women",
+            "women's program",
+            "other women",
+            "all women",
+            "all-women",
+            "women's group",
+            "womens group",
+        ),
     },
     "specialty": {
         "co_occurring": (
@@ -160,7 +177,7 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "opioid",
             "sobriety",
         ),
-        "mood_anxiety": ("depression", "anxiety", "depressed", "anxious"),
+        "mood_anxiety": ("depression", "anxiety", "depressed", "anxious", "mood disorder"),
         "trauma": ("trauma", "ptsd", "post-traumatic", "traumatic"),
         "eating_disorders": ("eating disorder", "anorexia", "bulimia", "binge eating"),
     },
@@ -324,7 +341,9 @@ def extract_preferences(text: str) -> list[Preference]:
         (span, pref)
         for span in doc.ents
         if not _turned_down(span)
+        and not _not_wanted(span)
         and not _greeting(span)
+        and not _a_day_named(span)
         and not _work_hours(span)
         and not _plan_not_held(span)
         and (pref := _from_span(span)) is not None
@@ -400,6 +419,33 @@ def _said_before(span: Span, window: int, test: Callable[[Token], bool]) -> bool
 def _turned_down(span: Span, window: int = 2) -> bool:
     """Whether one of the `window` words before `span`, in the same clause, turns it down."""
     return _said_before(span, window, lambda token: token.lower_ in NEGATIONS and not _indifferent(token))
+
+
+WANT_WORDS: Final = frozenset({"want", "wanna", "like"})
+
+
+def _not_wanted(span: Span, window: int = 10) -> bool:
+    """Named in the same clause after "don't want" ("i dont want to sit with a bunch of college kids")."""
+    return _said_before(
+        span,
+        window,
+        lambda token: (
+            token.lower_ in WANT_WORDS
+            and token.i > 0
+            and token.doc[token.i - 1].lower_ in NEGATIONS
+            and not _indifferent(token.doc[token.i - 1])
+        ),
+    )
+
+
+DAY_NAMED_BEFORE: Final = frozenset({"this", "tomorrow", "yesterday", "last", "today", "tonight"})
+
+
+def _a_day_named(span: Span) -> bool:
+    """A time of one day, not a schedule ("i'll talk it over with my wife this evening")."""
+    if span.label_ != "schedule_slot" or span.start == 0:
+        return False
+    return span.doc[span.start - 1].lower_ in DAY_NAMED_BEFORE
 
 
 def _greeting(span: Span) -> bool:

@@ -175,6 +175,25 @@ def test_the_hours_one_works_are_not_a_schedule_wish(text: str, expected: list[t
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("i really dont want to be stuck in a room full of teenagers", []),
+        ("I don't want anything virtual, evenings are best", [("schedule_slot", "evening")]),
+        ("i don't mind virtual", [("care_format", "virtual")]),  # indifference is no refusal
+        ("i'll go over the list with my husband this evening", []),  # one evening, not a schedule
+        ("nothing tomorrow morning, but mornings in general suit me", [("schedule_slot", "morning")]),
+        ("a group just for vets would help", [("population", "veterans")]),
+        ("i'd feel safer with other women", [("population", "women")]),
+        ("a mood disorder program please", [("specialty", "mood_anxiety")]),
+    ],
+)
+def test_a_preference_not_wanted_or_a_single_day_is_not_a_wish(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(p.entity, p.value) for p in extract_preferences(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("could i get medicaid to cover it?", []),
         ("do i qualify for medicaid", []),
         ("i'm applying for medicaid next week", []),
