@@ -162,8 +162,22 @@ CHANGE_REQUEST: Final = re.compile(
     r"\b(?:can|could|may) i (?:just )?(?:fix|change|correct|redo|update|edit) (?:that one|that answer"
     r"|my answer|an answer|one of my answers|the last one|an earlier one|that)\b"
     r"|\bgo back to (?:an? |the |that )?(?:earlier|previous|last|other) (?:one|question|answer)\b"
+    r"|\b(?:can|could|may) i (?:just )?(?:fix|change|correct|redo|update|edit) what i (?:said|answered|put)\b"
+    r"|\b(?:i )?(?:want|wanna|need|would like|'d like) to (?:fix|change|correct|redo|update|edit)"
+    r" (?:my|an|one of my) (?:first |last |earlier |previous |other )?answers?\b"
 )
-"""A request to change a screening answer in words ("wait i meant 2 not 5 ... can i fix that one")."""
+"""A request to change a screening answer in words ("wait i meant 2 not 5 ... can i fix that one", "can i
+change what i said about therapy", "i want to change my first answer")."""
+
+CALLBACK_REQUEST: Final = re.compile(
+    r"\b(?:can|could|would|will) (?:someone|somebody|a person|a staff member|staff|a counselou?r|your team"
+    r"|(?:someone|somebody) from (?:the |your )?(?:program|team|intake|clinic|office)|you guys|you)"
+    r" (?:please )?(?:just )?(?:call|phone|ring) me\b"
+    r"|\b(?:i'?d like|i want|i would like|can i (?:get|have)|could i (?:get|have)) (?:a |to get a )?"
+    r"(?:call ?back|phone call|call from (?:someone|somebody|a person|staff|your team))\b"
+)
+"""A request to be called ("can someone from the program call me to talk it through"): the callback form,
+whatever FAQ the words resemble. Not a question about calling in to a virtual group."""
 
 
 PERSON_REQUEST: Final = re.compile(
@@ -198,13 +212,15 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return CHANGE_ANSWER
     if PERSON_REQUEST.search(plain):
         return HUMAN_HANDOFF
+    if CALLBACK_REQUEST.search(plain):
+        return REQUEST_CALLBACK
     if intent in (FAQ, UNCLEAR, SHARE_FEELINGS) and tells_a_need(text):
         return SHARE_FEELINGS  # "my wife thinks i need more than seeing my therapist once a month"
     if GREETING_ONLY.match(plain):
         return GREET
     if ABOUT_THE_BOT.search(plain):
         return BOT_CHALLENGE
-    if NEAREST.search(plain) and intent not in (FIND_PROGRAM, INFORM):
+    if (NEAREST.search(plain) or PLACE_SEARCH.search(plain)) and intent not in (FIND_PROGRAM, INFORM):
         return FIND_PROGRAM
     return farewell(text, intent, confidence)
 
@@ -259,6 +275,13 @@ NEAREST: Final = re.compile(
     r"|\b(?:the )?(?:closest|nearest) (?:one|place|program|location|option)s?\b"
 )
 """A search with no wish but nearness ("dont care honestly, whatever's closest"): a program search."""
+PLACE_SEARCH: Final = re.compile(
+    r"\b(?:is there|are there|any|anything|know of|find)\b[^.?!]*\b(?:iops?|programs?|intensive outpatient"
+    r"|php|rehabs?|treatment cent(?:er|re)s?)\b[^.?!]*\b(?:around|near|close to|outside of)"
+    r" (?!(?:me|here|there|my|your|the|a|an|lunch|lunchtime|noon|dinner|work|school|home|midnight)\b)"
+    r"[a-z]{3,}"
+)
+"""A search named by its place ("is there any iop for alcohol around milwaukee"): a program search."""
 CANCEL: Final = re.compile(
     r"^(?:(?:actually|ok|okay|oh|um+|uh+|hmm+|wait|no|sorry|ugh|yeah|ya)[\s,.!]+)*"
     r"(?:never ?mind|nvm|forget (?:it|about it|that)|scratch that"
@@ -407,7 +430,8 @@ def reply_to_offer(offer: str | None, intent: str | None) -> tuple[str, ...]:
 
 QUESTION_START: Final = re.compile(
     r"^(?:what|whats|what's|how|hows|does|do|is|are|can|could|will|would|who|when|where|why|which|"
-    r"should|am|did|isn't|aren't|don't|doesn't)\b(?! be (?:good|great|nice|best|ideal|perfect)\b)"
+    r"should|am|did(?! (?:\d+|two|three|four|five|six|a few|several|time)\b)|isn't|aren't|don't|doesn't)\b"
+    r"(?! be (?:good|great|nice|best|ideal|perfect)\b)"
 )
 QUESTION_LEAD: Final = re.compile(
     r"^(?:(?:ok|okay|so|also|like|um+|hey|honestly|seriously|ballpark|roughly|real quick|quick question"
@@ -430,7 +454,7 @@ SEARCH_ONLY_ENTITIES: Final = frozenset({SCHEDULE_SLOT, CARE_FORMAT, INSURANCE, 
 WISH_CUE: Final = (
     r"i'?d prefer|i prefer|prefer(?:ably)?|would be (?:good|great|nice|best|ideal)|if possible|ideally|"
     r"(?:i'?m )?looking for(?! (?:some |more |any )?(?:info|information|details|answers|advice)\b)"
-    r"|has to be|needs to be"
+    r"|has to be|needs to be|(?:need|needs|want|wants|like|prefer) one (?:for|that|with|focused)"
 )
 PREFERENCE_CUE: Final = re.compile(rf"\b(?:{WISH_CUE}|friendly|focused|focus|only|specializ\w*)\b")
 """Words that make a program (population, specialty, level of care) a wish for the search ("lgbtq

@@ -93,6 +93,7 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("find programs near 10001", ["zip_code"], "find_program", False),  # its own rule searches
         ("my zip code is 78704, what iops are around here", ["zip_code"], "faq", True),  # a place given
         ("something trauma focused would be good", ["specialty"], "faq", True),  # worded as a wish
+        ("she'd need one for teenagers", ["population"], "nlu_fallback", True),  # "one for": a wish
         ("lgbtq friendly if possible", ["population"], "faq", True),
         ("i think i need php, my psychiatrist said so", ["care_level"], "faq", False),  # no wish words
         ("is a trauma focused program better?", ["specialty"], "faq", False),  # a question
@@ -370,6 +371,22 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("just the closest one pls", "faq", "find_program"),
         ("what's the closest program to me?", "faq", "find_program"),
         ("is the nearest hospital far?", "faq", None),
+        # a need told after a number of deeds is not a question ("did 2 tours" asks nothing)
+        ("marine vet, did 3 deployments. my brother says i need help with drinking", "faq", "share_feelings"),
+        ("did you say i need help?", "faq", None),
+        # a request to be called is the callback form, whatever FAQ it resembles
+        ("could somebody from your clinic phone me to go over it", "faq", "request_callback"),
+        ("i'd like a callback tomorrow please", "nlu_fallback", "request_callback"),
+        ("can i call in to the group if my video freezes?", "faq", None),  # a question about virtual groups
+        ("can i call you?", "faq", None),
+        # a request to change an answer in other words
+        ("hold on, can i change what i said about drinking", "faq", "change_answer"),
+        ("actually i want to change my last answer", "inform", "change_answer"),
+        ("can i change my schedule later if i start?", "faq", None),
+        # a search named by its place
+        ("any intensive outpatient programs around spokane that do evenings", "faq", "find_program"),
+        ("are there programs near the train station?", "faq", None),  # a question about getting there
+        ("is there a group around lunchtime", "faq", None),
     ],
 )
 def test_the_intent_a_message_has_whatever_the_classifier_read(
