@@ -201,6 +201,8 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
     wordless = wordless_intent(text)
     if wordless is not None:
         return wordless
+    if BARE_ZIP.match(text):
+        return INFORM  # "80205" answers "what's your ZIP code?": an inform, not a message not understood
     if asks_for_clinical_act(text):
         return OUT_OF_SCOPE
     if asks_for_screening(text):
@@ -224,6 +226,11 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return FIND_PROGRAM
     return farewell(text, intent, confidence)
 
+
+BARE_ZIP: Final = re.compile(
+    r"^\s*(?:(?:my )?zip(?: code)?(?: is)?:?\s*)?\d{5}(?:-\d{4})?\s*[.!]?\s*$", re.IGNORECASE
+)
+"""A message that is only a US ZIP code ("80205", "zip: 10001-1234")."""
 
 EMOJI_INTENTS: Final[Mapping[str, str]] = {
     "\U0001f44d": AFFIRM,  # thumbs up

@@ -383,6 +383,11 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("hold on, can i change what i said about drinking", "faq", "change_answer"),
         ("actually i want to change my last answer", "inform", "change_answer"),
         ("can i change my schedule later if i start?", "faq", None),
+        # a bare ZIP code answers the ZIP question
+        ("80205", "nlu_fallback", "inform"),
+        ("zip code: 10001-1234", "faq", "inform"),
+        ("802055", "nlu_fallback", None),  # six digits: no ZIP
+        ("call me at 80205", "nlu_fallback", None),
         # a search named by its place
         ("any intensive outpatient programs around spokane that do evenings", "faq", "find_program"),
         ("are there programs near the train station?", "faq", None),  # a question about getting there
