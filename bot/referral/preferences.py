@@ -416,9 +416,19 @@ def _said_before(span: Span, window: int, test: Callable[[Token], bool]) -> bool
     return False
 
 
+def _word_before(span: Span) -> str:
+    """The lowercase word just before `span`, or "" at the start."""
+    return span.doc[span.start - 1].lower_ if span.start > 0 else ""
+
+
+def _negation(token: Token) -> bool:
+    """A word that turns down what follows ("not", "dont"), not indifference ("don't mind")."""
+    return token.lower_ in NEGATIONS and not _indifferent(token)
+
+
 def _turned_down(span: Span, window: int = 2) -> bool:
     """Whether one of the `window` words before `span`, in the same clause, turns it down."""
-    return _said_before(span, window, lambda token: token.lower_ in NEGATIONS and not _indifferent(token))
+    return _said_before(span, window, _negation)
 
 
 WANT_WORDS: Final = frozenset({"want", "wanna", "like"})
@@ -429,12 +439,7 @@ def _not_wanted(span: Span, window: int = 10) -> bool:
     return _said_before(
         span,
         window,
-        lambda token: (
-            token.lower_ in WANT_WORDS
-            and token.i > 0
-            and token.doc[token.i - 1].lower_ in NEGATIONS
-            and not _indifferent(token.doc[token.i - 1])
-        ),
+        lambda token: token.lower_ in WANT_WORDS and token.i > 0 and _negation(token.doc[token.i - 1]),
     )
 
 
@@ -443,14 +448,12 @@ DAY_NAMED_BEFORE: Final = frozenset({"this", "tomorrow", "yesterday", "last", "t
 
 def _a_day_named(span: Span) -> bool:
     """A time of one day, not a schedule ("i'll talk it over with my wife this evening")."""
-    if span.label_ != "schedule_slot" or span.start == 0:
-        return False
-    return span.doc[span.start - 1].lower_ in DAY_NAMED_BEFORE
+    return span.label_ == "schedule_slot" and _word_before(span) in DAY_NAMED_BEFORE
 
 
 def _greeting(span: Span) -> bool:
     """A time of day inside a greeting ("good afternoon", "good evening"), not a schedule."""
-    return span.start > 0 and span.doc[span.start - 1].lower_ == "good" and span.label_ == "schedule_slot"
+    return span.label_ == "schedule_slot" and _word_before(span) == "good"
 
 
 WORK_BEFORE: Final = frozenset({"work", "works", "working", "worked", "pull", "pulling"})
@@ -462,7 +465,7 @@ def _work_hours(span: Span) -> bool:
     if span.label_ != "schedule_slot":
         return False
     doc = span.doc
-    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    before = _word_before(span)
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     on_nights = before == "on" and span.text.lower() == "nights"  # "on weekends" is a wish
     return on_nights or before in WORK_BEFORE or after in WORK_AFTER

@@ -225,8 +225,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             "none",
             r"^(?:no|n|nope|none|nothing|nah|not really|not at the moment|not currently"
             r"|not right now)$"
-            r"|^(?:no|nope|nah|never)(?: (?:no|nope|never|i haven'?t|i have not|not really))+$"
-            r"|^never$|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|now|rn|atm"
+            r"|^(?:no|nope|nah|never)(?: (?:no|nope|never|i haven'?t|i have not|not really))*$"
+            r"|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|now|rn|atm"
             r"|currently|at present|these days|anymore|any more|since)\b"
             r"|\bnot (?:in|getting|seeing|doing) (?:any )?(?:therapy|treatment"
             r"|care|anyone|anybody|a therapist|a counselor)\b|\bno (?:therapy|treatment|care"
