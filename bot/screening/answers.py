@@ -213,18 +213,21 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"(?:an? |the |my )?(?:rehab|hospital|inpatient|residential|php|partial|detox"
             r"|treatment center|psych ward)"
             r"|\b(?:still|currently|right now) (?:in|at) (?:an? |the )?(?:rehab|inpatient|residential|php"
-            r"|partial|detox|treatment center|hospital)\b|\bdischarg(?:e|ed|ing)\b",
+            r"|partial|detox|treatment center|hospital)\b|\bdischarg(?:e|ed|ing)\b"
+            r"|\b(?:i'?m|i am) (?:in|at) (?:an? |the )?(?:php|partial|rehab|inpatient|residential|detox)\b",
         ),
         (
             "weekly_not_helping",
-            r"\b(?:not|isn'?t|doesn'?t|don'?t|never|hasn'?t|haven'?t) (?:really )?"
+            r"\b(?:not|isn'?t|doesn'?t|don'?t|never|hasn'?t|haven'?t) (?:really )?(?:been )?(?:really )?"
             r"(?:help|helping|helped|working|work|worked|enough)\b|\bno help\b|\buseless\b"
             r"|\bnot making (?:a |any )?difference\b",
         ),
         (
             "none",
             r"^(?:no|n|nope|none|nothing|nah|not really|not at the moment|not currently"
-            r"|not right now)$"
+            r"|not right now)$|^(?:nothing|none)\b(?! (?:but|except|besides|other than|apart|yet))"
+            r"|\b(?:never|haven'?t|have not|hasn'?t) (?:ever )?(?:seen|had|done|tried|been to) (?:a |any )?"
+            r"(?:therapist|counselor|counsellor|psychiatrist|therapy|counseling|counselling|treatment)\b"
             r"|^(?:no|nope|nah|never)(?: (?:no|nope|never|i haven'?t|i have not|not really))*$"
             r"|\b(?:nothing|none|no one|nobody|not) (?:at the moment|right now|now|rn|atm"
             r"|currently|at present|these days|anymore|any more|since)\b"
@@ -257,6 +260,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ("never", NO_RE),
     ),
     "withdrawal": (
+        (_ASIDE, r"\bnothing (?:more|worse) than that\b"),  # "I sleep badly if I skip a night, nothing more than that"
         (_UNSURE, UNSURE_RE),
         ("none", NO_SYMPTOM_RE),
         (
@@ -282,7 +286,11 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
     ),
     "substance_use": (
-        (_ASIDE, ESTIMATE_RE + r"|\bdepends on the (?:week|day|month)\b"),
+        (
+            _ASIDE,
+            ESTIMATE_RE + r"|\bdepends on the (?:week|day|month)\b"
+            r"|\b(?:don'?t|do not|never) (?:use|do|take|touch) (?:anything|any) (?:else|other)\b|\bnothing else\b",
+        ),
         (_UNSURE, UNSURE_RE),
         ("occasional", r"\bnot (?:a lot|much|often|that much|every day|daily)\b"),
         (
@@ -321,7 +329,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
     ),
     "can_attend": (
         (_UNSURE, UNSURE_RE),
-        ("in_person", r"\bno problem\b|\bnot a problem\b"),
+        # "a mix of in person and online would be ideal but either works": in person is possible
+        ("in_person", r"\bno problem\b|\bnot a problem\b|^.*\beither (?:works|is fine|one|way|is ok(?:ay)?)\b.*$"),
         (
             "virtual_only",
             # "online only pls, no car": having no way to get there is the reason, not a second answer
@@ -342,7 +351,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             "unsure",
             r"\b(?:(?:kinda|kind of|sort of|a (?:little|bit)|bit|pretty|really|very|so) )?"
             r"(?:nervous|anxious|scared|hate|hesitant|uncomfortable|shy)\b.*\b(?:but|though|tho)\b.*"
-            r"\b(?:willing|give it a (?:shot|try|go)|try it|i'?ll try|i will try|open to)\b",
+            r"\b(?:willing|give it a (?:shot|try|go)|try it|i'?ll try|i will try|open to|yeah|yes|sure|ok|okay)\b"
+            r"|^.*\b(?:but|though|tho)\b.*\b(?:i'?ll|i will|willing to|happy to|open to) "
+            r"(?:give (?:it|them|groups?) a (?:shot|try|go)|try(?: it| them)?)\b.*$",
         ),
         (
             "unsure",
@@ -360,7 +371,11 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
 }
 
 
-_HIGHER_WINS: Final[dict[str, tuple[Value, Value]]] = {"functioning": ("significant", "severe")}
+_HIGHER_WINS: Final[dict[str, tuple[tuple[Value, Value], ...]]] = {
+    "functioning": (("significant", "severe"),),
+    "current_care": (("weekly_helping", "weekly_not_helping"),),  # "it helps a bit but it's not enough"
+    "substance_use": (("occasional", "regular"),),  # "three or four nights a week, sometimes more"
+}
 """Two adjacent levels named in one answer: the higher is kept, so staff never see less than was said."""
 
 
@@ -407,8 +422,9 @@ def parse_answer(field: str, text: str) -> Parsed:
         and not _STRONG_YES.search(said)
     ):
         return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
-    if field in _HIGHER_WINS and found == set(_HIGHER_WINS[field]):
-        return _HIGHER_WINS[field][1]  # "a lot. some days i don't shower": the higher of two adjacent levels
+    for lower, higher in _HIGHER_WINS.get(field, ()):
+        if found == {lower, higher}:
+            return higher  # "a lot. some days i don't shower": the higher of two adjacent levels
     if len(found) != 1 or _UNSURE in found:
         return None
     return found.pop()
