@@ -180,14 +180,16 @@ CALLBACK_REQUEST: Final = re.compile(
 whatever FAQ the words resemble. Not a question about calling in to a virtual group."""
 
 
+_PRIVATELY: Final = r"alone|one on one|1 ?on ?1|privately|individually|in private"
 PERSON_REQUEST: Final = re.compile(
-    r"\b(?:can i|could i|may i|i want to|i wanna|i'?d like to|i need to|let me|i have to) (?:just )?"
-    r"(?:talk|speak|chat) (?:to|with) (?:a |an |some )?(?:real |actual |live )?(?:person|human|somebody"
-    r"|someone|agent|staff|representative|rep)\b"
-    r"(?! (?:alone|one on one|1 ?on ?1|privately|individually|in private|about)\b)"
+    r"\b(?:can i|could i|may i|i want to|i wanna|i'?d like to|i would like to|i need to|let me|i have to)"
+    r" (?:just )?(?:talk|speak|chat) (?:to|with) (?:a |an |some )?(?:real |actual |live )?"
+    rf"(?:(?:person|human|agent|staff|representative|rep)\b(?! (?:{_PRIVATELY})\b)"
+    rf"|(?:somebody|someone)\b(?! (?:{_PRIVATELY}|about)\b))"
 )
-"""A request for a person ("ugh ok can i just talk to somebody who can actually schedule it"); not one
-for individual therapy ("i want to talk to someone alone not in a group")."""
+"""A request for a person ("ugh ok can i just talk to somebody who can actually schedule it", "I would like
+to speak with a person about the appeal"); not one for individual therapy ("i want to talk to someone alone
+not in a group", "i need to talk to someone about what happened")."""
 
 
 def certain_intent(text: str, intent: str | None, confidence: float) -> str | None:

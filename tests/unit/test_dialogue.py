@@ -346,6 +346,8 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("can i go back to work during iop?", "faq", None),
         ("ugh ok can i just talk to somebody who can actually schedule it", "faq", "human_handoff"),
         ("i want to talk to someone alone not in a group", "faq", None),  # individual therapy
+        ("thanks. i would like to talk to a person about my bill", "thanks", "human_handoff"),
+        ("i need to talk to someone about what happened to me", "faq", None),  # a need, not staff
         ("do i get to talk to someone one on one in iop?", "faq", None),
         ("i changed my mind, i want to do the screening", "faq", "start_screening"),  # not a stop
         ("trucker, gone for weeks. wife says i drink too much and shes not wrong", "faq", "share_feelings"),
