@@ -176,6 +176,7 @@ def test_one_sentence_escalates_alone_only_when_the_classifier_is_nearly_certain
         ("sorry. goodbye", False),
         ("signing off for the night, goodnight!", True),
         ("signing off for the last time. goodbye", False),  # "last time"
+        ("no, that will be all for today. bye", True),
     ],
 )
 def test_a_plain_thanks_and_goodbye(text: str, plain: bool) -> None:

@@ -404,3 +404,48 @@ def test_a_pattern_is_anchored_on_its_most_selective_required_word() -> None:
     ]
     assert detector._anchor(pattern, common) == frozenset({"want", "wish"})
     assert detector._anchor([{}, {"LIKE_NUM": True}], common) is None  # no word to anchor on: always run
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("honestly i'm not planning on being around for the intake date", "suicide"),
+        ("there won't be a next week for me", "suicide"),
+        ("i've already decided how it ends", "suicide"),
+        ("i'm sorry for the mess i'm going to leave behind", "suicide"),
+        ("please tell my sponsor he did his best", "suicide"),
+        ("i wish i had died in that accident", "suicide"),
+        ("being dead sounds kind of peaceful to me", "suicide"),
+        ("i'm basically just waiting to die at this point", "suicide"),
+        ("lord please take me tonight", "suicide"),
+        ("gonna take the long sleep soon", "suicide"),
+        ("ending it tn", "suicide"),
+        ("i'm going to swallow all of them at once tonight", "suicide"),
+        ("mixed bars and a bottle of vodka, idk if i'm gonna make it", "overdose"),
+        ("i only drink so i can cut deeper", "self_harm"),
+        ("ojalá no despierte nunca", "suicide"),
+    ],
+)
+def test_indirect_passive_and_slang_danger(text: str, category: str) -> None:
+    finding = detect(text)
+    assert finding is not None and finding.category == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no, i have no plans to end my life, i just drink too much",
+        "i would never take my own life, i have my daughter",
+        "zero urge to cut these days",
+        "i'm not trying to die, i'm trying to get sober",
+        "i don't think about suicide at all",
+        "i want to kill my alarm clock every morning",
+        "been grieving my cousin who overdosed",
+        "can you die from benzo withdrawal?",
+        "my dad takes a lot of pills for his heart",
+        "getting sober for a better life for my kids",
+        "no i haven't had thoughts like that",
+    ],
+)
+def test_denials_grief_and_questions_raise_no_finding(text: str) -> None:
+    assert detect(text) is None
