@@ -57,6 +57,7 @@ TOPIC_IDS: tuple[str, ...] = (
     "transportation",
     "relapse_prevention",
     "home_environment",
+    "chat_privacy",
 )
 
 #: Button payloads that trigger an intent directly instead of being parsed as a question.

@@ -76,7 +76,7 @@ def texts(responses: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
 
 
 def test_topic_ids_are_unique_and_well_formed() -> None:
-    assert len(TOPIC_IDS) == len(set(TOPIC_IDS)) == 35
+    assert len(TOPIC_IDS) == len(set(TOPIC_IDS)) == 36
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", t) for t in TOPIC_IDS)
 
 
