@@ -68,7 +68,9 @@ YES_RE = (
     r"\byes+\b|\byeah?\b|\byep\b|\byup\b|\bya\b|\by\b|\bsure\b|\bof course\b|\bdefinitely\b"
     r"|\babsolutely\b|\bi (?:have|do|did)\b"
     + _NOT_POSSESSION
-    + r"|\bsometimes\b|\ba (?:little|bit)\b" + _DEGREE_OF + r"|\bkind ?of\b"
+    + r"|\bsometimes\b|\ba (?:little|bit)\b"
+    + _DEGREE_OF
+    + r"|\bkind ?of\b"
     r"|\bkinda\b|\bsort of\b|\boften\b|\ba lot\b|\bcorrect\b|\btrue\b|\bi think so\b"
     r"|\bprobably\b|\bevery day\b|\ball the time\b|\bconstantly\b"
 )
@@ -260,7 +262,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ("never", NO_RE),
     ),
     "withdrawal": (
-        (_ASIDE, r"\bnothing (?:more|worse) than that\b"),  # "I sleep badly if I skip a night, nothing more than that"
+        # "I sleep badly if I skip a night, nothing more than that": the symptom is the answer
+        (_ASIDE, r"\bnothing (?:more|worse) than that\b"),
         (_UNSURE, UNSURE_RE),
         ("none", NO_SYMPTOM_RE),
         (
@@ -289,7 +292,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             _ASIDE,
             ESTIMATE_RE + r"|\bdepends on the (?:week|day|month)\b"
-            r"|\b(?:don'?t|do not|never) (?:use|do|take|touch) (?:anything|any) (?:else|other)\b|\bnothing else\b",
+            r"|\b(?:don'?t|do not|never) (?:use|do|take|touch) (?:anything|any) (?:else|other)\b"
+            r"|\bnothing else\b",
         ),
         (_UNSURE, UNSURE_RE),
         ("occasional", r"\bnot (?:a lot|much|often|that much|every day|daily)\b"),
@@ -330,7 +334,10 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
     "can_attend": (
         (_UNSURE, UNSURE_RE),
         # "a mix of in person and online would be ideal but either works": in person is possible
-        ("in_person", r"\bno problem\b|\bnot a problem\b|^.*\beither (?:works|is fine|one|way|is ok(?:ay)?)\b.*$"),
+        (
+            "in_person",
+            r"\bno problem\b|\bnot a problem\b|^.*\beither (?:works|is fine|one|way|is ok(?:ay)?)\b.*$",
+        ),
         (
             "virtual_only",
             # "online only pls, no car": having no way to get there is the reason, not a second answer
@@ -351,7 +358,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             "unsure",
             r"\b(?:(?:kinda|kind of|sort of|a (?:little|bit)|bit|pretty|really|very|so) )?"
             r"(?:nervous|anxious|scared|hate|hesitant|uncomfortable|shy)\b.*\b(?:but|though|tho)\b.*"
-            r"\b(?:willing|give it a (?:shot|try|go)|try it|i'?ll try|i will try|open to|yeah|yes|sure|ok|okay)\b"
+            r"\b(?:willing|give it a (?:shot|try|go)|try it|i'?ll try|i will try|open to"
+            r"|yeah|yes|sure|ok|okay)\b"
             r"|^.*\b(?:but|though|tho)\b.*\b(?:i'?ll|i will|willing to|happy to|open to) "
             r"(?:give (?:it|them|groups?) a (?:shot|try|go)|try(?: it| them)?)\b.*$",
         ),
