@@ -443,7 +443,8 @@ QUESTION_START: Final = re.compile(
     r"(?! be (?:good|great|nice|best|ideal|perfect)\b)"
 )
 QUESTION_LEAD: Final = re.compile(
-    r"^(?:(?:ok|okay|so|also|like|um+|hey|honestly|seriously|ballpark|roughly|real quick|quick question"
+    r"^(?:(?:ok|okay|so|also|like|um+|hey|yo|hi|hello|hiya|well|btw|anyway|anyways|honestly|seriously"
+    r"|ballpark|roughly|real quick|quick question"
     r"|real question|serious question|question|tho|though)\b[\s:]*)+"
 )
 """Words before a question's first word ("ballpark what does it cost", "real question tho would they")."""

@@ -107,6 +107,8 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("ballpark what does it cost out of pocket", ["insurance"], "faq", False),  # a question after a lead
         ("real question, how long is it if i pay out of pocket", ["insurance"], "faq", False),
         ("so out of pocket it is then", ["insurance"], "faq", True),
+        ("yo what does it run with no insurance, i pay myself", ["insurance"], "faq", False),  # a lead
+        ("hi so how much is it out of pocket", ["insurance"], "faq", False),
         ("and if the video freezes can i call in on the phone that day", ["care_format"], "faq", False),
         ("if possible evenings would be best", ["schedule_slot"], "faq", True),
         ("wondering if they have evening groups", ["schedule_slot"], "faq", False),  # an indirect question
