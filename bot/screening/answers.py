@@ -379,10 +379,10 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
 }
 
 
-_HIGHER_WINS: Final[dict[str, tuple[tuple[Value, Value], ...]]] = {
-    "functioning": (("significant", "severe"),),
-    "current_care": (("weekly_helping", "weekly_not_helping"),),  # "it helps a bit but it's not enough"
-    "substance_use": (("occasional", "regular"),),  # "three or four nights a week, sometimes more"
+_HIGHER_WINS: Final[dict[str, tuple[Value, Value]]] = {
+    "functioning": ("significant", "severe"),
+    "current_care": ("weekly_helping", "weekly_not_helping"),  # "it helps a bit but it's not enough"
+    "substance_use": ("occasional", "regular"),  # "three or four nights a week, sometimes more"
 }
 """Two adjacent levels named in one answer: the higher is kept, so staff never see less than was said."""
 
@@ -430,9 +430,8 @@ def parse_answer(field: str, text: str) -> Parsed:
         and not _STRONG_YES.search(said)
     ):
         return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
-    for lower, higher in _HIGHER_WINS.get(field, ()):
-        if found == {lower, higher}:
-            return higher  # "a lot. some days i don't shower": the higher of two adjacent levels
+    if field in _HIGHER_WINS and found == set(_HIGHER_WINS[field]):
+        return _HIGHER_WINS[field][1]  # "a lot. some days i don't shower": the higher of two adjacent levels
     if len(found) != 1 or _UNSURE in found:
         return None
     return found.pop()
