@@ -445,6 +445,7 @@ def test_indirect_passive_and_slang_danger(text: str, category: str) -> None:
         "my dad takes a lot of pills for his heart",
         "getting sober for a better life for my kids",
         "no i haven't had thoughts like that",
+        "i can only fall asleep if i sleep with him next to me",
     ],
 )
 def test_denials_grief_and_questions_raise_no_finding(text: str) -> None:
