@@ -298,6 +298,7 @@ def _speed(summary: dict[str, Any], model: Path, out: Path, logs: Path, args: ar
 def _development(summary: dict[str, Any], model: Path, logs: Path) -> None:
     """The sets the developers tune on, reported apart from the frozen ones (ops.evaluation.development)."""
     from ops.evaluation import development, servers
+    from ops.evaluation.external_faq import evaluate_external_faq
 
     project = servers.start_project(model, logs / "development", extra_env={"STAFF_HOURS": "always"})
     try:
@@ -306,10 +307,12 @@ def _development(summary: dict[str, Any], model: Path, logs: Path) -> None:
             lambda sender, text: _say(project.url, text, sender),
             servers.tracker_reader(project),
         )
+        external = evaluate_external_faq(project, development.EXTERNAL_FAQ_SET)
     finally:
         project.stop()
     summary["development"] = {
         "conversations": conversations,
+        "external_faq": external,
         "safety": development.run_safety_sets(development.safety_files(), model),
     }
 

@@ -16,6 +16,8 @@ from ops.evaluation import safety_test
 
 CONVERSATION_SETS = PROJECT_ROOT / "tests" / "conversations"
 SAFETY_SETS = PROJECT_ROOT / "tests" / "safety_dev"
+EXTERNAL_FAQ_SET = PROJECT_ROOT / "tests" / "external" / "dev_other_providers.yml"
+"""Other providers' FAQ questions collected apart from the frozen set (no shared text, page or site)."""
 LAYERS = ("rules", "model", "combined")
 
 

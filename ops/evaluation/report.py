@@ -440,6 +440,14 @@ def _development(result: Mapping[str, Any] | None) -> str:
                 ),
             )
         )
+    external = result.get("external_faq")
+    if external:
+        out.append(
+            "\nOther providers' FAQ questions (`tests/external/dev_other_providers.yml`, "
+            f"{external['questions']} questions from {external['sources']} pages, "
+            "none shared with the frozen set): "
+            f"{external['right']}/{external['questions']} ({pct(external['accuracy'])}) get the right topic."
+        )
     safety = result.get("safety") or {}
     if safety:
         out.append(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from ops.evaluation.dialogue import parse_failed_stories
 from ops.evaluation.nlu import summarise_report
@@ -164,9 +167,11 @@ def test_development_sets_are_reported_apart_and_marked_as_tuned_on() -> None:
         "conversations": {"dev4.yml": {"conversations": 14, "turns": 110, "passed": 108, "pass_rate": 0.9818,
                                        "fallback_rate": 0.1, "fallback_reply_rate": 0.0091}},
         "safety": {"messages_c.yml": {"rules": {**layer, "recall": 0.6}, "model": layer, "combined": layer}},
+        "external_faq": {"questions": 190, "sources": 150, "right": 154, "accuracy": 0.8106},
     }
     text = render({"model": "m", "development": development})
     assert "## Development sets (tuned on: not evidence" in text
+    assert "190 questions from 150 pages, none shared with the frozen set): 154/190 (81.1%)" in text
     assert "| dev4.yml | 14 | 108/110 (98.2%) | 10.0% | 0.9% |" in text
     assert "| messages_c.yml | 170 | 169 | 60.0% / 3.0% | 99.0% / 3.0% | 99.0% / 3.0% |" in text
     assert "## Development" not in render({"model": "m"})
@@ -178,3 +183,22 @@ def test_development_files_never_include_a_frozen_set() -> None:
     names = [path.name for path in conversation_files()]
     assert names[0] == "dev.yml" and "freetext.yml" not in names and len(names) >= 4
     assert all(path.parent.name == "safety_dev" for path in safety_files()) and len(safety_files()) >= 3
+
+
+def test_development_faq_questions_share_no_text_page_or_site_with_the_frozen_set() -> None:
+    from bot.faq import TOPIC_IDS
+    from ops.evaluation.development import EXTERNAL_FAQ_SET
+    from ops.evaluation.external_faq import EXTERNAL_FAQ
+
+    def site(address: object) -> str:
+        return re.sub(r"^https?://(www\.)?", "", str(address).lower()).split("/")[0]
+
+    frozen = yaml.safe_load(EXTERNAL_FAQ.read_text(encoding="utf-8"))["questions"]
+    development = yaml.safe_load(EXTERNAL_FAQ_SET.read_text(encoding="utf-8"))["questions"]
+    assert len(development) >= 150 and EXTERNAL_FAQ_SET != EXTERNAL_FAQ
+    assert not {" ".join(q["text"].lower().split()) for q in development} & {
+        " ".join(q["text"].lower().split()) for q in frozen
+    }
+    assert not {site(q["source"]) for q in development} & {site(q["source"]) for q in frozen}
+    assert all(isinstance(q.get("also", []), list) for q in development)
+    assert all({q["topic"], *q.get("also", [])} <= set(TOPIC_IDS) for q in development)

@@ -31,8 +31,8 @@ def _held_out() -> set[str]:
     ):
         conversations = yaml.safe_load((ROOT / name).read_text())["conversations"]
         texts |= {_norm(turn[key]) for conversation in conversations for turn in conversation["turns"]}
-    external = yaml.safe_load((ROOT / "tests/external/faq_other_providers.yml").read_text())["questions"]
-    texts |= {_norm(q["text"]) for q in external}
+    for path in sorted((ROOT / "tests/external").glob("*.yml")):  # frozen, and the development set
+        texts |= {_norm(q["text"]) for q in yaml.safe_load(path.read_text())["questions"]}
     for path in sorted((ROOT / "tests/safety_dev").glob("*.yml")):
         dev = yaml.safe_load(path.read_text())
         texts |= {_norm(x["text"]) for x in dev["crisis"] + dev["negatives"]}
