@@ -205,6 +205,10 @@ def _texts(owner: str, entries: Any) -> tuple[str, ...]:
     return tuple(entries)
 
 
+_FLAT_GROUP = re.compile(r"\([^()]*\)\??")
+"""A one-level group `(a b|c)`, maybe optional; what is left of a pattern without them has no parentheses."""
+
+
 def _check_rule(rule: Rule, groups: dict[str, tuple[str, ...]], seen: set[str]) -> None:
     problems = []
     if not rule.id or rule.id in seen:
@@ -228,6 +232,8 @@ def _check_rule(rule: Rule, groups: dict[str, tuple[str, ...]], seen: set[str]) 
         for name in re.findall(r"@(\w+)", pattern):
             if name not in groups:
                 problems.append(f"unknown group @{name} in {pattern!r}")
+        if re.search(r"[()]", _FLAT_GROUP.sub("", pattern)):
+            problems.append(f"nested or unbalanced parentheses in {pattern!r} (groups are one level deep)")
     if problems:
         raise PatternError(f"rule {rule.id or '?'}: " + "; ".join(problems))
 

@@ -296,6 +296,8 @@ def test_every_rule_has_a_reason_and_compiles() -> None:
         ("nothing: here", "rules"),
         ("groups: {neg: [not, no]}\nrules: []", "quote it"),  # a bare no is YAML's false
         ("rules: [{id: a, kind: idiom, reason: r, patterns: [yes]}]", "quote it"),
+        ("rules: [{id: a, kind: idiom, reason: r, patterns: ['let me (eat|see (my|anyone))']}]", "nested"),
+        ("rules: [{id: a, kind: idiom, reason: r, patterns: ['let me (eat|sleep']}]", "unbalanced"),
     ],
 )
 def test_malformed_patterns_file_is_rejected_clearly(tmp_path: Path, yaml_text: str, problem: str) -> None:
