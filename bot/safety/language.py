@@ -24,6 +24,7 @@ _SPANISH = frozenset(
     suicidarme cortarme lastimarme golpea pega amenaza toca viola miedo sobredosis pastillas respira
     mama papa esposo esposa novio novia hijo hija hijos amigo amiga
     ayuda vida morir muerte matar pastillas dolor miedo casa
+    hola buenas buenos dias tardes noches gracias adios luego bueno pues perdon disculpe favor ustedes
     """.split()
 )
 _ENGLISH = frozenset(

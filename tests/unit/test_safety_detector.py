@@ -426,6 +426,21 @@ def test_a_pattern_is_anchored_on_its_most_selective_required_word() -> None:
         ("mixed bars and a bottle of vodka, idk if i'm gonna make it", "overdose"),
         ("i only drink so i can cut deeper", "self_harm"),
         ("ojalá no despierte nunca", "suicide"),
+        # the tenth development set's families (messages_j), in new words
+        ("gonna park at the lookout tonight and not walk back down", "suicide"),
+        ("got a tube for the tailpipe this morning", "suicide"),
+        ("i pray i just never wake up", "suicide"),
+        ("honestly i'd be relieved if a truck ran over me", "suicide"),
+        ("i wake up upset that i'm still here", "suicide"),
+        ("i think about how easy it would be to swerve", "suicide"),
+        ("my accounts are sorted for when i'm gone, which is not long", "suicide"),
+        ("final message. thanks for everything", "suicide"),
+        ("i have all my meds here with me, ready", "suicide"),
+        ("i'll end things if nothing changes by friday", "suicide"),
+        ("i tried before and i'm going to try again, i attempted in may", "suicide"),
+        ("she swallowed most of a bottle of advil", "overdose"),
+        ("my 2 year old got into my purse and ate some pills", "overdose"),
+        ("ya dejé mi carta de despedida", "suicide"),
     ],
 )
 def test_indirect_passive_and_slang_danger(text: str, category: str) -> None:
@@ -448,6 +463,18 @@ def test_indirect_passive_and_slang_danger(text: str, category: str) -> None:
         "getting sober for a better life for my kids",
         "no i haven't had thoughts like that",
         "i can only fall asleep if i sleep with him next to me",
+        # the tenth development set's false alarms (messages_j), in new words
+        "tired of living? nope, just tired of commuting",
+        "is it safe to quit benzos cold turkey or should i taper",
+        "what are the signs of alcohol withdrawal i should watch for",
+        "we give naloxone like every shift at the station",
+        "if a client says they're suicidal, what does staff do",
+        "that's goodbye for now, my break's over",
+        "the blades on the blender are dull lol",
+        "candy overdose after trick or treating",
+        "my brother took his life three years ago and i've made my peace",
+        "qué sueño, me muero",
+        "will they kick me out of group if i miss twice",
     ],
 )
 def test_denials_grief_and_questions_raise_no_finding(text: str) -> None:
