@@ -132,7 +132,7 @@ FEELING_HOW_OFTEN_RE = (
 )
 """"Exhausted all the time": how a feeling goes, not a yes to the question asked."""
 NO_SYMPTOM_RE = (
-    r"\b(?:no|not any|without|never (?:had|get|got)(?: any)?) (?:shakes|shaking|sweats|sweating|headaches?"
+    r"\b(?:no|not any|without|never (?:had|get|got)(?: any| a)?) (?:shakes|shaking|sweats|sweating|headaches?"
     r"|nausea|symptoms|withdrawals?|seizures?|problems|issues)(?: (?:or|and) (?:anything|nothing"
     r"|stuff|whatever))?\b"
 )
@@ -202,6 +202,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
     ),
     "current_care": (
+        (_ASIDE, ESTIMATE_RE),  # "maybe once a month": how often, not "not sure"
         (_UNSURE, UNSURE_RE),
         (
             "none",  # "nothing since i got discharged last spring": no care now
@@ -222,7 +223,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             "weekly_not_helping",
             r"\b(?:not|isn'?t|doesn'?t|don'?t|never|hasn'?t|haven'?t) (?:really )?(?:been )?(?:really )?"
             r"(?:help|helping|helped|working|work|worked|enough)\b|\bno help\b|\buseless\b"
-            r"|\bnot making (?:a |any )?difference\b",
+            r"|\bnot making (?:a |any )?difference\b|\bnot doing (?:much|anything|a lot|enough)\b"
+            r"|\b(?:isn'?t|is not|not|aren'?t|are not) (?:really )?keeping up\b|\bnot cutting it\b"
+            r"|\b(?:sometimes|once a month|every (?:other|few) (?:weeks?|months?)) but that'?s (?:it|all)\b",
         ),
         (
             "none",
@@ -264,6 +267,11 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
     "withdrawal": (
         # "I sleep badly if I skip a night, nothing more than that": the symptom is the answer
         (_ASIDE, r"\bnothing (?:more|worse) than that\b"),
+        (  # "sweats if i skip a night. never had a seizure or anything": the sweats are the answer
+            _ASIDE,
+            r"(?<=\w )(?:but |and )?(?:i'?ve |i have )?(?:never|not|no) (?:had |get |got )?(?:any |a )?"
+            r"(?:seizures?|fits?|dts|hallucinations?)(?: or (?:anything|nothing)(?: like that)?)?\b",
+        ),
         (_UNSURE, UNSURE_RE),
         ("none", NO_SYMPTOM_RE),
         (
@@ -276,11 +284,12 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             "mild",
             r"\bshak(?:y|es|ing)\b|\ba (?:little|bit)\b|\bmild(?:ly)?\b|\bslight(?:ly)?\b"
             r"|\bheadaches?\b|\birritable\b|\b(?:can'?t|couldn'?t|could not) sleep\b"
-            r"|\btrouble sleeping\b|\bsweat"
+            r"|\btrouble sleeping\b|\bsweat|\b(?:don'?t|do not|barely) sleep\b"
             r"|\bnothin(?:g|')? (?:major|serious|crazy|bad|too bad|big|severe|dramatic|scary)\b"
             r"|\b(?:slept|sleep|sleeping) (?:kind of |kinda |really |pretty |so )?"
             r"(?:badly|bad|poorly|terribly)\b"
-            r"|\b(?:bad|poor|rough|no) sleep\b|\binsomnia\b|\bjittery\b|\brestless\b|\banxious\b",
+            r"|\b(?:bad|poor|rough|no) sleep\b|\binsomnia\b|\bjittery\b|\brestless\b|\banxious\b"
+            r"|\bsleep (?:a (?:little|bit) )?(?:worse|less)\b",
         ),
         (
             "none",
@@ -374,7 +383,11 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"\bhate\b|\bnot (?:comfortable|for me|a fan)\b|\brather not\b|\buncomfortable\b"
             r"|\b(?:don'?t|do not) like\b|" + NO_RE,
         ),
-        ("yes", r"\bfine\b|\bok(?:ay)?\b|^kk?$|\bhappy to\b|\bopen to\b|\bsounds good\b|" + YES_RE),
+        (
+            "yes",
+            r"\bfine\b|\bok(?:ay)?\b|^kk?$|\bhappy to\b|\bopen to\b|\bsounds good\b|\ball ?right\b"
+            r"|\bi suppose\b|" + YES_RE,
+        ),
     ),
 }
 
@@ -386,10 +399,17 @@ _HIGHER_WINS: Final[dict[str, tuple[Value, Value]]] = {
 }
 """Two adjacent levels named in one answer: the higher is kept, so staff never see less than was said."""
 
+_HEDGED: Final[dict[str, tuple[frozenset[Value], Value]]] = {
+    "group_ok": (frozenset({"unsure", "yes"}), "unsure"),  # "depends who's in it. other vets, sure"
+}
+"""A yes said with a doubt ("depends who's in it. other vets, sure"): the doubt is the answer."""
+
 
 def normalize(text: str) -> str:
     """Casefolded plain words: HTML removed, Unicode normalised, punctuation as spaces."""
     text = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    text = re.sub("\U0001f44d[\U0001f3fb-\U0001f3ff]?", " yes ", text)  # thumbs up, any skin tone
+    text = re.sub("\U0001f44e[\U0001f3fb-\U0001f3ff]?", " no ", text)
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("\u2019", "'").replace("`", "'")
     text = re.sub(r"[^\w']+|_", " ", text)
@@ -430,6 +450,8 @@ def parse_answer(field: str, text: str) -> Parsed:
         and not _STRONG_YES.search(said)
     ):
         return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
+    if field in _HEDGED and found == _HEDGED[field][0]:
+        return _HEDGED[field][1]
     if field in _HIGHER_WINS and found == set(_HIGHER_WINS[field]):
         return _HIGHER_WINS[field][1]  # "a lot. some days i don't shower": the higher of two adjacent levels
     if len(found) != 1 or _UNSURE in found:

@@ -199,6 +199,19 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("current_care", "never no", "none"),
     ("current_care", "getting discharged from residential friday", "stepping_down"),
     ("substance_use", "most weekdays after work, a few beers", "regular"),
+    # an eleventh development set of conversations (2026-12-06): care that is too little, hedged answers
+    ("current_care", "a social worker every few weeks but that's all", "weekly_not_helping"),
+    ("current_care", "my therapist is nice but honestly she isn't keeping up with how bad it got", "weekly_not_helping"),
+    ("current_care", "probably twice a month, it's not doing much", "weekly_not_helping"),
+    ("current_care", "maybe once a week and it helps", "weekly_helping"),  # an estimate, not a doubt
+    ("withdrawal", "i get the sweats, but no seizures or anything", "mild"),
+    ("withdrawal", "barely sleep when i stop. never had a fit though", "mild"),
+    ("withdrawal", "never had a seizure", "none"),
+    ("withdrawal", "no seizures but bad shakes", None),  # mild or severe: asked again
+    ("group_ok", "depends on the group, with people my age sure", "unsure"),
+    ("group_ok", "alright, i suppose", "yes"),
+    ("group_ok", "\U0001f44d", "yes"),
+    ("group_ok", "\U0001f44e\U0001f3fd", "no"),
 ]
 
 
