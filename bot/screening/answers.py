@@ -53,7 +53,7 @@ NO_RE = (
     r"|\bnot really\b|\bnot at all\b|\bnot that i know of\b|\bnope\b|\bnah+\b|\bnaw\b|\bnever\b"
     r"|\b(?:definitely|absolutely|certainly|hell|of course|obviously) not\b|\bno way\b"
     r"|\bno+\b|\bn\b|\bnegative\b|\bfalse\b"
-    r"|\bi (?:haven'?t|havn'?t|have'?nt|have not|don'?t|do not|didn'?t|did not)\b"
+    r"|\bi (?:haven'?t|havn'?t|have'?nt|have not|don'?t|do not|didn'?t|did not)\b(?! want| wanna)"
     r"|^(?:haven'?t|havn'?t|have'?nt|have not)\b"
 )
 _NOT_POSSESSION = r"(?! (?:a|an|the|my|our|his|her|two|three|four|\d+|kids|children|to|own)\b)"

@@ -212,6 +212,8 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("group_ok", "alright, i suppose", "yes"),
     ("group_ok", "\U0001f44d", "yes"),
     ("group_ok", "\U0001f44e\U0001f3fd", "no"),
+    ("withdrawal", "wait who sees these answers? i don't want them on my record", None),  # a question, no "no"
+    ("harm_to_others", "no i don't", False),
 ]
 
 
