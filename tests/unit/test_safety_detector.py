@@ -475,6 +475,7 @@ def test_indirect_passive_and_slang_danger(text: str, category: str) -> None:
         "my brother took his life three years ago and i've made my peace",
         "qué sueño, me muero",
         "will they kick me out of group if i miss twice",
+        "she's 17 and refuses, can i make her go to iop anyway",
     ],
 )
 def test_denials_grief_and_questions_raise_no_finding(text: str) -> None:
