@@ -201,7 +201,7 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("substance_use", "most weekdays after work, a few beers", "regular"),
     # an eleventh development set of conversations (2026-12-06): care that is too little, hedged answers
     ("current_care", "a social worker every few weeks but that's all", "weekly_not_helping"),
-    ("current_care", "my therapist is nice but honestly she isn't keeping up with how bad it got", "weekly_not_helping"),
+    ("current_care", "she is nice but she isn't keeping up with how bad it got", "weekly_not_helping"),
     ("current_care", "probably twice a month, it's not doing much", "weekly_not_helping"),
     ("current_care", "maybe once a week and it helps", "weekly_helping"),  # an estimate, not a doubt
     ("withdrawal", "i get the sweats, but no seizures or anything", "mild"),
@@ -212,7 +212,7 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("group_ok", "alright, i suppose", "yes"),
     ("group_ok", "\U0001f44d", "yes"),
     ("group_ok", "\U0001f44e\U0001f3fd", "no"),
-    ("withdrawal", "wait who sees these answers? i don't want them on my record", None),  # a question, no "no"
+    ("withdrawal", "wait who sees these answers? i don't want them on my record", None),  # not a "no"
     ("harm_to_others", "no i don't", False),
 ]
 
