@@ -441,6 +441,7 @@ def test_a_pattern_is_anchored_on_its_most_selective_required_word() -> None:
         ("she swallowed most of a bottle of advil", "overdose"),
         ("my 2 year old got into my purse and ate some pills", "overdose"),
         ("ya dejé mi carta de despedida", "suicide"),
+        ("do we give narcan now?? she's gray", "overdose"),  # naloxone said at work or carried is no finding
     ],
 )
 def test_indirect_passive_and_slang_danger(text: str, category: str) -> None:
