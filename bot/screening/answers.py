@@ -392,17 +392,14 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
 }
 
 
-_HIGHER_WINS: Final[dict[str, tuple[Value, Value]]] = {
+_SECOND_WINS: Final[dict[str, tuple[Value, Value]]] = {
     "functioning": ("significant", "severe"),
     "current_care": ("weekly_helping", "weekly_not_helping"),  # "it helps a bit but it's not enough"
     "substance_use": ("occasional", "regular"),  # "three or four nights a week, sometimes more"
+    "group_ok": ("yes", "unsure"),  # "depends who's in it. other vets, sure"
 }
-"""Two adjacent levels named in one answer: the higher is kept, so staff never see less than was said."""
-
-_HEDGED: Final[dict[str, tuple[frozenset[Value], Value]]] = {
-    "group_ok": (frozenset({"unsure", "yes"}), "unsure"),  # "depends who's in it. other vets, sure"
-}
-"""A yes said with a doubt ("depends who's in it. other vets, sure"): the doubt is the answer."""
+"""Two readings of one answer, one pair per field: the second is kept. For a level, the higher of two
+adjacent ones, so staff never see less than was said; for a yes said with a doubt, the doubt."""
 
 
 def normalize(text: str) -> str:
@@ -450,10 +447,8 @@ def parse_answer(field: str, text: str) -> Parsed:
         and not _STRONG_YES.search(said)
     ):
         return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
-    if field in _HEDGED and found == _HEDGED[field][0]:
-        return _HEDGED[field][1]
-    if field in _HIGHER_WINS and found == set(_HIGHER_WINS[field]):
-        return _HIGHER_WINS[field][1]  # "a lot. some days i don't shower": the higher of two adjacent levels
+    if field in _SECOND_WINS and found == set(_SECOND_WINS[field]):
+        return _SECOND_WINS[field][1]  # "a lot. some days i don't shower": the higher of two adjacent levels
     if len(found) != 1 or _UNSURE in found:
         return None
     return found.pop()
