@@ -155,6 +155,15 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "all-women",
             "women's group",
             "womens group",
+            "womens only",
+            "women's only",
+            "female only",
+            "female-only",
+            "all female",
+            "all-female",
+            "ladies only",
+            "just women",
+            "just for ladies",
         ),
     },
     "specialty": {
@@ -198,6 +207,7 @@ NUMBER_WORDS: Final[dict[str, int]] = {
     "twelve": 12, "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17,
 }  # fmt: skip
 MAX_TEXT_CHARS: Final = 2000
+_APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 NEGATIONS: Final = frozenset(
     {"not", "no", "n't", "nt", "dont", "never", "hate", "avoid", "except", "nothing"}
 )
@@ -318,8 +328,11 @@ def _from_span(span: Span) -> Preference | None:
 
 
 def _clean(text: str) -> str:
-    """Same-length cleanup, so spans still index the original text: tags blanked, NFKC, lower case."""
-    text = _TAG_RE.sub(lambda m: " " * len(m.group()), text)
+    """Same-length cleanup, so spans still index the original text: tags blanked, NFKC, lower case.
+
+    Phone keyboards type a curly apostrophe ("women’s group"); it becomes the straight one.
+    """
+    text = _TAG_RE.sub(lambda m: " " * len(m.group()), text).translate(_APOSTROPHES)
     for transform in (lambda t: unicodedata.normalize("NFKC", t), str.lower):
         changed = transform(text)
         if len(changed) == len(text):
@@ -458,9 +471,18 @@ def _greeting(span: Span) -> bool:
 
 WORK_BEFORE: Final = frozenset({"work", "works", "working", "worked", "pull", "pulling"})
 WORK_AFTER: Final = frozenset({"shift", "shifts", "rotation", "rotations"})
+WORK_CLAUSE: Final = frozenset(
+    {"work", "works", "working", "job", "shift", "shifts", "doordash", "uber", "lyft"}
+)
+"""Words of one's job earlier in the same clause ("i work at my aunt's bakery in the afternoons")."""
+CLAUSE_STOP: Final = frozenset(
+    {",", ".", ";", "!", "?", "but", "so", "and", "prefer", "want", "like", "need", "rather", "best"}
+    | {"better"}
+)
+"""Where the look back for WORK_CLAUSE stops: a new clause or a wish ("i work days so evenings")."""
 
 
-def _work_hours(span: Span) -> bool:
+def _work_hours(span: Span, window: int = 8) -> bool:
     """A time that says when one works, not when groups suit ("when im on nights", "night shifts")."""
     if span.label_ != "schedule_slot":
         return False
@@ -468,7 +490,14 @@ def _work_hours(span: Span) -> bool:
     before = _word_before(span)
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     on_nights = before == "on" and span.text.lower() == "nights"  # "on weekends" is a wish
-    return on_nights or before in WORK_BEFORE or after in WORK_AFTER
+    if on_nights or before in WORK_BEFORE or after in WORK_AFTER:
+        return True
+    for token in reversed(doc[max(0, span.start - window) : span.start]):
+        if token.lower_ in CLAUSE_STOP:
+            return False
+        if token.lower_ in WORK_CLAUSE:
+            return True
+    return False
 
 
 NOT_HELD_BEFORE: Final = frozenset(

@@ -166,6 +166,9 @@ def test_a_time_of_day_in_a_greeting_is_not_a_schedule(text: str, expected: list
         ("i work nights so mornings are best", [("schedule_slot", "morning")]),
         ("i do night shifts, weekends would work", [("schedule_slot", "weekend")]),
         ("evening groups on weekends", [("schedule_slot", "evening"), ("schedule_slot", "weekend")]),
+        ("mornings please, i work at the shop in the afternoons", [("schedule_slot", "morning")]),
+        ("my job is in the mornings, afternoons are free", [("schedule_slot", "afternoon")]),
+        ("i work days so evenings would be best", [("schedule_slot", "evening")]),
     ],
 )
 def test_the_hours_one_works_are_not_a_schedule_wish(text: str, expected: list[tuple[str, str]]) -> None:
@@ -204,3 +207,17 @@ def test_a_preference_not_wanted_or_a_single_day_is_not_a_wish(
 )
 def test_a_plan_one_may_get_is_not_a_plan_one_has(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(p.entity, p.value) for p in extract_preferences(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a women\u2019s group please", {"population": "women"}),  # a phone's curly apostrophe
+        ("I\u2019d like evenings", {"schedule_slot": "evening"}),
+        ("ladies only if there is one", {"population": "women"}),
+        ("female-only group", {"population": "women"}),
+        ("is there one thats just women", {"population": "women"}),
+    ],
+)
+def test_curly_apostrophes_and_women_only_wordings(text: str, expected: dict[str, str]) -> None:
+    assert preference_values(text) == expected
