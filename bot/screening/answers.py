@@ -52,6 +52,7 @@ NO_RE = (
     r"\b(?:i have|i'?ve|ive|i) (?:really |honestly |truly )?never\b"
     r"|\bnot really\b|\bnot at all\b|\bnot that i know of\b|\bnope\b|\bnah+\b|\bnaw\b|\bnever\b"
     r"|\b(?:definitely|absolutely|certainly|hell|of course|obviously) not\b|\bno way\b"
+    r"|\b(?:probably|prob|prolly|likely) not\b"  # before YES_RE reads "probably" as a hedged yes
     r"|\bno+\b|\bn\b|\bnegative\b|\bfalse\b"
     r"|\bi (?:haven'?t|havn'?t|have'?nt|have not|don'?t|do not|didn'?t|did not)\b(?! want| wanna)"
     r"|^(?:haven'?t|havn'?t|have'?nt|have not)\b"
@@ -193,7 +194,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             "mild",
             r"\ba (?:little|bit|tiny bit)(?: bit)?\b|\bslightly\b|\bsomewhat\b|\bmild(?:ly)?\b"
             r"|\bsome days\b|\bsometimes\b|\bnot much\b|\bkind ?of\b|\bkinda\b|\bsort ?of\b|\bsorta\b"
-            r"|\bstill (?:get(?:ting)?|go(?:ing)?|mak(?:e|ing) it) (?:to )?(?:work|school|class)\b",
+            r"|\bstill (?:get(?:ting)?|go(?:ing)?|mak(?:e|ing) it) (?:to )?(?:work|school|class)\b"
+            r"|\baffects? me (?:some|a little|a bit|somewhat)\b"
+            r"|\bstill (?:get|getting) (?:most|some) (?:things|stuff) done\b",
         ),
         (
             "none",
@@ -289,7 +292,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\b(?:slept|sleep|sleeping) (?:kind of |kinda |really |pretty |so )?"
             r"(?:badly|bad|poorly|terribly)\b"
             r"|\b(?:bad|poor|rough|no) sleep\b|\binsomnia\b|\bjittery\b|\brestless\b|\banxious\b"
-            r"|\bsleep (?:a (?:little|bit) )?(?:worse|less)\b",
+            r"|\bsleep (?:a (?:little|bit) )?(?:worse|less)\b"
+            r"|\b(?:moody|cranky|grumpy|crabby|on edge|edgy)\b",
         ),
         (
             "none",
@@ -321,13 +325,29 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"\boccasional(?:ly)?\b|\bsometimes\b|\brarely\b|\bonce in a while\b|\bsocially\b"
             r"|\b(?:once|twice|(?:a )?(?:few|couple)(?: of)? times|\d+ times|two times|three times)"
             r" (?:a|per|each|every) (?:month|year)\b"
-            r"|\bspecial occasions\b|\bnow and then\b|\bmonthly\b|\bhardly\b",
+            r"|\bspecial occasions\b|\bnow and then\b|\bmonthly\b|\bhardly\b"
+            # a small amount with no frequency said ("a drink or two on the weekend", "a couple beers on
+            # fridays"); said with "every night" or "most weekends", the regular reading wins
+            r"|\b(?:a|one) (?:drink|beer|glass|glass of wine|cocktail) or two\b"
+            r"|\b(?:one|1) or (?:two|2) (?:drinks|beers|glasses)\b"
+            r"|\ba couple(?: of)? (?:drinks|beers|glasses)\b",
         ),
         (
             "none",
             r"\bsober\b|\b(?:don'?t|do not) (?:drink|use|do drugs|smoke)\b|\bnot at all\b"
-            r"|\bnone\b|\bnothing\b|\bclean\b|\bnever\b|\bnope\b|\bno\b|^(?:0|zero|n|nada)$",
+            r"|\bnone\b|\bnothing\b|\bclean\b|\bnever\b|\bnope\b|\bno\b|\bnah+\b|\bnaw\b"
+            r"|^(?:0|zero|n|nada)$",
         ),
+    ),
+    "medically_unstable": (
+        # "im healthy", "physically i'm fine": no medical problem ("not healthy" is left to the rest)
+        (
+            False,
+            r"^(?:i'?m |i am |im )?(?:pretty |very |totally |perfectly )?(?:healthy|in good health)\b"
+            r"|\b(?<!not )(?<!n't )(?:i'?m|i am|im) (?:pretty |very |totally |perfectly )?healthy\b"
+            r"|\bphysically (?:i'?m |i am |im )?(?:fine|ok(?:ay)?|healthy|good)\b",
+        ),
+        *BOOLEAN,
     ),
     "safe_home": (
         (_UNSURE, UNSURE_RE),
@@ -345,7 +365,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         # "a mix of in person and online would be ideal but either works": in person is possible
         (
             "in_person",
-            r"\bno problem\b|\bnot a problem\b|^.*\beither (?:works|is fine|one|way|is ok(?:ay)?)\b.*$",
+            r"\bno problem\b|\bnot a problem\b|^.*\beither (?:works|is fine|one|way|is ok(?:ay)?)\b.*$"
+            r"|^(?:either|both|either one|both work|whichever)$",
         ),
         (
             "virtual_only",
@@ -355,7 +376,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
         (
             "no",
-            r"\bcan'?t\b|\bcannot\b|\bprobably not\b|\bno way\b|\bnot possible\b|\bimpossible\b"
+            r"\bcan'?t\b|\bcannot\b|\b(?:probably|prob|prolly) not\b|\bno way\b|\bnot possible\b"
+            r"|\bimpossible\b"
             r"|\btoo (?:much|many"
             r"|far|busy)\b|\bno (?:time|car|transport|transportation|ride)\b|\bnope\b|\bno\b|^n$"
             r"|\bnot really\b",
@@ -411,6 +433,7 @@ def normalize(text: str) -> str:
     text = text.replace("\u2019", "'").replace("`", "'")
     text = re.sub(r"[^\w']+|_", " ", text)
     text = re.sub(r"\ba(lot|little|bit)\b", r"a \1", text)  # "alot", "alittle", "abit"
+    text = re.sub(r"\bnvr\b", "never", text)  # SMS shorthand
     return " ".join(text.split())
 
 

@@ -214,6 +214,20 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("group_ok", "\U0001f44e\U0001f3fd", "no"),
     ("withdrawal", "wait who sees these answers? i don't want them on my record", None),  # not a "no"
     ("harm_to_others", "no i don't", False),
+    # the twelfth development set's answers (dev12), in new words
+    ("safe_home", "probably not, it's pretty tense there", False),  # "probably" alone is a hedged yes
+    ("wish_dead", "prolly not", False),
+    ("group_ok", "prob not, groups aren't my thing", "no"),
+    ("can_attend", "prob not, no car", "no"),
+    ("suicide_behavior", "nvr", "never"),
+    ("medically_unstable", "i'm pretty healthy", False),
+    ("medically_unstable", "i'm not healthy, my liver is shot", None),
+    ("substance_use", "a beer or two on saturdays", "occasional"),
+    ("substance_use", "a couple of drinks every night", "regular"),
+    ("substance_use", "nah", "none"),
+    ("withdrawal", "kinda cranky for a few days", "mild"),
+    ("functioning", "it affects me a little but i still get most stuff done", "mild"),
+    ("can_attend", "either", "in_person"),
 ]
 
 
