@@ -379,9 +379,14 @@ SCREENING_REQUEST: Final = re.compile(
     r"(?! (?:is|are|about)\b)"
     r"|\b(?:let'?s|lets|can we|could we|i'?d like to|i want to|i wanna|wanna) (?:do|start|take|try|begin)"
     r" (?:the |your |those |these |a |some )?(?:questions|screening|screener|assessment|questionnaire|quiz)\b"
+    r"|\b(?:can|could|may) i (?:please )?(?:take|do|redo|retake|start|restart|go through) (?:the |your |those"
+    r" |these |that )?(?:whole |entire |full )?(?:questions|screening|screener|assessment|questionnaire|quiz)"
+    r"(?! (?:is|are|about)\b)"
+    r"|\b(?:redo|retake|restart|start over|do over) (?:the |your |those |these |that |my )?"
+    r"(?:whole |entire )?(?:questions|screening|screener|assessment|questionnaire|quiz)\b"
 )
 """A request to take the screening in words of one's own ("can you run me through whatever questions you
-have", "ok lets do the questionnaire")."""
+have", "ok lets do the questionnaire", "can I take the whole screening again from the start?")."""
 
 
 def asks_for_screening(text: str) -> bool:
@@ -487,14 +492,17 @@ def is_question(text: str) -> bool:
     )
 
 
-def is_preference_statement(text: str, entities: Iterable[str], intent: str | None) -> bool:
+def is_preference_statement(
+    text: str, entities: Iterable[str], intent: str | None, searching: bool = False
+) -> bool:
     """A statement that gives program preferences ("I have Medicaid", "I live in 10001").
 
     The preference extractor is rule-based and precise; a message that carries a search preference and
     is not a question is taken as one, whatever intent the classifier chose (an FAQ about insurance, a
-    fallback); a population, specialty or level of care counts when the NLU read `inform` or the text
-    words it as a wish ("trauma focused would be good"). Questions ("does Medicaid pay for this?") keep
-    their FAQ answer, needs and feelings their acknowledgement; the slots are kept either way.
+    fallback); a population, specialty or level of care counts when the NLU read `inform`, when the text
+    words it as a wish ("trauma focused would be good"), or when the program search spoke last
+    (`searching`: "its for alcohol" answers it). Questions ("does Medicaid pay for this?") keep their FAQ
+    answer, needs and feelings their acknowledgement; the slots are kept either way.
     """
     found = set(entities)
     if not found or intent in NOT_A_STATEMENT:
@@ -505,7 +513,7 @@ def is_preference_statement(text: str, entities: Iterable[str], intent: str | No
         return True  # a place is given: "my zip is 78704, what's around here" is a search either way
     if is_question(text):
         return False
-    if intent == INFORM or found & SEARCH_ONLY_ENTITIES:
+    if intent == INFORM or found & SEARCH_ONLY_ENTITIES or searching:
         return True
     return bool(PREFERENCE_CUE.search(text.lower()))
 

@@ -311,6 +311,10 @@ def test_a_thanks_or_goodbye_that_asks_nothing(
         ("do i have to go through an assessment before starting?", False),  # a question about intake
         ("what does the screening ask about?", False),
         ("the questions are too personal", False),
+        ("could i redo the whole quiz from the beginning?", True),  # after a result one disputes
+        ("i'd like to retake the screening", True),
+        ("can i take the assessment before intake?", True),
+        ("can my wife take the screening for me", False),
     ],
 )
 def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) -> None:

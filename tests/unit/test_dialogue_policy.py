@@ -13,8 +13,8 @@ pytestmark = pytest.mark.rasa
 
 DOMAIN_YAML = """
 version: "3.1"
-intents: [affirm, deny, faq, crisis, inform]
-entities: [insurance, zip_code]
+intents: [affirm, deny, faq, crisis, inform, nlu_fallback, share_feelings]
+entities: [insurance, zip_code, specialty]
 slots:
   q1:
     type: any
@@ -108,6 +108,37 @@ def test_a_preference_statement_searches_and_a_danger_message_is_left_to_the_gua
     assert _predicted(policy, domain, question) is None
     danger = _tracker(domain, "utter_faq/candidate", "yes and i have the pills", "crisis", [])
     assert _predicted(policy, domain, danger) is None
+
+
+def _after(domain: Any, action: str, text: str, intent: str, entities: Any) -> Any:
+    """`text` read as `intent` right after the assistant ran `action`."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+
+    before = [
+        UserUttered("can you help me find an iop", {"name": "find_program"}),
+        ActionExecuted(action),
+        BotUttered("What ZIP code should I search near?"),
+        ActionExecuted("action_listen"),
+    ]
+    return user_turn_tracker(domain, text, intent, confidence=0.5, entities=entities, before=before)
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent", "expected"),
+    [
+        ("action_find_programs", "its for alcohol", "nlu_fallback", "action_find_programs"),
+        ("action_find_programs", "for my drinking", "faq", "action_find_programs"),
+        ("action_find_programs", "do you treat drinking?", "faq", None),  # a question keeps its answer
+        ("action_find_programs", "my drinking is getting worse", "share_feelings", None),  # a need
+        ("utter_faq", "its for alcohol", "nlu_fallback", None),  # no search spoke last
+    ],
+)
+def test_a_specialty_said_right_after_the_search_answers_it(
+    policy: Any, domain: Any, action: str, text: str, intent: str, expected: str | None
+) -> None:
+    start = text.index("alcohol") if "alcohol" in text else text.index("drinking")
+    found = [{"entity": "specialty", "value": "substance_use", "start": start, "end": start + 7}]
+    assert _predicted(policy, domain, _after(domain, action, text, intent, found)) == expected
 
 
 def _question(domain: Any, text: str, intent: str, faq: float) -> Any:
