@@ -212,6 +212,10 @@ def test_negation_is_a_denial_only_when_it_governs_the_signal(text: str, categor
         "overdosed on coffee",
         "drop dead gorgeous",
         "I cut myself shaving",
+        # set aside from the classifier's score too (a vetoed clause): the twelfth conversation set
+        "somewhere near us so she has no excuses",
+        "honestly feels like i'm getting passed around",
+        "she needs a reason to leave the house every day",
     ],
 )
 def test_idioms_are_recognised_as_non_crisis(text: str) -> None:
@@ -464,6 +468,8 @@ def test_a_pattern_is_anchored_on_its_most_selective_required_word() -> None:
         ("pienso que nadie me va a extrañar", "suicide"),
         ("se tomó el doble de pastillas y está desmayado", "overdose"),
         ("what if i can't promise i won't hurt myself", "self_harm"),
+        ("first time using in a year, did the same amount as before and im nodding hard", "overdose"),
+        ("had a siezure after quittin xanax", "withdrawal"),
     ],
 )
 def test_indirect_passive_and_slang_danger(text: str, category: str) -> None:
