@@ -481,6 +481,15 @@ WISH: Final = re.compile(rf"\b(?:{WISH_CUE})\b")
 """A wish said outright: a preference even when the NLU reads feelings ("alcohol focused would be good")."""
 
 
+ASKS_FOR_A_PROGRAM: Final = re.compile(
+    r"\b(?:is there (?:one|any|a program|a place|something)|are there (?:any|ones|programs|places)"
+    r"|any (?:that|thats|that's|with|for)|do any of (?:them|those|these)|(?:which|what) ones?"
+    r"|one (?:that|thats|that's|for|with|just))\b"
+)
+"""A question after the program search that asks it for another kind of program ("is there one thats just
+women", "do any of them do sliding scale")."""
+
+
 def is_question(text: str) -> bool:
     """A question mark anywhere, or a clause that starts as a question ("can they treat both")."""
     if "?" in text or INDIRECT_QUESTION.search(text.lower()):
@@ -512,7 +521,7 @@ def is_preference_statement(
     if ZIP_CODE in found:
         return True  # a place is given: "my zip is 78704, what's around here" is a search either way
     if is_question(text):
-        return False
+        return searching and bool(ASKS_FOR_A_PROGRAM.search(text.lower()))
     if intent == INFORM or found & SEARCH_ONLY_ENTITIES or searching:
         return True
     return bool(PREFERENCE_CUE.search(text.lower()))

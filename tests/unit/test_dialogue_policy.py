@@ -129,6 +129,8 @@ def _after(domain: Any, action: str, text: str, intent: str, entities: Any) -> A
         ("action_find_programs", "its for alcohol", "nlu_fallback", "action_find_programs"),
         ("action_find_programs", "for my drinking", "faq", "action_find_programs"),
         ("action_find_programs", "do you treat drinking?", "faq", None),  # a question keeps its answer
+        ("action_find_programs", "is there one just for drinking?", "faq", "action_find_programs"),
+        ("utter_faq", "is there one just for drinking?", "faq", None),
         ("action_find_programs", "my drinking is getting worse", "share_feelings", None),  # a need
         ("utter_faq", "its for alcohol", "nlu_fallback", None),  # no search spoke last
     ],
