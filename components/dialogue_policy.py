@@ -17,9 +17,8 @@ from typing import Any, Dict
 
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.contracts import (
@@ -45,7 +44,11 @@ from bot.dialogue import (
 )
 from bot.fallback import faq_confidence
 from components.fixed_policy import FixedRulePolicy
-from components.safety_guard import actions_since_last_user_message, next_guarded_action
+from components.safety_guard import (
+    actions_since_last_user_message,
+    last_bot_action_before_user_message,
+    next_guarded_action,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -69,19 +72,6 @@ def last_offer(tracker: DialogueStateTracker) -> str | None:
     return None
 
 
-def last_action(tracker: DialogueStateTracker) -> str | None:
-    """The last action the assistant ran before the latest user message (action_listen aside)."""
-    seen_user = False
-    for event in reversed(tracker.applied_events()):
-        if isinstance(event, UserUttered):
-            if seen_user:
-                return None
-            seen_user = True
-        elif seen_user and isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
-            return event.action_name
-    return None
-
-
 def planned_actions(tracker: DialogueStateTracker) -> tuple[str, ...]:
     """What this turn should run: a goodbye, the answer to an offer, the program search, or nothing."""
     if tracker.active_loop_name:
@@ -97,7 +87,7 @@ def planned_actions(tracker: DialogueStateTracker) -> tuple[str, ...]:
     reply = reply_to_offer(last_offer(tracker), yes_or_no(message.text or "", intent, bool(preferences)))
     if reply:
         return reply
-    searching = last_action(tracker) == FIND_PROGRAMS[0]
+    searching = last_bot_action_before_user_message(tracker) == FIND_PROGRAMS[0]
     if is_preference_statement(message.text or "", preferences, intent, searching):
         return FIND_PROGRAMS
     if answers_question(message.text or "", intent, faq_confidence(message.parse_data)):
