@@ -188,7 +188,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\b(?:can'?t|couldn'?t) (?:make|get) myself (?:to )?go\b"
             r"|\bisolat|\bwithdraw(?:n|ing) from\b"
             r"|\bbarely\b|\bfalling behind\b|\blost my job\b|\bquite a bit\b|\ba lot\b"
-            r"|\bsignificant(?:ly)?\b|\bcan'?t (?:focus|concentrate|work|study)\b",
+            r"|\bsignificant(?:ly)?\b|\bcan'?t (?:focus|concentrate|work|study)\b"
+            r"|\bmoderate(?:ly)?\b|\bnot back (?:at|to) (?:work|school|class)\b"
+            r"|\bstopped (?:seeing|going out with|hanging out with|talking to) (?:my )?(?:friends|people|anyone)\b",
         ),
         (
             "mild",
@@ -196,7 +198,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\bsome days\b|\bsometimes\b|\bnot much\b|\bkind ?of\b|\bkinda\b|\bsort ?of\b|\bsorta\b"
             r"|\bstill (?:get(?:ting)?|go(?:ing)?|mak(?:e|ing) it) (?:to )?(?:work|school|class)\b"
             r"|\baffects? me (?:some|a little|a bit|somewhat)\b"
-            r"|\bstill (?:get|getting) (?:most|some) (?:things|stuff) done\b",
+            r"|\bstill (?:get|getting) (?:most|some) (?:things|stuff) done\b|\bi (?:get|manage to get) by\b",
         ),
         (
             "none",
@@ -228,7 +230,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"(?:help|helping|helped|working|work|worked|enough)\b|\bno help\b|\buseless\b"
             r"|\bnot making (?:a |any )?difference\b|\bnot doing (?:much|anything|a lot|enough)\b"
             r"|\b(?:isn'?t|is not|not|aren'?t|are not) (?:really )?keeping up\b|\bnot cutting it\b"
-            r"|\b(?:sometimes|once a month|every (?:other|few) (?:weeks?|months?)) but that'?s (?:it|all)\b",
+            r"|\b(?:sometimes|once a month|every (?:other|few) (?:weeks?|months?)) but that'?s (?:it|all)\b"
+            r"|\bnot (?:really )?(?:moving the needle|making (?:much |any )?progress|getting (?:me )?anywhere)\b",
         ),
         (
             "none",
@@ -318,7 +321,10 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r" (?:a|per|each|every) week\b"
             r"|\b(?:once|twice) (?:a|per) week\b|\bmost (?:days|nights|weekends|weeks|weekdays|evenings)\b"
             r"|\bevery weekday\b"
-            r"|\ball the time\b|\ba lot\b|\bregular(?:ly)?\b|\bconstantly\b|\bheavily\b",
+            r"|\ball the time\b|\ba lot\b|\bregular(?:ly)?\b|\bconstantly\b|\bheavily\b"
+            # "a 12 pack friday and saturday": a large amount on set days of the week
+            r"|\b(?:12|twelve|18|24|30)[- ]?pack\b|\ba (?:case|fifth|handle)\b"
+            r"|\b(?:fri|sat|sun|friday|saturday|sunday)s? and (?:sat|sun|saturday|sunday)s?\b",
         ),
         (
             "occasional",
@@ -345,7 +351,10 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             False,
             r"^(?:i'?m |i am |im )?(?:pretty |very |totally |perfectly )?(?:healthy|in good health)\b"
             r"|\b(?<!not )(?<!n't )(?:i'?m|i am|im) (?:pretty |very |totally |perfectly )?healthy\b"
-            r"|\bphysically (?:i'?m |i am |im )?(?:fine|ok(?:ay)?|healthy|good)\b",
+            r"|\bphysically (?:i'?m |i am |im )?(?:fine|ok(?:ay)?|healthy|good)\b"
+            # "high blood pressure and a bad knee, both under control": treated, not unstable
+            r"|(?<!not )(?<!n't )(?<!nt )(?<!never )\b(?:under control|well controlled|well managed)\b"
+            r"|\botherwise (?:healthy|fine|good|ok(?:ay)?)\b",
         ),
         *BOOLEAN,
     ),
@@ -408,6 +417,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "yes",
             r"\bfine\b|\bok(?:ay)?\b|^kk?$|\bhappy to\b|\bopen to\b|\bsounds good\b|\ball ?right\b"
+            r"|\bi'?ll (?:sit in|do|join|go to) (?:a |the )?groups?\b"
             r"|\bi suppose\b|" + YES_RE,
         ),
     ),
