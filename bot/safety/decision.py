@@ -46,6 +46,11 @@ SENTENCE_MIN_WORDS = 25
 """Shorter messages are not split: a short message's whole score is not diluted, and each sentence costs
 an encoder pass. On the development sets, splitting from 0, 20, 25 or 30 words gave the same figures (40
 lost a crisis); from 25 words, 1.7 % of their messages are split (8 % from 20), which keeps the p95 cost."""
+CATEGORY_MIN_THRESHOLD: dict[str, float] = {"withdrawal": 0.9}
+"""A semantic concern in these categories needs at least this P(crisis). Pooled over the twelve
+development sets, semantic-only withdrawal concerns below 0.9 were 2 crisis messages and 13 false alarms
+(questions about symptoms, mild withdrawal typed as a screening answer); the rules name the danger signs
+(seizures, hallucinations, DTs) themselves."""
 SPANISH_MIN_THRESHOLD = 0.95
 """The encoder is English-only: a Spanish message escalates on the rules (bot/safety/patterns.yml has
 Spanish families) and on the classifier only when it is nearly certain."""
@@ -191,7 +196,8 @@ def assess(
         return Assessment(
             True, finding.category, detail, language, severity, "rules", probability, cues, finding.rule_id
         )
-    if best is not None and probability >= threshold:
+    category_floor = CATEGORY_MIN_THRESHOLD.get(best.category, 0.0) if best is not None else 0.0
+    if best is not None and probability >= max(threshold, category_floor):
         severity = _severity(best.category, cues, None, probability)
         return Assessment(True, best.category, detail, language, severity, "semantic", probability, cues)
     if risk_on_record and cues:

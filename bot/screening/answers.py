@@ -190,7 +190,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\bbarely\b|\bfalling behind\b|\blost my job\b|\bquite a bit\b|\ba lot\b"
             r"|\bsignificant(?:ly)?\b|\bcan'?t (?:focus|concentrate|work|study)\b"
             r"|\bmoderate(?:ly)?\b|\bnot back (?:at|to) (?:work|school|class)\b"
-            r"|\bstopped (?:seeing|going out with|hanging out with|talking to) (?:my )?(?:friends|people|anyone)\b",
+            r"|\bstopped (?:seeing|going out with|hanging out with|talking to) (?:my )?"
+            r"(?:friends|people|anyone)\b",
         ),
         (
             "mild",
@@ -231,7 +232,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\bnot making (?:a |any )?difference\b|\bnot doing (?:much|anything|a lot|enough)\b"
             r"|\b(?:isn'?t|is not|not|aren'?t|are not) (?:really )?keeping up\b|\bnot cutting it\b"
             r"|\b(?:sometimes|once a month|every (?:other|few) (?:weeks?|months?)) but that'?s (?:it|all)\b"
-            r"|\bnot (?:really )?(?:moving the needle|making (?:much |any )?progress|getting (?:me )?anywhere)\b",
+            r"|\bnot (?:really )?(?:moving the needle|making (?:much |any )?progress"
+            r"|getting (?:me )?anywhere)\b",
         ),
         (
             "none",

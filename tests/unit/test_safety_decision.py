@@ -112,6 +112,15 @@ def test_spanish_relies_on_the_rules_unless_the_classifier_is_nearly_certain() -
     assert assess(spanish, [SemanticScore(0.97, "suicide")], threshold=0.8).concern
 
 
+def test_withdrawal_on_the_classifier_alone_needs_a_surer_score() -> None:
+    nothing = SafetyAnalysis(None)
+    assert not assess(nothing, [SemanticScore(0.85, "withdrawal")], threshold=0.7).concern
+    assert assess(nothing, [SemanticScore(0.92, "withdrawal")], threshold=0.7).concern
+    assert assess(nothing, [SemanticScore(0.85, "suicide")], threshold=0.7).concern
+    with_rule = SafetyAnalysis(SafetyFinding("withdrawal", "seizure", "withdrawal.symptoms_after_quitting"))
+    assert assess(with_rule, [SemanticScore(0.2, "withdrawal")], threshold=0.7).concern
+
+
 def test_language_and_detail_come_from_the_analysis() -> None:
     analysis = SafetyAnalysis(
         SafetyFinding("abuse", "me pega", "es.abuse", "domestic_violence", "es"),
