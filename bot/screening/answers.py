@@ -189,9 +189,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\bisolat|\bwithdraw(?:n|ing) from\b"
             r"|\bbarely\b|\bfalling behind\b|\blost my job\b|\bquite a bit\b|\ba lot\b"
             r"|\bsignificant(?:ly)?\b|\bcan'?t (?:focus|concentrate|work|study)\b"
-            r"|\bmoderate(?:ly)?\b|\bnot back (?:at|to) (?:work|school|class)\b"
-            r"|\bstopped (?:seeing|going out with|hanging out with|talking to) (?:my )?"
-            r"(?:friends|people|anyone)\b",
+            r"|\bmoderate(?:ly)?\b|\bnot back (?:at|to) (?:work|school|class)\b",
         ),
         (
             "mild",
@@ -324,9 +322,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\b(?:once|twice) (?:a|per) week\b|\bmost (?:days|nights|weekends|weeks|weekdays|evenings)\b"
             r"|\bevery weekday\b"
             r"|\ball the time\b|\ba lot\b|\bregular(?:ly)?\b|\bconstantly\b|\bheavily\b"
-            # "a 12 pack friday and saturday": a large amount on set days of the week
-            r"|\b(?:12|twelve|18|24|30)[- ]?pack\b|\ba (?:case|fifth|handle)\b"
-            r"|\b(?:fri|sat|sun|friday|saturday|sunday)s? and (?:sat|sun|saturday|sunday)s?\b",
+            # "a 12 pack friday and saturday": a large amount at a time
+            r"|\b(?:12|twelve|18|24|30)[- ]?pack\b|\ba (?:case|fifth|handle)\b",
         ),
         (
             "occasional",
@@ -355,7 +352,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\b(?<!not )(?<!n't )(?:i'?m|i am|im) (?:pretty |very |totally |perfectly )?healthy\b"
             r"|\bphysically (?:i'?m |i am |im )?(?:fine|ok(?:ay)?|healthy|good)\b"
             # "high blood pressure and a bad knee, both under control": treated, not unstable
-            r"|(?<!not )(?<!n't )(?<!nt )(?<!never )\b(?:under control|well controlled|well managed)\b"
+            r"|(?<!not )(?<!n't )(?<!nt )(?<!never )\b(?:both|all|is|are|it'?s|its|they'?re|everything'?s"
+            r"|kept|keeps? (?:it|them)) (?:(?!not\b|never\b)\w+ )?under control\b|\bwell (?:controlled|managed)\b"
             r"|\botherwise (?:healthy|fine|good|ok(?:ay)?)\b",
         ),
         *BOOLEAN,

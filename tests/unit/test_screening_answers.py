@@ -228,6 +228,20 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("withdrawal", "kinda cranky for a few days", "mild"),
     ("functioning", "it affects me a little but i still get most stuff done", "mild"),
     ("can_attend", "either", "in_person"),
+    # the thirteenth development set's answers (dev13), in new words
+    ("functioning", "moderately i'd say", "significant"),
+    ("functioning", "still not back to work since the hospital", "significant"),
+    ("functioning", "i get by, some days are slow", "mild"),
+    ("functioning", "kinda, i still go to work but i stopped seeing friends", "mild"),
+    ("current_care", "weekly counseling, but it's not moving the needle", "weekly_not_helping"),
+    ("substance_use", "an 18 pack most saturdays", "regular"),
+    ("substance_use", "do any groups meet on sat and sun?", None),
+    ("medically_unstable", "asthma, but it's well controlled", False),
+    ("medically_unstable", "diabetes, it's under control with my doctor", False),
+    ("medically_unstable", "bad back, otherwise healthy", False),
+    ("medically_unstable", "my diabetes is not under control", None),
+    ("medically_unstable", "my sugar isnt under control lately", None),
+    ("group_ok", "not much of a talker but i'll join a group", "yes"),
 ]
 
 
