@@ -189,7 +189,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\bisolat|\bwithdraw(?:n|ing) from\b"
             r"|\bbarely\b|\bfalling behind\b|\blost my job\b|\bquite a bit\b|\ba lot\b"
             r"|\bsignificant(?:ly)?\b|\bcan'?t (?:focus|concentrate|work|study)\b"
-            r"|\bmoderate(?:ly)?\b|\bnot back (?:at|to) (?:work|school|class)\b",
+            r"|\bmoderate(?:ly)?\b|\bnot back (?:at|to) (?:work|school|class)\b"
+            r"|\bstopped (?:seeing|going out with|hanging out with|talking to) (?:my )?"
+            r"(?:friends|people|anyone)\b",
         ),
         (
             "mild",
@@ -353,7 +355,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\bphysically (?:i'?m |i am |im )?(?:fine|ok(?:ay)?|healthy|good)\b"
             # "high blood pressure and a bad knee, both under control": treated, not unstable
             r"|(?<!not )(?<!n't )(?<!nt )(?<!never )\b(?:both|all|is|are|it'?s|its|they'?re|everything'?s"
-            r"|kept|keeps? (?:it|them)) (?:(?!not\b|never\b)\w+ )?under control\b|\bwell (?:controlled|managed)\b"
+            r"|kept|keeps? (?:it|them)) (?:(?!not\b|never\b)\w+ )?under control\b"
+            r"|\bwell (?:controlled|managed)\b"
             r"|\botherwise (?:healthy|fine|good|ok(?:ay)?)\b",
         ),
         *BOOLEAN,
@@ -424,14 +427,15 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
 }
 
 
-_SECOND_WINS: Final[dict[str, tuple[Value, Value]]] = {
-    "functioning": ("significant", "severe"),
-    "current_care": ("weekly_helping", "weekly_not_helping"),  # "it helps a bit but it's not enough"
-    "substance_use": ("occasional", "regular"),  # "three or four nights a week, sometimes more"
-    "group_ok": ("yes", "unsure"),  # "depends who's in it. other vets, sure"
+_SECOND_WINS: Final[dict[str, tuple[tuple[Value, Value], ...]]] = {
+    # "kinda, i still get to work but i've stopped seeing friends": the higher of two adjacent levels
+    "functioning": (("significant", "severe"), ("mild", "significant")),
+    "current_care": (("weekly_helping", "weekly_not_helping"),),  # "it helps a bit but it's not enough"
+    "substance_use": (("occasional", "regular"),),  # "three or four nights a week, sometimes more"
+    "group_ok": (("yes", "unsure"),),  # "depends who's in it. other vets, sure"
 }
-"""Two readings of one answer, one pair per field: the second is kept. For a level, the higher of two
-adjacent ones, so staff never see less than was said; for a yes said with a doubt, the doubt."""
+"""Two readings of one answer, as pairs per field: the second of a pair is kept. For a level, the higher
+of two adjacent ones, so staff never see less than was said; for a yes said with a doubt, the doubt."""
 
 
 def normalize(text: str) -> str:
@@ -480,8 +484,9 @@ def parse_answer(field: str, text: str) -> Parsed:
         and not _STRONG_YES.search(said)
     ):
         return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
-    if field in _SECOND_WINS and found == set(_SECOND_WINS[field]):
-        return _SECOND_WINS[field][1]  # "a lot. some days i don't shower": the higher of two adjacent levels
+    for pair in _SECOND_WINS.get(field, ()):
+        if found == set(pair):
+            return pair[1]  # "a lot. some days i don't shower": the higher of two adjacent levels
     if len(found) != 1 or _UNSURE in found:
         return None
     return found.pop()

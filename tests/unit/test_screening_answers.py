@@ -232,7 +232,8 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("functioning", "moderately i'd say", "significant"),
     ("functioning", "still not back to work since the hospital", "significant"),
     ("functioning", "i get by, some days are slow", "mild"),
-    ("functioning", "kinda, i still go to work but i stopped seeing friends", "mild"),
+    ("functioning", "kinda, i still go to work but i stopped seeing friends", "significant"),  # the higher
+    ("functioning", "i still go to work but i've basically stopped seeing my friends", "significant"),
     ("current_care", "weekly counseling, but it's not moving the needle", "weekly_not_helping"),
     ("substance_use", "an 18 pack most saturdays", "regular"),
     ("substance_use", "do any groups meet on sat and sun?", None),
