@@ -325,7 +325,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\bevery weekday\b"
             r"|\ball the time\b|\ba lot\b|\bregular(?:ly)?\b|\bconstantly\b|\bheavily\b"
             # "a 12 pack friday and saturday": a large amount at a time
-            r"|\b(?:12|twelve|18|24|30)[- ]?pack\b|\ba (?:case|fifth|handle)\b",
+            r"|\b(?:12|twelve|18|24|30)[- ]?pack\b|\ba (?:case|fifth) (?:of|a|every|each|per|on|most)\b",
         ),
         (
             "occasional",

@@ -237,6 +237,8 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("current_care", "weekly counseling, but it's not moving the needle", "weekly_not_helping"),
     ("substance_use", "an 18 pack most saturdays", "regular"),
     ("substance_use", "do any groups meet on sat and sun?", None),
+    ("substance_use", "a fifth of vodka most days", "regular"),
+    ("substance_use", "i've got a handle on it", None),
     ("medically_unstable", "asthma, but it's well controlled", False),
     ("medically_unstable", "diabetes, it's under control with my doctor", False),
     ("medically_unstable", "bad back, otherwise healthy", False),
