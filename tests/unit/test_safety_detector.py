@@ -402,14 +402,29 @@ def test_anchored_matchers_find_what_one_matcher_of_every_pattern_finds() -> Non
 def test_a_pattern_is_anchored_on_its_most_selective_required_word() -> None:
     common = frozenset({"i", "to"})
     pattern: list[dict[str, Any]] = [
-        {"LOWER": {"IN": ["i"]}},
+        {"LOWER": "i"},
         {"LOWER": {"IN": ["really", "truly"]}, "OP": "?"},
         {"LEMMA": {"IN": ["want", "wish"]}},
-        {"LOWER": {"IN": ["to"]}},
+        {"LOWER": "to"},
         {"LOWER": {"IN": ["die", "disappear", "vanish"]}},
     ]
     assert detector._anchor(pattern, common) == frozenset({"want", "wish"})
+    assert detector._anchor([{"LOWER": "i"}, {"LEMMA": "plan"}], common) == frozenset({"plan"})
     assert detector._anchor([{}, {"LIKE_NUM": True}], common) is None  # no word to anchor on: always run
+
+
+def test_a_rules_patterns_are_split_by_anchor_and_run_only_on_messages_with_it() -> None:
+    engine = detector._engine()
+    patterns: list[list[dict[str, Any]]] = [
+        [{"LOWER": "pills"}, {"LOWER": "lined"}],
+        [{"LOWER": "lined"}, {"LOWER": "up"}],
+        [{"LIKE_NUM": True}, {"LOWER": "pills"}],
+    ]
+    matchers = detector._rule_matchers(engine.nlp, "k", patterns)
+    assert sorted(str(sorted(m.anchors or [])) for m in matchers) == ["['lined']", "['pills']"]
+    assert [len(m.matcher.get("k")[1]) for m in matchers if m.anchors == frozenset({"pills"})] == [2]
+    assert detector._token_pattern(("LOWER", frozenset({"up"}))) == {"LOWER": "up"}  # exact: no predicate
+    assert detector._token_pattern(("LOWER", frozenset({"up", "out"}))) == {"LOWER": {"IN": ["out", "up"]}}
 
 
 @pytest.mark.parametrize(
