@@ -196,8 +196,7 @@ def assess(
         return Assessment(
             True, finding.category, detail, language, severity, "rules", probability, cues, finding.rule_id
         )
-    category_floor = CATEGORY_MIN_THRESHOLD.get(best.category, 0.0) if best is not None else 0.0
-    if best is not None and probability >= max(threshold, category_floor):
+    if best is not None and probability >= max(threshold, CATEGORY_MIN_THRESHOLD.get(best.category, 0.0)):
         severity = _severity(best.category, cues, None, probability)
         return Assessment(True, best.category, detail, language, severity, "semantic", probability, cues)
     if risk_on_record and cues:
