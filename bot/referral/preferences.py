@@ -367,7 +367,11 @@ def extract_preferences(text: str) -> list[Preference]:
         token = tokens[0]  # a bare ZIP code, e.g. the answer to "what is your ZIP code?"
         found.append(Preference("zip_code", token.text, token.idx, token.idx + len(token)))
     elif not any(p.entity == "zip_code" for p in found):
-        found.extend(_zip_named_as_such(tokens) or _zip_beside_its_city(tokens, text))
+        found.extend(
+            _zip_named_as_such(tokens)
+            or _zip_beside_its_city(tokens, text)
+            or _zip_among_preferences(tokens, found)
+        )
     return _hybrid_over_its_parts(_combine_specialties(found))
 
 
@@ -400,6 +404,23 @@ def _zip_beside_its_city(tokens: list[Token], text: str) -> list[Preference]:
         if re.search(rf"\b{re.escape(city)}\b", lowered):
             return [Preference("zip_code", token.text, token.idx, token.idx + len(token))]
     return []
+
+
+def _zip_among_preferences(tokens: list[Token], found: list[Preference]) -> list[Preference]:
+    """The one five-digit number, a known ZIP code, of a message listing other search preferences.
+
+    "evenings. 89101" or "virtual, evenings, BCBS, 83702": beside what a search is for, the number is
+    where; alone ("I make 45000 a year") it stays a number.
+    """
+    numbers = [t for t in tokens if _ZIP_RE.match(t.text)]
+    if len(numbers) != 1 or not found:
+        return []
+    try:
+        locate_zip(numbers[0].text)
+    except UnknownZipError:
+        return []
+    token = numbers[0]
+    return [Preference("zip_code", token.text, token.idx, token.idx + len(token))]
 
 
 def _settle_conflicts(kept: list[tuple[Span, Preference]]) -> list[Preference]:

@@ -49,6 +49,11 @@ from bot.referral.preferences import (
         ("an lgbtq+ affirming program would be ideal", {"population": "lgbtq"}),
         ("im a trans man, are the groups affirming", {"population": "lgbtq"}),
         ("I make 45000 a year in Chicago", {}),  # a number, not a ZIP code of Chicago
+        ("mornings. 30303", {"schedule_slot": "morning", "zip_code": "30303"}),  # beside a preference
+        ("virtual, weekends, aetna, 97205", {"care_format": "virtual", "schedule_slot": "weekend",
+                                             "insurance": "aetna", "zip_code": "97205"}),
+        ("evenings, and it costs 45000 a year", {"schedule_slot": "evening"}),  # no ZIP code of that number
+        ("evenings, 30303 or 30305", {"schedule_slot": "evening"}),  # two numbers: which one is unclear
         ("within 10 miles of 94110", {"max_distance": "10", "zip_code": "94110"}),
         ("saturdays are the only day i can do", {"schedule_slot": "weekend"}),
         ("and in person, i hate video calls", {"care_format": "in_person"}),
