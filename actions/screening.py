@@ -125,7 +125,8 @@ class ValidateScreeningForm(FormValidationAction):
         Past-month suicidal thoughts are acknowledged at once with the crisis resources, and the
         questions go on.
         """
-        taken = answer(field, raw, answers_from(tracker), declined_from(tracker))
+        typed = tracker.latest_message.get("text")
+        taken = answer(field, raw, answers_from(tracker), declined_from(tracker), typed)
         if not taken.understood:
             dispatcher.utter_message(text=NOT_UNDERSTOOD)
             return {field: None}

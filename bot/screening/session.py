@@ -96,13 +96,24 @@ class Answered:
         return self.value is not None
 
 
-def answer(field: str, raw: Any, answers: Mapping[str, Value], declined: Iterable[str]) -> Answered:
+def answer(
+    field: str,
+    raw: Any,
+    answers: Mapping[str, Value],
+    declined: Iterable[str],
+    typed: str | None = None,
+) -> Answered:
     """Take one answer to `field`: a button value, a yes/no, "rather not say" or free text.
 
-    `answers` and `declined` are the session so far. A declined question takes the careful value
-    (`flow.declined_value`); a no to suicidal thoughts clears the C-SSRS follow-ups; no substance use
-    sets withdrawal to none; the first disclosure of past-month suicidal thoughts is acknowledged.
+    `answers` and `declined` are the session so far; `typed` is the message itself. A declined question
+    takes the careful value (`flow.declined_value`); a no to suicidal thoughts clears the C-SSRS
+    follow-ups; no substance use sets withdrawal to none; the first disclosure of past-month suicidal
+    thoughts is acknowledged.
     """
+    if raw == PREFER_NOT_SAY_VALUE and typed and not typed.startswith("/"):
+        read = parse_answer(field, typed)
+        if read is not None and read is not PREFER_NOT_SAY:
+            raw = typed  # the words answer ("never done anything like that"); the intent guessed a refusal
     still_declined = [f for f in declined if f != field]
     value = coerce(field, raw)
     if value is None and isinstance(raw, str):

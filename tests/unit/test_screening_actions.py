@@ -81,6 +81,23 @@ def test_validate_field(field: str, raw: Any, expected: dict[str, Any], declined
     assert out == {**expected, "screening_declined": declined}
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "expected", "declined"),
+    [
+        ("suicide_behavior", "never done anything like that", "never", None),  # read as a refusal
+        ("wish_dead", "no not really", False, None),
+        ("suicide_behavior", "I'd rather not say", "past_3_months", ["suicide_behavior"]),  # careful
+        ("group_ok", "/prefer_not_say", "unsure", ["group_ok"]),  # the button itself
+    ],
+)
+def test_typed_words_that_answer_win_over_a_guessed_refusal(
+    field: str, typed: str, expected: Any, declined: Any
+) -> None:
+    message = Tracker("conv-a", {}, {"text": typed}, [], False, None, {"name": "screening_form"}, "")
+    out = ValidateScreeningForm().validate_field(field, "prefer_not_say", CollectingDispatcher(), message, {})
+    assert (out[field], out["screening_declined"]) == (expected, declined)
+
+
 def test_unclear_answer_is_asked_again() -> None:
     dispatcher = CollectingDispatcher()
     out = ValidateScreeningForm().validate_field("withdrawal", "purple", dispatcher, tracker({}), {})
