@@ -275,6 +275,12 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
     "withdrawal": (
         # "I sleep badly if I skip a night, nothing more than that": the symptom is the answer
         (_ASIDE, r"\bnothing (?:more|worse) than that\b"),
+        (  # "if i dont drink i get the shakes", "on the nights I don't drink I'm jittery": the condition
+            _ASIDE,
+            r"\b(?:if|when|whenever|once) i (?:don'?t|do not|didn'?t|can'?t|cannot) (?:drink|use|smoke)\b"
+            r"|\b(?:on )?(?:the |those )?(?:nights?|days?|mornings?|weekends?) (?:when |that )?i "
+            r"(?:don'?t|do not|didn'?t) (?:drink|use|smoke)\b",
+        ),
         (  # "sweats if i skip a night. never had a seizure or anything": the sweats are the answer
             _ASIDE,
             r"(?<=\w )(?:but |and )?(?:i'?ve |i have )?(?:never|not|no) (?:had |get |got )?(?:any |a )?"

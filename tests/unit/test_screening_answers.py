@@ -77,6 +77,9 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("substance_use", "beer most nights, three or four a week, and sometimes at lunch", "regular"),
     ("substance_use", "a glass twice a month at family dinners, i don't use anything else", "occasional"),
     ("withdrawal", "trouble sleeping when i skip, nothing more than that", "mild"),
+    ("withdrawal", "when i dont use im cranky and restless", "mild"),  # the condition is no answer
+    ("withdrawal", "on days i don't drink i get sick", "severe"),
+    ("withdrawal", "if i don't drink, nothing happens", "none"),
     ("group_ok", "not really a group person but i'll give it a try", "unsure"),
     ("group_ok", "a little nervous but yes", "unsure"),
     ("can_attend", "online would be easier but either is fine", "in_person"),
