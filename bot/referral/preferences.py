@@ -372,7 +372,25 @@ def extract_preferences(text: str) -> list[Preference]:
             or _zip_beside_its_city(tokens, text)
             or _zip_among_preferences(tokens, found)
         )
+    if not any(p.entity == "insurance" for p in found):
+        found.extend(_insurer_named_as_such(tokens))
     return _hybrid_over_its_parts(_combine_specialties(found))
+
+
+INSURANCE_WORDS: Final = frozenset({"insurance", "insurer", "coverage", "insured", "insure"})
+SHORT_INSURER_NAMES: Final = {"united": "united"}
+"""Insurers' short names that are other words too ("united"): read only beside a word for insurance."""
+
+
+def _insurer_named_as_such(tokens: list[Token]) -> list[Preference]:
+    """An insurer's short name in a message about insurance ("insurance is through his job, united")."""
+    if not any(t.lower_ in INSURANCE_WORDS for t in tokens):
+        return []
+    for token in tokens:
+        if token.lower_ in SHORT_INSURER_NAMES:
+            value = SHORT_INSURER_NAMES[token.lower_]
+            return [Preference("insurance", value, token.idx, token.idx + len(token))]
+    return []
 
 
 ZIP_WORDS: Final = frozenset({"zip", "zipcode", "zips", "postal"})

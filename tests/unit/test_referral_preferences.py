@@ -54,6 +54,8 @@ from bot.referral.preferences import (
                                              "insurance": "aetna", "zip_code": "97205"}),
         ("evenings, and it costs 45000 a year", {"schedule_slot": "evening"}),  # no ZIP code of that number
         ("evenings, 30303 or 30305", {"schedule_slot": "evening"}),  # two numbers: which one is unclear
+        ("my insurance is through my husband's job, united", {"insurance": "united"}),  # said as insurance
+        ("we're united as a family on this", {}),  # no insurance spoken of
         ("within 10 miles of 94110", {"max_distance": "10", "zip_code": "94110"}),
         ("saturdays are the only day i can do", {"schedule_slot": "weekend"}),
         ("and in person, i hate video calls", {"care_format": "in_person"}),
