@@ -308,11 +308,15 @@ def _number(text: str) -> int | None:
     return NUMBER_WORDS.get(cleaned)
 
 
+def _zip_at(token: Token) -> Preference:
+    """The ZIP code preference a five-digit token gives."""
+    return Preference("zip_code", token.text, token.idx, token.idx + len(token))
+
+
 def _from_span(span: Span) -> Preference | None:
     label = span.label_
     if label == "zip_code":
-        token = span[-1]
-        return Preference("zip_code", token.text, token.idx, token.idx + len(token))
+        return _zip_at(span[-1])
     if label == "max_distance":
         miles = _number(span[0].text)
         if miles is None or not 0 < miles <= 500:
@@ -364,8 +368,7 @@ def extract_preferences(text: str) -> list[Preference]:
     found = _settle_conflicts(kept)
     tokens = [t for t in doc if not t.is_punct and not t.is_space]
     if not doc.ents and len(tokens) == 1 and _ZIP_RE.match(tokens[0].text):
-        token = tokens[0]  # a bare ZIP code, e.g. the answer to "what is your ZIP code?"
-        found.append(Preference("zip_code", token.text, token.idx, token.idx + len(token)))
+        found.append(_zip_at(tokens[0]))  # a bare ZIP code, e.g. the answer to "what is your ZIP code?"
     elif not any(p.entity == "zip_code" for p in found):
         found.extend(
             _zip_named_as_such(tokens)
@@ -401,8 +404,7 @@ def _zip_named_as_such(tokens: list[Token]) -> list[Preference]:
     numbers = [t for t in tokens if _ZIP_RE.match(t.text)]
     if len(numbers) != 1 or not any(t.lower_ in ZIP_WORDS for t in tokens):
         return []
-    token = numbers[0]
-    return [Preference("zip_code", token.text, token.idx, token.idx + len(token))]
+    return [_zip_at(numbers[0])]
 
 
 def _zip_beside_its_city(tokens: list[Token], text: str) -> list[Preference]:
@@ -420,7 +422,7 @@ def _zip_beside_its_city(tokens: list[Token], text: str) -> list[Preference]:
         except UnknownZipError:
             continue
         if re.search(rf"\b{re.escape(city)}\b", lowered):
-            return [Preference("zip_code", token.text, token.idx, token.idx + len(token))]
+            return [_zip_at(token)]
     return []
 
 
@@ -437,8 +439,7 @@ def _zip_among_preferences(tokens: list[Token], found: list[Preference]) -> list
         locate_zip(numbers[0].text)
     except UnknownZipError:
         return []
-    token = numbers[0]
-    return [Preference("zip_code", token.text, token.idx, token.idx + len(token))]
+    return [_zip_at(numbers[0])]
 
 
 def _settle_conflicts(kept: list[tuple[Span, Preference]]) -> list[Preference]:
