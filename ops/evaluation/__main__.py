@@ -297,22 +297,30 @@ def _speed(summary: dict[str, Any], model: Path, out: Path, logs: Path, args: ar
 
 def _development(summary: dict[str, Any], model: Path, logs: Path) -> None:
     """The sets the developers tune on, reported apart from the frozen ones (ops.evaluation.development)."""
-    from ops.evaluation import development, servers
+    from ops.evaluation import development, safety_test, servers
     from ops.evaluation.external_faq import evaluate_external_faq
+    from ops.evaluation.safety import crisis_texts, is_crisis_reply
 
+    replies = crisis_texts()
     project = servers.start_project(model, logs / "development", extra_env={"STAFF_HOURS": "always"})
     try:
+
+        def say(sender: str, text: str) -> list[dict[str, Any]]:
+            return _say(project.url, text, sender)
+
         conversations = development.run_conversation_sets(
-            development.conversation_files(),
-            lambda sender, text: _say(project.url, text, sender),
-            servers.tracker_reader(project),
+            development.conversation_files(), say, servers.tracker_reader(project)
         )
         external = evaluate_external_faq(project, development.EXTERNAL_FAQ_SET)
+        multi_turn = safety_test.conversations(
+            say, lambda messages: is_crisis_reply(messages, replies), development.SAFETY_CONVERSATIONS
+        )
     finally:
         project.stop()
     summary["development"] = {
         "conversations": conversations,
         "external_faq": external,
+        "safety_conversations": multi_turn,
         "safety": development.run_safety_sets(development.safety_files(), model),
     }
 

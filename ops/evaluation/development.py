@@ -18,6 +18,8 @@ CONVERSATION_SETS = PROJECT_ROOT / "tests" / "conversations"
 SAFETY_SETS = PROJECT_ROOT / "tests" / "safety_dev"
 EXTERNAL_FAQ_SET = PROJECT_ROOT / "tests" / "external" / "dev_other_providers.yml"
 """Other providers' FAQ questions collected apart from the frozen set (no shared text, page or site)."""
+SAFETY_CONVERSATIONS = PROJECT_ROOT / "tests" / "safety" / "conversations_dev.yml"
+"""Multi-turn safety conversations written apart from the frozen tests/safety/conversations.yml."""
 LAYERS = ("rules", "model", "combined")
 
 

@@ -448,6 +448,13 @@ def _development(result: Mapping[str, Any] | None) -> str:
             "none shared with the frozen set): "
             f"{external['right']}/{external['questions']} ({pct(external['accuracy'])}) get the right topic."
         )
+    multi_turn = result.get("safety_conversations")
+    if multi_turn:
+        out.append(
+            "\nMulti-turn safety conversations (`tests/safety/conversations_dev.yml`), through REST: "
+            f"{multi_turn['right']}/{multi_turn['turns']} turns right ({pct(multi_turn['rate'])}) in "
+            f"{multi_turn['conversations']} conversations."
+        )
     safety = result.get("safety") or {}
     if safety:
         out.append(

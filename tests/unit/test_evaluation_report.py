@@ -168,8 +168,10 @@ def test_development_sets_are_reported_apart_and_marked_as_tuned_on() -> None:
                                        "fallback_rate": 0.1, "fallback_reply_rate": 0.0091}},
         "safety": {"messages_c.yml": {"rules": {**layer, "recall": 0.6}, "model": layer, "combined": layer}},
         "external_faq": {"questions": 190, "sources": 150, "right": 154, "accuracy": 0.8106},
+        "safety_conversations": {"conversations": 20, "turns": 84, "right": 71, "rate": 0.8452, "wrong": []},
     }
     text = render({"model": "m", "development": development})
+    assert "(`tests/safety/conversations_dev.yml`), through REST: 71/84 turns right (84.5%) in 20" in text
     assert "## Development sets (tuned on: not evidence" in text
     assert "190 questions from 150 pages, none shared with the frozen set): 154/190 (81.1%)" in text
     assert "| dev4.yml | 14 | 108/110 (98.2%) | 10.0% | 0.9% |" in text
@@ -183,6 +185,27 @@ def test_development_files_never_include_a_frozen_set() -> None:
     names = [path.name for path in conversation_files()]
     assert names[0] == "dev.yml" and "freetext.yml" not in names and len(names) >= 4
     assert all(path.parent.name == "safety_dev" for path in safety_files()) and len(safety_files()) >= 3
+
+
+def test_development_safety_conversations_are_apart_from_the_frozen_ones() -> None:
+    """The development conversations are their own: no turn of more than three words is a frozen one."""
+    from ops.evaluation.development import SAFETY_CONVERSATIONS
+    from ops.evaluation.safety_test import CONVERSATIONS
+
+    def texts(path: Path) -> set[str]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
+        return {" ".join(str(t["text"]).lower().split()) for c in data for t in c["turns"]}
+
+    development = yaml.safe_load(SAFETY_CONVERSATIONS.read_text(encoding="utf-8"))["conversations"]
+    turns = [turn for conversation in development for turn in conversation["turns"]]
+    assert SAFETY_CONVERSATIONS != CONVERSATIONS and len(development) >= 15 and len(turns) >= 60
+    assert len({c["name"] for c in development}) == len(development)
+    assert all(isinstance(t["text"], str) and t["crisis"] in (True, False, "either") for t in turns)
+    # Short replies to "Are you safe right now?" ("no im fine", "idk") may be shared; nothing longer. The
+    # message counts only, so a failure never prints the frozen set's text.
+    shared = texts(SAFETY_CONVERSATIONS) & texts(CONVERSATIONS)
+    longer = sum(1 for text in shared if len(text.split()) > 3)
+    assert longer == 0, f"{longer} development turns of more than three words are in the frozen set"
 
 
 def test_development_faq_questions_share_no_text_page_or_site_with_the_frozen_set() -> None:
