@@ -189,13 +189,10 @@ def _held_out(summary: dict[str, Any], model: Path, logs: Path) -> None:
     from ops.evaluation import conversations as freetext
     from ops.evaluation import safety_test, servers
     from ops.evaluation.external_faq import evaluate_external_faq
-    from ops.evaluation.safety import crisis_texts, is_crisis_reply
+    from ops.evaluation.safety import crisis_reply_check
 
     cases = safety_test.load_testset()
-    replies = crisis_texts()
-
-    def crisis(messages: list[dict[str, Any]]) -> bool:
-        return is_crisis_reply(messages, replies)
+    crisis = crisis_reply_check()
 
     result: dict[str, Any] = {"layers": safety_test.in_process(cases, model)}
     project = servers.start_project(model, logs / "held-out", extra_env={"STAFF_HOURS": "always"})
@@ -244,7 +241,7 @@ def _nlu_cv(summary: dict[str, Any], out: Path, logs: Path, folds: int, jobs: in
 def _speed(summary: dict[str, Any], model: Path, out: Path, logs: Path, args: argparse.Namespace) -> None:
     from ops.evaluation import servers
     from ops.evaluation.load import SCRIPT
-    from ops.evaluation.safety import crisis_texts, is_crisis_reply, load_corpus, score
+    from ops.evaluation.safety import crisis_reply_check, load_corpus, score
 
     levels = [int(x) for x in args.levels.split(",")]
     speed: dict[str, Any] = {
@@ -258,11 +255,11 @@ def _speed(summary: dict[str, Any], model: Path, out: Path, logs: Path, args: ar
     try:
         speed["project"] = _measure(project, levels, args)
         crisis, negatives = load_corpus()
-        replies = crisis_texts()
+        is_crisis = crisis_reply_check()
         result = score(
             crisis,
             negatives,
-            lambda text: is_crisis_reply(_say(project.url, text), replies),
+            lambda text: is_crisis(_say(project.url, text)),
             _bar("safety via REST"),
         )
         summary.setdefault("safety", {})["model"] = result
@@ -299,9 +296,8 @@ def _development(summary: dict[str, Any], model: Path, logs: Path) -> None:
     """The sets the developers tune on, reported apart from the frozen ones (ops.evaluation.development)."""
     from ops.evaluation import development, safety_test, servers
     from ops.evaluation.external_faq import evaluate_external_faq
-    from ops.evaluation.safety import crisis_texts, is_crisis_reply
+    from ops.evaluation.safety import crisis_reply_check
 
-    replies = crisis_texts()
     project = servers.start_project(model, logs / "development", extra_env={"STAFF_HOURS": "always"})
     try:
 
@@ -312,9 +308,7 @@ def _development(summary: dict[str, Any], model: Path, logs: Path) -> None:
             development.conversation_files(), say, servers.tracker_reader(project)
         )
         external = evaluate_external_faq(project, development.EXTERNAL_FAQ_SET)
-        multi_turn = safety_test.conversations(
-            say, lambda messages: is_crisis_reply(messages, replies), development.SAFETY_CONVERSATIONS
-        )
+        multi_turn = safety_test.conversations(say, crisis_reply_check(), development.SAFETY_CONVERSATIONS)
     finally:
         project.stop()
     summary["development"] = {

@@ -38,6 +38,12 @@ def is_crisis_reply(messages: Sequence[dict[str, Any]], crisis: frozenset[str]) 
     return bool(messages) and messages[0].get("text") in crisis
 
 
+def crisis_reply_check(path: Path = CRISIS_RESPONSES) -> Callable[[Sequence[dict[str, Any]]], bool]:
+    """`is_crisis_reply` with the crisis responses read once."""
+    crisis = crisis_texts(path)
+    return lambda messages: is_crisis_reply(messages, crisis)
+
+
 def score(
     crisis_cases: Sequence[Case],
     negative_cases: Sequence[Case],

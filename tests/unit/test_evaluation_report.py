@@ -136,6 +136,16 @@ def test_a_crisis_reply_is_recognised_by_its_first_message() -> None:
     assert not is_crisis_reply([], crisis)
 
 
+def test_the_crisis_check_reads_the_rendered_crisis_responses(tmp_path: Path) -> None:
+    from ops.content import render_all
+    from ops.evaluation.safety import crisis_reply_check, crisis_texts
+
+    rendered = next(path for path in render_all(tmp_path) if path.name == "crisis.yml")
+    check = crisis_reply_check(rendered)
+    first = sorted(crisis_texts(rendered))[0]
+    assert check([{"text": first}]) and not check([{"text": "Hi"}, {"text": first}])
+
+
 def test_cross_validation_shows_its_split_and_fold_times_or_the_failed_folds() -> None:
     summary = fake_summary()
     cv = summary["nlu"]["cross_validation"]
