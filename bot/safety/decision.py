@@ -2,9 +2,11 @@
 
 - The rules (bot.safety.detector) are precise: when a crisis rule fires, the message is a crisis. One
   exception: when the only rules that fired name a topic (`topic_term`: "overdose", "suicidal",
-  "self-harm") and the semantic layer scores the message below TOPIC_CONFIRM_FLOOR, the word is about
-  the topic, not a danger ("after my overdose in January I did detox and IOP"): the message is a cue
-  only. Without a semantic layer (no model loaded) the rule stands.
+  "self-harm") or a phrase ambiguous alone (`confirm`: "I can't do this anymore") and the semantic
+  layer scores the message below TOPIC_CONFIRM_FLOOR, the words are about the topic or an ordinary
+  hardship, not a danger ("after my overdose in January I did detox and IOP", "52 applications and not
+  one callback, i cant do this anymore"): the message is a cue only, which escalates after a disclosed
+  risk. Without a semantic layer (no model loaded) the rule stands.
 - The semantic classifier (bot.safety.semantic) recognises danger phrased in ways no rule knows. It
   scores the whole message (less any vetoed clause); either layer alone raises a concern. A message of
   several sentences has each sentence scored too, and one sentence escalates alone from
@@ -36,8 +38,9 @@ CUE_MESSAGE_THRESHOLD = 0.8
 classifier alone only from this probability; below it, it waits for a disclosed risk. On the
 development sets this cost 1 of 448 and 2 of 333 crisis messages and no false alarm."""
 TOPIC_CONFIRM_FLOOR = 0.05
-"""Below this P(crisis), a topic word alone does not escalate. On the development sets, topic-word
-crises scored 0.12 and more, and a third of the topic-word false alarms scored below 0.05."""
+"""Below this P(crisis), a topic word or a `confirm` phrase alone does not escalate. On the development
+sets, topic-word crises scored 0.12 and more, and a third of the topic-word false alarms scored below
+0.05; crises with "I can't do this anymore" and its kin scored 0.40 and more, a job search 0.01."""
 SENTENCE_THRESHOLD = 0.95
 """One sentence of a longer message escalates alone from this P(crisis). On the development sets it
 raised recall by 1 of 262 and 4 of 333 crisis messages without a false alarm; at 0.8 it cost 2.6 points
@@ -188,7 +191,8 @@ def assess(
         cues = ("semantic",)
     detail, language = analysis.detail, analysis.language
     finding = analysis.finding
-    if finding is not None and finding.topic_only and language != "es" and best is not None:
+    unconfirmed = finding is not None and (finding.topic_only or finding.needs_confirmation)
+    if finding is not None and unconfirmed and language != "es" and best is not None:
         if probability < TOPIC_CONFIRM_FLOOR:  # the encoder is English-only: Spanish rules always stand
             finding, cues = None, cues or ("topic",)
     if finding is not None:

@@ -73,6 +73,9 @@ class SafetyFinding:
     language: str = "en"
     topic_only: bool = False
     """Every crisis rule that fired names a topic (`topic_term`): the word, not a stated danger."""
+    needs_confirmation: bool = False
+    """Every crisis rule that fired is a topic word or a phrase ambiguous alone (`confirm`): the semantic
+    layer may demote the finding to a cue (bot.safety.decision)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ class Rule:
     category: str | None = None
     at_clause_end: bool = False
     topic_term: bool = False
+    confirm: bool = False
     with_any: str | None = None
     without_any: str | None = None
     not_after: str | None = None
@@ -182,6 +186,7 @@ def load_rules(path: Path = PATTERNS_PATH) -> RuleSet:
             category=raw.get("category"),
             at_clause_end=bool(raw.get("at_clause_end", False)),
             topic_term=bool(raw.get("topic_term", False)),
+            confirm=bool(raw.get("confirm", False)),
             with_any=raw.get("with_any"),
             without_any=raw.get("without_any"),
             not_after=raw.get("not_after"),
@@ -594,6 +599,7 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
         details[0] if details else "none",
         language,
         all(candidate.topic_term for candidate, _, _ in candidates),
+        all(candidate.topic_term or candidate.confirm for candidate, _, _ in candidates),
     )
     return SafetyAnalysis(finding, non_crisis, suppressed_ids, clauses, cues, details, language)
 

@@ -47,6 +47,20 @@ def test_a_topic_word_stands_when_the_classifier_is_unsure_absent_or_the_message
     assert assess(SafetyAnalysis(stated), [NEAR_ZERO]).concern  # a stated danger never needs agreement
 
 
+CANT_COPE = SafetyFinding(
+    "suicide", "cant do this anymore", "suicide.cant_cope_anymore", needs_confirmation=True
+)
+
+
+def test_a_phrase_ambiguous_alone_needs_the_classifier_not_to_read_it_as_safe() -> None:
+    job_search = SafetyAnalysis(CANT_COPE, cues=("hopeless",))
+    alone = assess(job_search, [NEAR_ZERO])
+    assert not alone.concern and alone.cues == ("hopeless",)
+    assert assess(job_search, [NEAR_ZERO], risk_on_record=True).source == "context"
+    assert assess(job_search, [MIDDLE]).source == "rules"  # unsure: the rule stands
+    assert assess(job_search, []).concern  # no model loaded: rules only
+
+
 def test_a_message_a_cue_rule_calls_ambiguous_needs_a_surer_classifier() -> None:
     in_hand = SafetyAnalysis(None, cues=("means",))
     fairly_sure = SemanticScore(0.75, "suicide")

@@ -326,6 +326,23 @@ def test_a_finding_says_whether_only_topic_words_fired(text: str, topic_only: bo
 
 
 @pytest.mark.parametrize(
+    ("text", "needs_confirmation"),
+    [
+        ("52 applications and not one callback, i cant do this anymore", True),
+        ("I can't do this.", True),
+        ("my sister was hospitalized for an overdose", True),  # topic words need it too
+        ("i cant do this anymore, i want to die", False),  # a stated danger beside the phrase
+        ("I can't go on like this", False),
+    ],
+)
+def test_a_finding_says_whether_the_semantic_layer_must_confirm_it(
+    text: str, needs_confirmation: bool
+) -> None:
+    finding = detect(text)
+    assert finding is not None and finding.needs_confirmation is needs_confirmation
+
+
+@pytest.mark.parametrize(
     ("text", "abuse"),
     [
         ("he wont let me leave", True),
