@@ -444,6 +444,13 @@ _SECOND_WINS: Final[dict[str, tuple[tuple[Value, Value], ...]]] = {
 of two adjacent ones, so staff never see less than was said; for a yes said with a doubt, the doubt."""
 
 
+_HEDGE_IS_ASIDE: Final = frozenset({"functioning", "substance_use"})
+"""Level questions where "idk" or "hard to say" beside a level above none is a hedge, not the answer: the
+level is kept ("hard to say, maybe 3 or 4 nights a week"). A hedged "none" ("i need to get sober but i
+dont know how") and a yes-or-no safety question with a hedge ("idk, maybe?") stay unread and are asked
+again."""
+
+
 def normalize(text: str) -> str:
     """Casefolded plain words: HTML removed, Unicode normalised, punctuation as spaces."""
     text = html.unescape(re.sub(r"<[^>]*>", " ", text))
@@ -490,6 +497,8 @@ def parse_answer(field: str, text: str) -> Parsed:
         and not _STRONG_YES.search(said)
     ):
         return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
+    if field in _HEDGE_IS_ASIDE and found - {_UNSURE, "none"}:
+        found -= {_UNSURE}  # "idk, somewhere between a little and a lot": the level said wins over the hedge
     for pair in _SECOND_WINS.get(field, ()):
         if found == set(pair):
             return pair[1]  # "a lot. some days i don't shower": the higher of two adjacent levels

@@ -406,3 +406,18 @@ def test_coerce(field: str, raw: object, value: object) -> None:
 
 def test_normalize() -> None:
     assert normalize("<i>I&#39;d</i>  RATHER\tnot_say!") == "i'd rather not say"
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"),
+    [
+        ("functioning", "idk somewhere between a little and a lot", "significant"),
+        ("functioning", "i still go to work so idk, kinda", "mild"),
+        ("substance_use", "hard to say, maybe 3 or 4 nights a week", "regular"),
+        ("substance_use", "i need to get sober but i dont know how", None),  # a hedged none stays unread
+        ("current_care", "i dont know where to start but i need help", None),
+        ("wish_dead", "idk, maybe?", None),  # a safety question with a hedge is asked again
+    ],
+)
+def test_a_hedge_beside_a_level_keeps_the_level(field: str, text: str, expected: Parsed) -> None:
+    assert parse_answer(field, text) == expected
