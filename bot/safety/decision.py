@@ -14,6 +14,11 @@
 - A denial, idiom or topic phrase the rules recognise vetoes only the clause it covers, never the whole
   message: in "I'm not suicidal, I just want to go to sleep and not wake up" the first clause is set
   aside and the rest is still scored.
+- A message that tells of a danger long past ("two years ago I tried to kill myself; today I got my
+  chip"), with no word of now, no intention and no cue (`SafetyAnalysis.history`), is no crisis on the
+  classifier's score alone: the classifier learned the danger words, not their time. A rule still
+  decides by itself (its own resolved-past check is in the detector), and after a disclosed risk the
+  score makes the message a cue.
 - A plain thanks-and-goodbye ("Thank you so much. I really appreciate it. Goodbye.") is never a crisis
   on the classifier's score; only a rule can make it one. After the crisis reply, such a goodbye gets the
   resources again from the dialogue's own rules, not a second escalation.
@@ -200,7 +205,12 @@ def assess(
         return Assessment(
             True, finding.category, detail, language, severity, "rules", probability, cues, finding.rule_id
         )
-    if best is not None and probability >= max(threshold, CATEGORY_MIN_THRESHOLD.get(best.category, 0.0)):
+    # A danger long past, told with nothing of now: the classifier alone does not escalate it.
+    if (
+        best is not None
+        and not analysis.history
+        and probability >= max(threshold, CATEGORY_MIN_THRESHOLD.get(best.category, 0.0))
+    ):
         severity = _severity(best.category, cues, None, probability)
         return Assessment(True, best.category, detail, language, severity, "semantic", probability, cues)
     if risk_on_record and cues:

@@ -100,6 +100,10 @@ class SafetyAnalysis:
     details: tuple[str, ...] = ()
     """Situation details (DETAILS) found anywhere in the message, in priority order."""
     language: str = "en"
+    history: bool = False
+    """The message tells of a time long past ("two years ago", "when I was 15", "I used to") with
+    nothing of now: no present-danger word ("again", "tonight"), no intention ("want to", "thinking
+    about") and no cue. The semantic layer alone does not escalate it (bot.safety.decision)."""
 
     @property
     def detail(self) -> str:
@@ -124,6 +128,7 @@ class Rule:
     at_clause_end: bool = False
     topic_term: bool = False
     confirm: bool = False
+    history: bool = False
     with_any: str | None = None
     without_any: str | None = None
     not_after: str | None = None
@@ -187,6 +192,7 @@ def load_rules(path: Path = PATTERNS_PATH) -> RuleSet:
             at_clause_end=bool(raw.get("at_clause_end", False)),
             topic_term=bool(raw.get("topic_term", False)),
             confirm=bool(raw.get("confirm", False)),
+            history=bool(raw.get("history", False)),
             with_any=raw.get("with_any"),
             without_any=raw.get("without_any"),
             not_after=raw.get("not_after"),
@@ -486,7 +492,7 @@ def _engine(path: Path = PATTERNS_PATH) -> _Engine:
         matchers.extend(_rule_matchers(nlp, rule.id, compiled))
     used_groups = {
         name for rule in ruleset.rules for name in (rule.with_any, rule.without_any) if name is not None
-    } | ({"present_danger"} & set(ruleset.groups))
+    } | ({"present_danger", "intention_now"} & set(ruleset.groups))
     for name in sorted(used_groups):
         group_patterns = compile_pattern(nlp, f"@{name}", ruleset.groups)
         matchers.extend(_rule_matchers(nlp, f"group:{name}", group_patterns))
@@ -586,8 +592,14 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
     language = guess_language(doc.text)
     clauses = tuple(Clause(doc[s:e].text, _overlaps(s, e, vetoes)) for s, e in clause_spans(doc))
     suppressed_ids = tuple(sorted(set(suppressed)))
+    history = (
+        any(rule.history for rule, _, _ in by_kind["past"])
+        and not now
+        and "intention_now" not in present
+        and not cues
+    )
     if not candidates:
-        return SafetyAnalysis(None, non_crisis, suppressed_ids, clauses, cues, details, language)
+        return SafetyAnalysis(None, non_crisis, suppressed_ids, clauses, cues, details, language, history)
     # Ties (same category, start and length) go to the rule listed first in patterns.yml.
     rule, start, end = min(
         candidates, key=lambda c: (engine.priority[str(c[0].category)], c[1], -(c[2] - c[1]))
@@ -601,7 +613,7 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
         all(candidate.topic_term for candidate, _, _ in candidates),
         all(candidate.topic_term or candidate.confirm for candidate, _, _ in candidates),
     )
-    return SafetyAnalysis(finding, non_crisis, suppressed_ids, clauses, cues, details, language)
+    return SafetyAnalysis(finding, non_crisis, suppressed_ids, clauses, cues, details, language, history)
 
 
 def _resolved_past(doc: Doc, start: int, past: list[tuple[int, int]], now: bool) -> bool:

@@ -61,6 +61,15 @@ def test_a_phrase_ambiguous_alone_needs_the_classifier_not_to_read_it_as_safe() 
     assert assess(job_search, []).concern  # no model loaded: rules only
 
 
+def test_a_danger_long_past_is_no_crisis_on_the_classifier_alone() -> None:
+    history = SafetyAnalysis(None, history=True)
+    assert not assess(history, [HIGH], threshold=0.7).concern
+    after = assess(history, [HIGH], threshold=0.7, risk_on_record=True, prior_category="suicide")
+    assert (after.concern, after.source) == (True, "context")  # after a disclosure it is a cue
+    assert assess(SafetyAnalysis(FINDING, history=True), [LOW]).concern  # a rule still decides alone
+    assert assess(SafetyAnalysis(None), [HIGH], threshold=0.7).concern
+
+
 def test_a_message_a_cue_rule_calls_ambiguous_needs_a_surer_classifier() -> None:
     in_hand = SafetyAnalysis(None, cues=("means",))
     fairly_sure = SemanticScore(0.75, "suicide")

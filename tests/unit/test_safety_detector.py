@@ -343,6 +343,24 @@ def test_a_finding_says_whether_the_semantic_layer_must_confirm_it(
 
 
 @pytest.mark.parametrize(
+    ("text", "history"),
+    [
+        ("Two years ago I tried to kill myself. Today I got my chip and I'm grateful to be alive.", True),
+        ("my ex used to hit me but I left him in 2019, I'm safe now", True),
+        ("when i was 15 i took a bunch of pills", True),
+        ("two years ago I tried to kill myself and now I want to do it again", False),  # now, intention
+        ("i used to cut and the urges are back", False),  # a cue: the danger grows again
+        ("i used to want to die and i'm thinking about it this week", False),
+        ("i had a withdrawal seizure after 6 months clean", False),  # sober for a time is no history
+        ("i od'd last spring and survived. this time i want to actually finish it", False),
+        ("I cut myself last night", False),
+    ],
+)
+def test_an_analysis_says_whether_the_message_tells_of_a_danger_long_past(text: str, history: bool) -> None:
+    assert detector.analyse(text).history is history
+
+
+@pytest.mark.parametrize(
     ("text", "abuse"),
     [
         ("he wont let me leave", True),
