@@ -608,3 +608,19 @@ def test_indirect_passive_and_slang_danger(text: str, category: str) -> None:
 )
 def test_denials_grief_and_questions_raise_no_finding(text: str) -> None:
     assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("yes i have a plan", "suicide.plan_affirmed"),
+        ("Yes, I know how.", "suicide.plan_affirmed"),
+        ("got all 60 of my amitriptyline in my hand", "suicide.means_present"),
+        ("yes I have a plan for after IOP", None),  # the clause goes on
+        ("yes i have a plan through work", None),
+        ("I'm scared of relapse but I have a plan and a sponsor", None),  # no yes
+    ],
+)
+def test_a_yes_naming_a_plan_and_counted_means_in_hand(text: str, rule_id: str | None) -> None:
+    finding = detect(text)
+    assert (finding.rule_id if finding else None) == rule_id
