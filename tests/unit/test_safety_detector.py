@@ -312,34 +312,24 @@ def test_malformed_patterns_file_is_rejected_clearly(tmp_path: Path, yaml_text: 
 
 
 @pytest.mark.parametrize(
-    ("text", "topic_only"),
+    ("text", "topic_only", "needs_confirmation"),
     [
-        ("my sister was hospitalized for an overdose", True),  # only the topic word fired
-        ("I'm feeling suicidal", True),
-        ("I took too many pills and I overdosed", False),  # a stated danger beside the topic word
-        ("I want to kill myself", False),
+        ("my sister was hospitalized for an overdose", True, True),  # only the topic word fired
+        ("I'm feeling suicidal", True, True),
+        ("I took too many pills and I overdosed", False, False),  # a stated danger beside the topic word
+        ("I want to kill myself", False, False),
+        ("52 applications and not one callback, i cant do this anymore", False, True),  # a confirm phrase
+        ("I can't do this.", False, True),
+        ("i cant do this anymore, i want to die", False, False),  # a stated danger beside the phrase
+        ("I can't go on like this", False, False),
     ],
 )
-def test_a_finding_says_whether_only_topic_words_fired(text: str, topic_only: bool) -> None:
-    finding = detect(text)
-    assert finding is not None and finding.topic_only is topic_only
-
-
-@pytest.mark.parametrize(
-    ("text", "needs_confirmation"),
-    [
-        ("52 applications and not one callback, i cant do this anymore", True),
-        ("I can't do this.", True),
-        ("my sister was hospitalized for an overdose", True),  # topic words need it too
-        ("i cant do this anymore, i want to die", False),  # a stated danger beside the phrase
-        ("I can't go on like this", False),
-    ],
-)
-def test_a_finding_says_whether_the_semantic_layer_must_confirm_it(
-    text: str, needs_confirmation: bool
+def test_a_finding_says_whether_only_topic_words_or_phrases_needing_confirmation_fired(
+    text: str, topic_only: bool, needs_confirmation: bool
 ) -> None:
     finding = detect(text)
-    assert finding is not None and finding.needs_confirmation is needs_confirmation
+    assert finding is not None
+    assert (finding.topic_only, finding.needs_confirmation) == (topic_only, needs_confirmation)
 
 
 @pytest.mark.parametrize(
