@@ -197,7 +197,7 @@ def assess(
     detail, language = analysis.detail, analysis.language
     finding = analysis.finding
     unconfirmed = finding is not None and (finding.topic_only or finding.needs_confirmation)
-    if finding is not None and unconfirmed and language != "es" and best is not None:
+    if unconfirmed and language != "es" and best is not None:
         if probability < TOPIC_CONFIRM_FLOOR:  # the encoder is English-only: Spanish rules always stand
             finding, cues = None, cues or ("topic",)
     if finding is not None:
