@@ -196,8 +196,7 @@ def assess(
         cues = ("semantic",)
     detail, language = analysis.detail, analysis.language
     finding = analysis.finding
-    unconfirmed = finding is not None and (finding.topic_only or finding.needs_confirmation)
-    if unconfirmed and language != "es" and best is not None:
+    if finding is not None and finding.needs_confirmation and language != "es" and best is not None:
         if probability < TOPIC_CONFIRM_FLOOR:  # the encoder is English-only: Spanish rules always stand
             finding, cues = None, cues or ("topic",)
     if finding is not None:

@@ -24,7 +24,9 @@ def test_a_rule_raises_a_concern_whatever_the_classifier_says() -> None:
     )
 
 
-TOPIC_WORD = SafetyFinding("overdose", "overdose", "overdose.od_word", topic_only=True)
+TOPIC_WORD = SafetyFinding(
+    "overdose", "overdose", "overdose.od_word", topic_only=True, needs_confirmation=True
+)
 NEAR_ZERO = SemanticScore(0.01, "overdose")
 
 
@@ -39,7 +41,14 @@ def test_a_topic_word_stands_when_the_classifier_is_unsure_absent_or_the_message
     assert assess(SafetyAnalysis(TOPIC_WORD), [LOW]).concern  # 0.05 is not below the floor
     assert assess(SafetyAnalysis(TOPIC_WORD), []).concern  # no model loaded: rules only
     spanish = SafetyAnalysis(
-        SafetyFinding("overdose", "sobredosis", "es.overdose_word", language="es", topic_only=True),
+        SafetyFinding(
+            "overdose",
+            "sobredosis",
+            "es.overdose_word",
+            language="es",
+            topic_only=True,
+            needs_confirmation=True,
+        ),
         language="es",
     )
     assert assess(spanish, [NEAR_ZERO]).concern
