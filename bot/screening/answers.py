@@ -140,10 +140,12 @@ NO_SYMPTOM_RE = (
 """"No shakes or anything": a symptom named to deny it (a no to the withdrawal question)."""
 _NO_AROUND = re.compile(
     r"^(?:no+|nope|nah+|naw|never)\b.*\b(?:(?<!would )(?<!will )(?<!could )(?<!i'd )(?<!id )never"
-    r"|not at all|nothing like that|(?:or|nor) anything like that|of course not|not really|no+|nope|nah+)$"
+    r"|not at all|nothing like that|(?:or|nor) anything like that|of course not|not really|no+|nope|nah+"
+    r"|(?:but |no )?not (?:that|like that))$"
 )
 """A no said first and last, with an aside between ("no of course not, i get snippy with my ex sometimes
-but nothing like that"): the aside's "sometimes" answers nothing. "i would never" is not such a last
+but nothing like that", "no. i miss her every day, but no, not that"): the aside's "sometimes" or
+"every day" answers nothing. "i would never" is not such a last
 word: it denies acting, not the thoughts asked about ("no, i think about it a lot but i would never")."""
 _WOULD_NEVER_TAIL = re.compile(
     r"(?:,? (?:but|and))?,? i(?: would|'d|d| will)? never(?: do (?:that|it|anything like that))?$"
@@ -182,8 +184,14 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
         (
             "significant",
-            r"(?<!n't )(?<!dont )(?<!never )\bmiss(?:ing|ed)? (?:a lot of )?"
-            r"(?:work|school|class|classes|shifts)\b"
+            r"(?<!n't )(?<!dont )(?<!never )\bmiss(?:ing|ed)? (?:a lot of |a few |a couple(?: of)? "
+            r"|several |(?:\d+|two|three|four|five|six) )?(?:(?:days|weeks) (?:of )?)?"
+            r"(?:work|school|class|classes|shifts|days)\b"
+            r"|^(?:honestly |tbh )?(?:it'?s |it is )?(?:really|pretty|very|quite) bad(?: honestly| tbh)?$"
+            r"|\baffect(?:s|ing|ed)? (?:everything|every part)\b"
+            r"|\b(?:my )?(?:job|work|grades|marriage|relationships?) (?:is |are |has been |have been )?"
+            r"suffering\b"
+            r"|\bhard to get through (?:the|a|each) day\b"
             r"|\bcall(?:s|ed|ing|in'?)? (?:out|in sick)\b"
             r"|\b(?:can'?t|couldn'?t) (?:make|get) myself (?:to )?go\b"
             r"|\bisolat|\bwithdraw(?:n|ing) from\b"
@@ -196,7 +204,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "mild",
             r"\ba (?:little|bit|tiny bit)(?: bit)?\b|\bslightly\b|\bsomewhat\b|\bmild(?:ly)?\b"
-            r"|\bsome days\b|\bsometimes\b|\bnot much\b|\bkind ?of\b|\bkinda\b|\bsort ?of\b|\bsorta\b"
+            r"|\bsome days\b|\bsometimes\b|\bnot much\b"
+            r"|^(?:it'?s |it is )?not (?:too|that|so) bad$|\bkind ?of\b|\bkinda\b|\bsort ?of\b|\bsorta\b"
             r"|\bstill (?:get(?:ting)?|go(?:ing)?|mak(?:e|ing) it) (?:to )?(?:work|school|class)\b"
             r"|\baffects? me (?:some|a little|a bit|somewhat)\b"
             r"|\bstill (?:get|getting) (?:most|some) (?:things|stuff) done\b|\bi (?:get|manage to get) by\b",

@@ -421,3 +421,25 @@ def test_normalize() -> None:
 )
 def test_a_hedge_beside_a_level_keeps_the_level(field: str, text: str, expected: Parsed) -> None:
     assert parse_answer(field, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"),
+    [
+        ("functioning", "a lot. cant drive on the freeway anymore and i missed 2 shifts", "significant"),
+        ("functioning", "missed 3 days of work this month", "significant"),
+        ("functioning", "i haven't missed 3 days of work", None),
+        ("functioning", "pretty bad honestly", "significant"),
+        ("functioning", "its affecting everything", "significant"),
+        ("functioning", "my job is suffering", "significant"),
+        ("functioning", "its hard to get through the day", "significant"),
+        ("functioning", "not too bad", "mild"),
+        ("functioning", "thank you very much", None),  # an intensifier, not an answer
+        ("functioning", "my anxiety is so bad i cant leave the house", None),  # a story, not the scale
+        ("wish_dead", "no, i've been stressed, but no, not that", False),
+        # "every day" beside it: asked again
+        ("wish_dead", "No. I miss her every day, but no, not that.", None),
+    ],
+)
+def test_answers_told_as_what_happened(field: str, text: str, expected: Parsed) -> None:
+    assert parse_answer(field, text) == expected
