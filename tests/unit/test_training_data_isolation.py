@@ -1,5 +1,8 @@
 """Training data never holds a message of the frozen test sets or the development sets (issues 14, 15).
 
+The one exception is by design: the crisis classifier also fits on the development crisis sets
+(tests/safety_dev, measured cross-fitted), so those must hold no frozen message.
+
 The test sets were written apart and frozen before tuning; a copy in the training data would make their
 figures meaningless. Messages of three words or fewer ("yes", "no thanks") are common to everyone and
 are allowed.
@@ -19,7 +22,8 @@ def _norm(text: object) -> str:
     return " ".join(str(text).lower().split())
 
 
-def _held_out() -> set[str]:
+def _frozen() -> set[str]:
+    """The frozen test sets' messages (more than three words)."""
     texts: set[str] = set()
     testset = yaml.safe_load((ROOT / "tests/safety/testset.yml").read_text())
     texts |= {_norm(x["text"]) for x in testset["crisis"] + testset["negatives"]}
@@ -33,10 +37,21 @@ def _held_out() -> set[str]:
         texts |= {_norm(turn[key]) for conversation in conversations for turn in conversation["turns"]}
     for path in sorted((ROOT / "tests/external").glob("*.yml")):  # frozen, and the development set
         texts |= {_norm(q["text"]) for q in yaml.safe_load(path.read_text())["questions"]}
+    return {text for text in texts if len(text.split()) > 3}
+
+
+def _development_crisis_sets() -> set[str]:
+    """The development crisis sets' messages (more than three words)."""
+    texts: set[str] = set()
     for path in sorted((ROOT / "tests/safety_dev").glob("*.yml")):
         dev = yaml.safe_load(path.read_text())
-        texts |= {_norm(x["text"]) for x in dev["crisis"] + dev["negatives"]}
+        texts |= {_norm(x["text"] if isinstance(x, dict) else x) for x in dev["crisis"] + dev["negatives"]}
     return {text for text in texts if len(text.split()) > 3}
+
+
+def _held_out() -> set[str]:
+    """Messages no NLU example, crisis example or hard negative may copy: the frozen and development sets."""
+    return _frozen() | _development_crisis_sets()
 
 
 def _nlu_examples() -> list[tuple[str, str | None, str]]:
@@ -66,6 +81,18 @@ def test_no_held_out_message_is_training_data() -> None:
     training = _training_texts()
     leaked = {text: training[text] for text in _held_out() if text in training}
     assert not leaked, f"held-out messages in training data (text: file): {leaked}"
+
+
+def test_the_development_crisis_sets_hold_no_frozen_message() -> None:
+    """The crisis classifier fits on the development crisis sets (config.yml, `development_sets`), so a
+    frozen message copied into one would be training data too."""
+    def words(text: str) -> str:  # "I want to kill myself." and "i want to kill myself" are one message
+        return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+    development = {words(text) for text in _development_crisis_sets()}
+    assert len(development) > 5000
+    copied = sorted({words(text) for text in _frozen()} & development)
+    assert not copied, copied
 
 
 def _labelled_examples() -> list[tuple[str, str]]:
