@@ -13,7 +13,9 @@ escalates it when the conversation already holds a disclosed risk.
 
 Trainable: the semantic classifier learns from the training data (crisis examples, labelled with their
 category by the `metadata: {category: ...}` of their block in data/nlu/crisis.yml, against every other
-example), plus the files `crisis_examples` and `hard_negatives` name (classifier-only data). It is
+example), plus the files `crisis_examples` and `hard_negatives` name (classifier-only data) and the
+development sets in the directory `development_sets` names (crisis messages with their category, and
+hard negatives; their figures are measured cross-fitted, ops/evaluation/development.py). It is
 stored with the model and made the process's semantic layer when the model loads, so the channel
 safety net (hand-offs, failures) decides with the same layers.
 """
@@ -157,6 +159,46 @@ def extra_examples(path: str | None, key: str, label: str | None = None) -> list
     return pairs
 
 
+def development_examples(path: str | None) -> list[tuple[str, str]]:
+    """(text, label) pairs of every development crisis set (`*.yml`) in the directory `path` (unset: none)."""
+    directory = _project_file(path)
+    if directory is None:
+        return []
+    return [pair for file in development_files(directory) for pair in development_set(file)]
+
+
+def development_set(file: Path) -> list[tuple[str, str]]:
+    """(text, label) pairs of one development crisis set.
+
+    It holds `crisis` (items with `text` and `category`) and `negatives` (items with `text`, or plain
+    texts), labelled "none".
+    """
+    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    pairs: list[tuple[str, str]] = []
+    for item in data.get("crisis") or []:
+        category = str(item.get("category"))
+        if category not in detector.CATEGORIES:
+            raise ValueError(
+                f"{file}: crisis message {item.get('text')!r} has no category of {detector.CATEGORIES}"
+            )
+        pairs.append((str(item["text"]), category))
+    for item in data.get("negatives") or []:
+        pairs.append((str(item["text"] if isinstance(item, dict) else item), semantic.NONE))
+    return pairs
+
+
+def training_pairs(training_data: TrainingData) -> list[tuple[str, str]]:
+    """(text, label) of every intent example: "none", or a crisis example's category."""
+    return [(str(example.get(TEXT)), _label(example)) for example in training_data.intent_examples]
+
+
+def development_files(directory: Path) -> list[Path]:
+    """The development crisis sets of `directory`, in a fixed order (missing directory: an error)."""
+    if not directory.is_dir():
+        raise ValueError(f"development_sets: {directory} is not a directory")
+    return sorted(directory.glob("*.yml"))
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SafetyDetector(GraphComponent, IntentClassifier):
     """Escalates a message to `crisis` when the rules or the semantic classifier see danger."""
@@ -172,6 +214,7 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             "random_seed": 2718,
             "hard_negatives": None,  # e.g. bot/safety/hard_negatives.yml (relative to the project)
             "crisis_examples": None,  # e.g. bot/safety/crisis_examples.yml, crisis texts by category
+            "development_sets": None,  # e.g. tests/safety_dev: crisis messages and hard negatives
         }
 
     @classmethod
@@ -186,6 +229,9 @@ class SafetyDetector(GraphComponent, IntentClassifier):
         files.append(PROJECT_ROOT / "bot" / "encoder.py")
         files.append(PROJECT_ROOT / "bot" / "text_features.py")
         files += [_project_file(config.get(key)) for key in ("crisis_examples", "hard_negatives")]
+        sets = _project_file(config.get("development_sets"))
+        if sets is not None:
+            files += development_files(sets) if sets.is_dir() else [None]
         for file in files:
             digest.update(file.read_bytes() if file is not None and file.is_file() else b"-")
         return digest.hexdigest()
@@ -250,8 +296,9 @@ class SafetyDetector(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the semantic classifier and persist it.
 
-        Crisis examples by category (the training data's and the `crisis_examples` file's) are fitted
-        against every other example and the hard negatives file (danger words needing no crisis reply).
+        Crisis examples by category (the training data's, the `crisis_examples` file's and the development
+        sets') are fitted against every other example, the hard negatives file (danger words needing no
+        crisis reply) and the development sets' negatives.
         """
         vectors, texts, labels = [], [], []
         for example in training_data.intent_examples:
@@ -263,8 +310,10 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             texts.append(str(example.get(TEXT)))
         if not vectors:
             raise ValueError("no sentence features: put SentenceEncoderFeaturizer before SafetyDetector")
-        extra = extra_examples(self.component_config.get("crisis_examples"), "crisis") + extra_examples(
-            self.component_config.get("hard_negatives"), "negatives", semantic.NONE
+        extra = (
+            extra_examples(self.component_config.get("crisis_examples"), "crisis")
+            + extra_examples(self.component_config.get("hard_negatives"), "negatives", semantic.NONE)
+            + development_examples(self.component_config.get("development_sets"))
         )
         matrix = np.vstack(vectors)
         if extra:

@@ -29,8 +29,9 @@ TRAINING_INPUTS = (
     "data",
     "content",
     # read by the trained components beyond their own module: the encoder, the n-grams, the linear
-    # classifiers and their shared glue, the semantic classifier and its hard negatives (the rules in
-    # bot/safety/patterns.yml are read at run time, not trained)
+    # classifiers and their shared glue, the semantic classifier, its hard negatives, its crisis examples
+    # and the development crisis sets it also fits on (the rules in bot/safety/patterns.yml are read at
+    # run time, not trained)
     "bot/encoder.py",
     "bot/text_features.py",
     "bot/text_classifier.py",
@@ -38,6 +39,7 @@ TRAINING_INPUTS = (
     "bot/safety/semantic.py",
     "bot/safety/hard_negatives.yml",
     "bot/safety/crisis_examples.yml",
+    "tests/safety_dev",
 )
 SKIPPED_PARTS = {"generated", "__pycache__"}
 

@@ -167,3 +167,46 @@ def test_the_training_cache_key_follows_the_files_the_fit_reads(tmp_path: Path) 
     assert SafetyDetector.fingerprint_addon(dict(config)) == before  # stable for the same contents
     negatives.write_text("negatives:\n  idiom: [dead tired, killing it]\n", encoding="utf-8")
     assert SafetyDetector.fingerprint_addon(config) != before  # a changed file retrains the classifier
+
+
+def _development_sets(directory: Path) -> Path:
+    directory.mkdir()
+    (directory / "a.yml").write_text(
+        "crisis:\n  - {text: i have the pills counted out, category: suicide, kind: means}\n"
+        "negatives:\n  - {text: this commute is killing me, kind: idiom}\n  - what time is group\n",
+        encoding="utf-8",
+    )
+    (directory / "b.yml").write_text(
+        "crisis:\n  - text: he is not breathing right\n    category: overdose\nnegatives: []\n",
+        encoding="utf-8",
+    )
+    return directory
+
+
+def test_development_sets_are_read_as_crisis_messages_by_category_and_negatives(tmp_path: Path) -> None:
+    from components.safety_detector import development_examples
+
+    sets = _development_sets(tmp_path / "sets")
+    assert development_examples(str(sets)) == [
+        ("i have the pills counted out", "suicide"),
+        ("this commute is killing me", "none"),
+        ("what time is group", "none"),
+        ("he is not breathing right", "overdose"),
+    ]
+    assert development_examples(None) == []
+    (sets / "c.yml").write_text("crisis:\n  - {text: help, category: sadness}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no category"):
+        development_examples(str(sets))
+    with pytest.raises(ValueError, match="not a directory"):
+        development_examples(str(tmp_path / "missing"))
+
+
+def test_the_training_cache_key_follows_the_development_sets(tmp_path: Path) -> None:
+    from components.safety_detector import SafetyDetector
+
+    sets = _development_sets(tmp_path / "sets")
+    config = {"hard_negatives": None, "crisis_examples": None, "development_sets": str(sets)}
+    before = SafetyDetector.fingerprint_addon(config)
+    assert before != SafetyDetector.fingerprint_addon({**config, "development_sets": None})
+    (sets / "b.yml").write_text("crisis: []\nnegatives: [what time is group]\n", encoding="utf-8")
+    assert SafetyDetector.fingerprint_addon(config) != before
