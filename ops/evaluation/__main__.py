@@ -315,7 +315,7 @@ def _development(summary: dict[str, Any], model: Path, logs: Path) -> None:
         "conversations": conversations,
         "external_faq": external,
         "safety_conversations": multi_turn,
-        "safety": development.run_safety_sets(development.safety_files(), model),
+        "safety": development.cross_fitted_safety_sets(development.safety_files()),
     }
 
 

@@ -61,7 +61,55 @@ def layer_figures(result: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def run_safety_sets(files: Sequence[Path], model: Path) -> dict[str, dict[str, Any]]:
-    """Each set's recall and false positives for the rules, the classifier and both, in-process."""
-    cases = {path.name: safety_test.load_testset(path) for path in files}
-    return {name: layer_figures(safety_test.in_process(found, model)) for name, found in cases.items()}
+def halves(files: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """The sets in two halves by name (written in that order, so the newer half is held out once)."""
+    ordered = sorted(files)
+    middle = (len(ordered) + 1) // 2
+    return ordered[:middle], ordered[middle:]
+
+
+def cross_fitted_safety_sets(files: Sequence[Path]) -> dict[str, dict[str, Any]]:
+    """Each set's layer figures from a classifier fitted as the model's, but without its half of the sets.
+
+    The trained model's classifier fits on every development set (config.yml, `development_sets`), so its
+    figures on them would be training figures. Here the fit is repeated twice on the model's other data
+    plus one half of the sets, and each half is measured with the classifier that never saw it.
+    """
+    import yaml
+
+    from bot.encoder import load_encoder
+    from bot.safety import semantic
+    from components.safety_detector import development_set, extra_examples, training_pairs
+
+    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
+    detector = next(c for c in config["pipeline"] if str(c.get("name", "")).endswith("SafetyDetector"))
+    base = training_pairs(_nlu_training_data()) + extra_examples(
+        detector.get("crisis_examples"), "crisis"
+    ) + extra_examples(detector.get("hard_negatives"), "negatives", semantic.NONE)
+    encoder = load_encoder()
+    results: dict[str, dict[str, Any]] = {}
+    first, second = halves(files)
+    for held_out, fitted_on in ((first, second), (second, first)):
+        pairs = base + [pair for path in fitted_on for pair in development_set(path)]
+        texts = [text for text, _label in pairs]
+        classifier = semantic.fit(
+            encoder.encode(texts),
+            texts,
+            [label for _text, label in pairs],
+            float(detector.get("regularisation", 4.0)),
+            int(detector.get("random_seed", 2718)),
+        )
+        for path in held_out:
+            found = safety_test.in_process(safety_test.load_testset(path), fitted=(classifier, detector))
+            results[path.name] = layer_figures(found)
+    return {path.name: results[path.name] for path in sorted(files)}
+
+
+def _nlu_training_data() -> Any:
+    """The NLU training data `rasa train` reads (data/nlu and the FAQ examples rendered from content/)."""
+    from rasa.shared.importers.importer import TrainingDataImporter
+
+    importer = TrainingDataImporter.load_from_dict(
+        domain_path=str(PROJECT_ROOT / "domain.yml"), training_data_paths=[str(PROJECT_ROOT / "data")]
+    )
+    return importer.get_nlu_data()

@@ -458,8 +458,9 @@ def _development(result: Mapping[str, Any] | None) -> str:
     safety = result.get("safety") or {}
     if safety:
         out.append(
-            "\nCrisis messages and hard negatives (`tests/safety_dev/*.yml`), in-process; recall / false "
-            "positives:\n\n"
+            "\nCrisis messages and hard negatives (`tests/safety_dev/*.yml`), in-process. The model's "
+            "classifier fits on all of them, so each half of the sets is measured with a classifier fitted "
+            "the same way without that half (cross-fitted); recall / false positives:\n\n"
             + table(
                 ("set", "crisis", "negatives", "rules", "classifier", "combined"),
                 (

@@ -167,13 +167,22 @@ def load_classifier(model: Path) -> tuple[Any, dict[str, Any]]:
     return classifier, detector
 
 
-def in_process(cases: Sequence[Case], model: Path) -> dict[str, Any]:
-    """Rules alone, the classifier alone (whole message) and combined, plus the time per message."""
+def in_process(
+    cases: Sequence[Case], model: Path | None = None, fitted: tuple[Any, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Rules alone, the classifier alone (whole message) and combined, plus the time per message.
+
+    The classifier is the trained model's, or `fitted` (a classifier and the SafetyDetector's config).
+    """
     from bot.encoder import load_encoder
     from bot.safety.decision import assess, score_message
     from bot.safety.detector import analyse
 
-    classifier, config = load_classifier(model)
+    if fitted is None:
+        if model is None:
+            raise ValueError("in_process needs a trained model or a fitted classifier")
+        fitted = load_classifier(model)
+    classifier, config = fitted
     threshold = float(config.get("threshold", 0.8))
     cue_threshold = float(config.get("cue_threshold", 0.5))
     encoder = load_encoder()

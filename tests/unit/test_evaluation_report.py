@@ -186,6 +186,7 @@ def test_development_sets_are_reported_apart_and_marked_as_tuned_on() -> None:
     assert "190 questions from 150 pages, none shared with the frozen set): 154/190 (81.1%)" in text
     assert "| dev4.yml | 14 | 108/110 (98.2%) | 10.0% | 0.9% |" in text
     assert "| messages_c.yml | 170 | 169 | 60.0% / 3.0% | 99.0% / 3.0% | 99.0% / 3.0% |" in text
+    assert "without that half (cross-fitted)" in text
     assert "## Development" not in render({"model": "m"})
 
 
@@ -195,6 +196,17 @@ def test_development_files_never_include_a_frozen_set() -> None:
     names = [path.name for path in conversation_files()]
     assert names[0] == "dev.yml" and "freetext.yml" not in names and len(names) >= 4
     assert all(path.parent.name == "safety_dev" for path in safety_files()) and len(safety_files()) >= 3
+
+
+def test_each_half_of_the_development_crisis_sets_is_held_out_once(tmp_path: Path) -> None:
+    from ops.evaluation.development import halves
+
+    files = [tmp_path / f"messages_{letter}.yml" for letter in "fbdaec"]
+    first, second = halves(files)
+    assert [p.name for p in first] == ["messages_a.yml", "messages_b.yml", "messages_c.yml"]
+    assert [p.name for p in second] == ["messages_d.yml", "messages_e.yml", "messages_f.yml"]
+    odd_first, odd_second = halves(files[:5])
+    assert len(odd_first) == 3 and len(odd_second) == 2 and not set(odd_first) & set(odd_second)
 
 
 def test_development_safety_conversations_are_apart_from_the_frozen_ones() -> None:
