@@ -105,3 +105,17 @@ def test_the_precomputed_kernel_fits_the_machine_scikit_learn_fits_on_the_inputs
     assert (machine.platt_a, machine.platt_b) == pytest.approx(
         (reference.probA_[0], reference.probB_[0]), abs=1e-9
     )
+
+
+def test_a_messages_few_texts_get_the_kernel_of_the_general_product() -> None:
+    vectors, texts, labels = _data()
+    model = fit(vectors, texts, labels)
+    machine = model.danger
+    probe = np.vstack([np.eye(8)[0], np.eye(8)[1], np.full(8, 0.3)])
+    ngrams = model.features.transform(["is there parking", "i am going to kill myself", "zzz"])
+    rows = (machine.support_vectors, machine.support_ngrams, machine._norms)
+    columns = (probe, ngrams, semantic._square_norms(probe, ngrams))
+    general = semantic._rbf(rows, columns, machine.gamma)
+    by_feature = semantic._rbf(rows, columns, machine.gamma, row_ngrams_by_feature=machine._ngrams_by_feature)
+    assert by_feature.shape == (len(machine.support_texts), 3)
+    assert by_feature == pytest.approx(general, abs=1e-12)
