@@ -192,6 +192,16 @@ def training_pairs(training_data: TrainingData) -> list[tuple[str, str]]:
     return [(str(example.get(TEXT)), _label(example)) for example in training_data.intent_examples]
 
 
+def classifier_only_examples(config: dict[str, Any], development: bool = True) -> list[tuple[str, str]]:
+    """The (text, label) pairs the classifier fits on beyond the NLU examples, from the files `config` names.
+
+    Crisis examples, hard negatives and, unless `development` is False, the development sets.
+    """
+    pairs = extra_examples(config.get("crisis_examples"), "crisis")
+    pairs += extra_examples(config.get("hard_negatives"), "negatives", semantic.NONE)
+    return pairs + (development_examples(config.get("development_sets")) if development else [])
+
+
 def development_files(directory: Path) -> list[Path]:
     """The development crisis sets of `directory`, in a fixed order (missing directory: an error)."""
     if not directory.is_dir():
@@ -310,11 +320,7 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             texts.append(str(example.get(TEXT)))
         if not vectors:
             raise ValueError("no sentence features: put SentenceEncoderFeaturizer before SafetyDetector")
-        extra = (
-            extra_examples(self.component_config.get("crisis_examples"), "crisis")
-            + extra_examples(self.component_config.get("hard_negatives"), "negatives", semantic.NONE)
-            + development_examples(self.component_config.get("development_sets"))
-        )
+        extra = classifier_only_examples(self.component_config)
         matrix = np.vstack(vectors)
         if extra:
             matrix = np.vstack([matrix, load_encoder().encode([text for text, _label in extra])])

@@ -75,17 +75,12 @@ def cross_fitted_safety_sets(files: Sequence[Path]) -> dict[str, dict[str, Any]]
     figures on them would be training figures. Here the fit is repeated twice on the model's other data
     plus one half of the sets, and each half is measured with the classifier that never saw it.
     """
-    import yaml
-
     from bot.encoder import load_encoder
     from bot.safety import semantic
-    from components.safety_detector import development_set, extra_examples, training_pairs
+    from components.safety_detector import classifier_only_examples, development_set, training_pairs
 
-    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
-    detector = next(c for c in config["pipeline"] if str(c.get("name", "")).endswith("SafetyDetector"))
-    base = training_pairs(_nlu_training_data()) + extra_examples(
-        detector.get("crisis_examples"), "crisis"
-    ) + extra_examples(detector.get("hard_negatives"), "negatives", semantic.NONE)
+    detector = safety_test.detector_config()
+    base = training_pairs(_nlu_training_data()) + classifier_only_examples(detector, development=False)
     encoder = load_encoder()
     results: dict[str, dict[str, Any]] = {}
     first, second = halves(files)
@@ -109,7 +104,7 @@ def _nlu_training_data() -> Any:
     """The NLU training data `rasa train` reads (data/nlu and the FAQ examples rendered from content/)."""
     from rasa.shared.importers.importer import TrainingDataImporter
 
-    importer = TrainingDataImporter.load_from_dict(
+    importer = TrainingDataImporter.load_from_dict(  # with the stories' texts, as training has them
         domain_path=str(PROJECT_ROOT / "domain.yml"), training_data_paths=[str(PROJECT_ROOT / "data")]
     )
     return importer.get_nlu_data()

@@ -162,9 +162,13 @@ def load_classifier(model: Path) -> tuple[Any, dict[str, Any]]:
         handle = tar.extractfile(member)
         assert handle is not None
         classifier = CrisisClassifier.from_dict(json.load(handle))
+    return classifier, detector_config()
+
+
+def detector_config() -> dict[str, Any]:
+    """The SafetyDetector's entry of config.yml's pipeline."""
     config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
-    detector = next(c for c in config["pipeline"] if str(c.get("name", "")).endswith("SafetyDetector"))
-    return classifier, detector
+    return dict(next(c for c in config["pipeline"] if str(c.get("name", "")).endswith("SafetyDetector")))
 
 
 def in_process(

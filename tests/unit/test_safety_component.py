@@ -210,3 +210,14 @@ def test_the_training_cache_key_follows_the_development_sets(tmp_path: Path) -> 
     assert before != SafetyDetector.fingerprint_addon({**config, "development_sets": None})
     (sets / "b.yml").write_text("crisis: []\nnegatives: [what time is group]\n", encoding="utf-8")
     assert SafetyDetector.fingerprint_addon(config) != before
+
+
+def test_the_classifier_only_examples_hold_the_development_sets_unless_left_out(tmp_path: Path) -> None:
+    from components.safety_detector import classifier_only_examples
+
+    negatives = tmp_path / "negatives.yml"
+    negatives.write_text("negatives:\n  idiom: [dead tired]\n", encoding="utf-8")
+    config = {"hard_negatives": str(negatives), "development_sets": str(_development_sets(tmp_path / "sets"))}
+    with_sets = classifier_only_examples(config)
+    assert with_sets[0] == ("dead tired", "none") and ("he is not breathing right", "overdose") in with_sets
+    assert classifier_only_examples(config, development=False) == [("dead tired", "none")]
