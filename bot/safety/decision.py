@@ -38,10 +38,13 @@ from bot.safety.semantic import SemanticScore
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_CUE_THRESHOLD = 0.5
-CUE_MESSAGE_THRESHOLD = 0.8
+CUE_MESSAGE_THRESHOLD = 0.85
 """A message a cue rule marks as ambiguous alone ("I got them, they're in my hand now") escalates on the
 classifier alone only from this probability; below it, it waits for a disclosed risk. On the
-development sets this cost 1 of 448 and 2 of 333 crisis messages and no false alarm."""
+development sets this cost 1 of 448 and 2 of 333 crisis messages and no false alarm at 0.8. Since the
+classifier also fits on the development crisis sets, it reads means in hand as danger more readily ("i got
+them, they're in my hand now" 0.81); cross-fitted, 0.85 loses no development crisis message and one false
+alarm (0.9 would lose three)."""
 TOPIC_CONFIRM_FLOOR = 0.05
 """Below this P(crisis), a topic word or a `confirm` phrase alone does not escalate. On the development
 sets, topic-word crises scored 0.12 and more, and a third of the topic-word false alarms scored below
