@@ -32,8 +32,8 @@ NONE = "none"
 CLASSES = (NONE, *CATEGORIES)
 VECTOR_WEIGHT = 3.0
 """Scale of the sentence vector beside the TF-IDF features (unit vectors would otherwise be drowned)."""
-DENSE_COLUMNS = 16
-"""Up to this many texts, their n-gram rows are made dense for the kernel (a 40,000-column row is 320 kB)."""
+FEW_COLUMNS = 16
+"""Up to this many texts (a message's few), the kernel visits the support vectors by n-gram."""
 Vectors = npt.NDArray[np.floating[Any]]
 """Sentence vectors, one row per text (float32 from the encoder, float64 once fitted)."""
 Encode = Callable[[Sequence[str]], Vectors]
@@ -203,10 +203,8 @@ def _rbf(
     row_vectors, row_ngrams, row_norms = rows
     column_vectors, column_ngrams, column_norms = columns
     kernel = VECTOR_WEIGHT**2 * (row_vectors @ column_vectors.T)
-    if row_ngrams_by_feature is not None and column_ngrams.shape[0] <= DENSE_COLUMNS:
+    if row_ngrams_by_feature is not None and column_ngrams.shape[0] <= FEW_COLUMNS:
         kernel += np.asarray((column_ngrams @ row_ngrams_by_feature).toarray().T, dtype=np.float64)
-    elif column_ngrams.shape[0] <= DENSE_COLUMNS:  # a message's few texts: sparse x dense is 4x faster
-        kernel += np.asarray(row_ngrams @ column_ngrams.T.toarray(), dtype=np.float64)
     else:
         kernel += np.asarray((row_ngrams @ column_ngrams.T).toarray(), dtype=np.float64)
     kernel *= -2.0
