@@ -49,16 +49,49 @@ def run_conversation_sets(
 
 
 def layer_figures(result: Mapping[str, Any]) -> dict[str, Any]:
-    """Recall and false positives of each layer from `safety_test.in_process`'s result."""
+    """Recall and false positives of each layer from `safety_test.in_process`'s result.
+
+    With the counts per crisis category and the false positives, so that sets can be pooled (`pooled`).
+    """
     return {
         layer: {
             "recall": result[layer]["recall"],
             "false_positive_rate": result[layer]["false_positive_rate"],
             "crisis_messages": result[layer]["crisis_messages"],
             "negatives": result[layer]["negatives"],
+            "false_positives": sum(g["flagged"] for g in result[layer]["false_positives_per_kind"].values()),
+            "per_category": {
+                name: {"total": g["total"], "flagged": g["flagged"]}
+                for name, g in result[layer]["recall_per_category"].items()
+            },
         }
         for layer in LAYERS
     }
+
+
+def pooled(sets: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every set's messages together, per layer: crisis messages flagged (also per category), false alarms.
+
+    Empty when a set lacks the counts (a summary written before they were kept).
+    """
+    if not sets or any("per_category" not in figures[layer] for figures in sets.values() for layer in LAYERS):
+        return {}
+    totals: dict[str, dict[str, Any]] = {}
+    for layer in LAYERS:
+        categories: dict[str, dict[str, int]] = {}
+        for figures in sets.values():
+            for name, group in figures[layer]["per_category"].items():
+                total = categories.setdefault(name, {"total": 0, "flagged": 0})
+                total["total"] += group["total"]
+                total["flagged"] += group["flagged"]
+        totals[layer] = {
+            "crisis_messages": sum(figures[layer]["crisis_messages"] for figures in sets.values()),
+            "flagged": sum(group["flagged"] for group in categories.values()),
+            "negatives": sum(figures[layer]["negatives"] for figures in sets.values()),
+            "false_positives": sum(figures[layer]["false_positives"] for figures in sets.values()),
+            "per_category": dict(sorted(categories.items())),
+        }
+    return totals
 
 
 def halves(files: Sequence[Path]) -> tuple[list[Path], list[Path]]:

@@ -477,7 +477,36 @@ def _development(result: Mapping[str, Any] | None) -> str:
                 ),
             )
         )
+        out.append(_pooled_safety(safety))
     return "\n".join(out)
+
+
+def _pooled_safety(safety: Mapping[str, Any]) -> str:
+    """The development crisis sets together: one line per layer, then recall per category."""
+    from ops.evaluation.development import LAYERS, pooled
+
+    totals = pooled(safety)
+    if not totals:
+        return ""
+
+    def share(flagged: int, total: int) -> str:
+        return f"{flagged}/{total} ({pct(flagged / total if total else None)})"
+
+    layers = ("rules", "classifier", "combined")
+    lines = "\n\nAll sets together (cross-fitted): " + "; ".join(
+        f"{label} {pct(t['flagged'] / t['crisis_messages'] if t['crisis_messages'] else None)} recall, "
+        f"{pct(t['false_positives'] / t['negatives'] if t['negatives'] else None)} false positives"
+        for label, t in zip(layers, (totals[layer] for layer in LAYERS), strict=True)
+    )
+    categories = totals["combined"]["per_category"]
+    return lines + ". Recall per category:\n\n" + table(
+        ("category", "crisis", *layers),
+        (
+            (name, group["total"], *(share(totals[layer]["per_category"][name]["flagged"], group["total"])
+                                     for layer in LAYERS))
+            for name, group in categories.items()
+        ),
+    )
 
 
 def _screening(screening: Mapping[str, Any] | None) -> str:

@@ -247,3 +247,42 @@ def test_development_faq_questions_share_no_text_page_or_site_with_the_frozen_se
     assert not {site(q["source"]) for q in development} & {site(q["source"]) for q in frozen}
     assert all(isinstance(q.get("also", []), list) for q in development)
     assert all({q["topic"], *q.get("also", [])} <= set(TOPIC_IDS) for q in development)
+
+
+def test_development_crisis_sets_are_also_reported_together_and_per_category() -> None:
+    from ops.evaluation.development import LAYERS, layer_figures, pooled
+    from ops.evaluation.safety_test import Case, summarise
+
+    cases = [
+        Case("a", True, "suicide", "plan"),
+        Case("b", True, "suicide", "passive"),
+        Case("c", True, "overdose", "in_progress"),
+        Case("d", False, "idiom", "idiom"),
+        Case("e", False, "grief", "grief"),
+    ]
+
+    def figures(flags: dict[str, list[bool]]) -> dict[str, Any]:
+        return layer_figures({layer: summarise(cases, flags[layer]) for layer in LAYERS})
+
+    first = figures({
+        "rules": [True, False, False, False, False],
+        "model": [True, True, False, True, False],
+        "combined": [True, True, False, True, False],
+    })
+    second = figures({layer: [True, True, True, False, False] for layer in LAYERS})
+    totals = pooled({"messages_a.yml": first, "messages_b.yml": second})
+    assert totals["rules"]["flagged"] == 4 and totals["rules"]["crisis_messages"] == 6
+    assert totals["combined"]["per_category"] == {
+        "overdose": {"total": 2, "flagged": 1},
+        "suicide": {"total": 4, "flagged": 4},
+    }
+    assert (totals["model"]["false_positives"], totals["model"]["negatives"]) == (1, 4)
+
+    layer = {"recall": 0.5, "false_positive_rate": 0.0, "crisis_messages": 2, "negatives": 2}
+    development = {"safety": {"messages_a.yml": first, "messages_b.yml": second}}
+    text = render({"model": "m", "development": development})
+    assert "All sets together (cross-fitted): rules 66.7% recall, 0.0% false positives;" in text
+    assert "combined 83.3% recall, 25.0% false positives" in text
+    assert "| overdose | 2 | 1/2 (50.0%) | 1/2 (50.0%) | 1/2 (50.0%) |" in text
+    old = {"safety": {"messages_a.yml": {name: layer for name in LAYERS}}}  # a summary without counts
+    assert "All sets together" not in render({"model": "m", "development": old})
