@@ -550,7 +550,9 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
             rule = engine.rules[rule_id]
             by_kind[rule.kind].append((rule, start, end))
 
-    def applies(rule: Rule, start: int) -> bool:
+    def applies(rule: Rule, start: int, end: int) -> bool:
+        if rule.at_clause_end and not _at_clause_end(engine, doc, end):
+            return False
         if rule.not_after and start > 0 and doc[start - 1].lower_ in _words(engine, rule.not_after):
             return False
         if rule.kind != "crisis" and rule.with_any and rule.with_any not in present:
@@ -558,7 +560,7 @@ def _analyse_doc(engine: _Engine, doc: Doc) -> SafetyAnalysis:
         return not (rule.kind != "crisis" and rule.without_any and rule.without_any in present)
 
     for kind in ("negation", "idiom", "topic", "cue", "detail"):
-        by_kind[kind] = [(r, s, e) for r, s, e in by_kind[kind] if applies(r, s)]
+        by_kind[kind] = [(r, s, e) for r, s, e in by_kind[kind] if applies(r, s, e)]
     blocking = [(s, e) for kind in SUPPRESSING_KINDS for r, s, e in by_kind[kind]]
     past = [(s, e) for _, s, e in by_kind["past"]]
     now = "present_danger" in present

@@ -225,6 +225,54 @@ def test_idioms_are_recognised_as_non_crisis(text: str) -> None:
     assert detector.is_recognised_non_crisis(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("the tacos at that place are to die for", None),
+        ("a view to die for and cheap rent", None),
+        # an idiom marked at_clause_end holds only at the end of its clause
+        ("i've been googling painless ways to die for weeks", "suicide"),
+    ],
+)
+def test_an_idiom_at_clause_end_vetoes_only_at_the_end_of_its_clause(text: str, category: str | None) -> None:
+    finding = detect(text)
+    assert (finding.category if finding else None) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("urges to self harm: none currently", None),
+        ("Any thoughts of harming others? No.", None),
+        ("alcohol: yes, 4 drinks on weekends. suicidal thoughts: no", None),
+        ("thoughts of hurting yourself or others - no. i get angry but i walk away", None),
+        # the no must end its clause, and a later clause keeps its own danger
+        ("thoughts of suicide: no plan but i think about it every day", "suicide"),
+        ("suicidal thoughts: yes", "suicide"),
+        ("thoughts of killing myself? no. i want to kill myself tonight", "suicide"),
+    ],
+)
+def test_a_screening_item_answered_no_is_a_denial(text: str, category: str | None) -> None:
+    finding = detect(text)
+    assert (finding.category if finding else None) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my dad quit drinking on monday and now he's talking to people who aren't there", "withdrawal"),
+        ("she stopped drinking 3 days ago and doesn't know what year it is", "withdrawal"),
+        ("my kid is seeing things that aren't there at night, nightmares i think", None),  # no quitting
+        ("my 2 year old drank something from under the sink", "overdose"),
+        ("the baby swallowed a button battery", "overdose"),
+        ("me acabo de tomar todas mis pastillas", "overdose"),
+    ],
+)
+def test_delirium_signs_and_household_poisons_are_emergencies(text: str, category: str | None) -> None:
+    finding = detect(text)
+    assert (finding.category if finding else None) == category
+
+
 def test_plain_text_is_neither_crisis_nor_a_recognised_idiom() -> None:
     analysis = analyse("what are the hours of the evening group")
     assert analysis.finding is None
