@@ -41,7 +41,8 @@ TRAINING_INPUTS = (
     "bot/safety/crisis_examples.yml",
     "tests/safety_dev",
 )
-SKIPPED_PARTS = {"generated", "__pycache__"}
+SKIPPED_PARTS = {"generated", "__pycache__", "not_trained"}
+"""Never read by training: caches, and development sets kept beside the trained ones (tests/safety_dev/not_trained)."""
 
 
 def configured_component_files(root: Path) -> list[Path]:

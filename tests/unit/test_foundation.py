@@ -112,6 +112,18 @@ def test_redis_and_rabbitmq_urls_switch_on_lock_store_and_event_broker() -> None
     assert "lock_store" not in endpoints_config({}, "sqlite:///var/app.db", 5055)
 
 
+def test_fingerprint_covers_the_trained_development_sets_not_the_untrained_ones(tmp_path: Path) -> None:
+    (tmp_path / "tests" / "safety_dev" / "not_trained").mkdir(parents=True)
+    (tmp_path / "config.yml").write_text("recipe: default.v1\n")
+    trained = tmp_path / "tests" / "safety_dev" / "messages.yml"
+    trained.write_text("crisis: []\nnegatives: []\n")
+    before = fingerprint(training_files(tmp_path), tmp_path)
+    (tmp_path / "tests" / "safety_dev" / "not_trained" / "messages_m.yml").write_text("crisis: []\n")
+    assert fingerprint(training_files(tmp_path), tmp_path) == before
+    trained.write_text("crisis: [{text: a}]\nnegatives: []\n")
+    assert fingerprint(training_files(tmp_path), tmp_path) != before
+
+
 def test_fingerprint_covers_configured_components_only(tmp_path: Path) -> None:
     (tmp_path / "components").mkdir()
     (tmp_path / "config.yml").write_text(

@@ -43,7 +43,7 @@ def _frozen() -> set[str]:
 def _development_crisis_sets() -> set[str]:
     """The development crisis sets' messages (more than three words)."""
     texts: set[str] = set()
-    for path in sorted((ROOT / "tests/safety_dev").glob("*.yml")):
+    for path in sorted((ROOT / "tests/safety_dev").rglob("*.yml")):  # with not_trained/
         dev = yaml.safe_load(path.read_text())
         texts |= {_norm(x["text"] if isinstance(x, dict) else x) for x in dev["crisis"] + dev["negatives"]}
     return {text for text in texts if len(text.split()) > 3}
