@@ -42,7 +42,7 @@ TRAINING_INPUTS = (
     "tests/safety_dev",
 )
 SKIPPED_PARTS = {"generated", "__pycache__", "not_trained"}
-"""Never read by training: caches, and development sets kept beside the trained ones (tests/safety_dev/not_trained)."""
+"""Never read by training: caches, and development sets kept beside the trained ones (not_trained/)."""
 
 
 def configured_component_files(root: Path) -> list[Path]:
