@@ -489,13 +489,16 @@ def _pooled_safety(safety: Mapping[str, Any]) -> str:
     if not totals:
         return ""
 
+    def rate(part: int, whole: int) -> str:
+        return pct(part / whole if whole else None)
+
     def share(flagged: int, total: int) -> str:
-        return f"{flagged}/{total} ({pct(flagged / total if total else None)})"
+        return f"{flagged}/{total} ({rate(flagged, total)})"
 
     layers = ("rules", "classifier", "combined")
     lines = "\n\nAll sets together (cross-fitted): " + "; ".join(
-        f"{label} {pct(t['flagged'] / t['crisis_messages'] if t['crisis_messages'] else None)} recall, "
-        f"{pct(t['false_positives'] / t['negatives'] if t['negatives'] else None)} false positives"
+        f"{label} {rate(t['flagged'], t['crisis_messages'])} recall, "
+        f"{rate(t['false_positives'], t['negatives'])} false positives"
         for label, t in zip(layers, (totals[layer] for layer in LAYERS), strict=True)
     )
     categories = totals["combined"]["per_category"]
