@@ -631,21 +631,27 @@ def _resolved_past(doc: Doc, start: int, past: list[tuple[int, int]], now: bool)
 
 
 _CLAUSE_BREAKS = frozenset(
-    {",", ";", ":", "but", "though", "although", "because", "cause", "cuz", "so", "and"}
+    {",", ";", ":", "but", "though", "although", "because", "cause", "cuz", "so", "and", "pero"}
 )
+_CONTRASTS = frozenset({"but", "though", "although", "however", "pero"})
 
 
 def clause_spans(doc: Doc) -> list[tuple[int, int]]:
     """Token spans of the clauses: sentences, cut at commas and at but/though/because/so/and.
 
     A piece shorter than three tokens stays with its neighbour ("no, i'm fine" is one clause), so a
-    denial is never cut away from what it denies.
+    denial is never cut away from what it denies. A contrast is the exception: in "... hurting yourself?
+    no but i have the pills ready" what follows "but" is a clause of its own, which a denial of the
+    question before it does not cover.
     """
     spans: list[tuple[int, int]] = []
     for sentence in doc.sents:
         start = sentence.start
         for token in sentence:
-            if token.lower_ in _CLAUSE_BREAKS and token.i - start >= 3 and sentence.end - token.i > 3:
+            word = token.lower_
+            shortest = 1 if word in _CONTRASTS else 3
+            breaks = word in _CLAUSE_BREAKS or word in _CONTRASTS
+            if breaks and token.i - start >= shortest and sentence.end - token.i > 3:
                 spans.append((start, token.i))
                 start = token.i + (1 if token.is_punct else 0)
         if sentence.end > start:

@@ -453,6 +453,26 @@ def test_a_message_wide_topic_vetoes_no_clause_from_the_classifier() -> None:
     assert not any(clause.vetoed for clause in analysis.clauses)
 
 
+@pytest.mark.parametrize(
+    ("text", "unvetoed"),
+    [
+        # a denial of the question before it does not cover what follows "but"
+        ("any thoughts of hurting yourself? no but i have the pills ready", ["but i have the pills ready"]),
+        ("suicidal thoughts? nope, though i bought a rope today", ["though i bought a rope today"]),
+        ("no quiero matarme pero tengo las pastillas aqui", ["pero tengo las pastillas aqui"]),
+        # without a contrast the short answer stays with what it denies
+        ("any thoughts of hurting yourself? no i'm fine", []),
+        ("any thoughts of hurting yourself? no", []),
+    ],
+)
+def test_a_denial_does_not_cover_the_clause_after_a_contrast(text: str, unvetoed: list[str]) -> None:
+    from bot.safety.detector import analyse
+
+    analysis = analyse(text)
+    assert any(clause.vetoed for clause in analysis.clauses), analysis.clauses
+    assert [clause.text for clause in analysis.clauses if not clause.vetoed] == unvetoed
+
+
 def test_anchored_matchers_find_what_one_matcher_of_every_pattern_finds() -> None:
     """Skipping a rule whose anchor words a message lacks loses no match (detector._Engine.matches)."""
     from spacy.matcher import Matcher
