@@ -16,6 +16,8 @@ from ops.evaluation import safety_test
 
 CONVERSATION_SETS = PROJECT_ROOT / "tests" / "conversations"
 SAFETY_SETS = PROJECT_ROOT / "tests" / "safety_dev"
+UNTRAINED_SAFETY_SETS = SAFETY_SETS / "not_trained"
+"""Development crisis sets the rules are tuned on but the classifier never fits on (ops.training)."""
 EXTERNAL_FAQ_SET = PROJECT_ROOT / "tests" / "external" / "dev_other_providers.yml"
 """Other providers' FAQ questions collected apart from the frozen set (no shared text, page or site)."""
 SAFETY_CONVERSATIONS = PROJECT_ROOT / "tests" / "safety" / "conversations_dev.yml"
@@ -30,6 +32,11 @@ def conversation_files(directory: Path = CONVERSATION_SETS) -> list[Path]:
 
 def safety_files(directory: Path = SAFETY_SETS) -> list[Path]:
     """The development crisis sets."""
+    return sorted(directory.glob("*.yml"))
+
+
+def untrained_safety_files(directory: Path = UNTRAINED_SAFETY_SETS) -> list[Path]:
+    """The development crisis sets outside the classifier's training data."""
     return sorted(directory.glob("*.yml"))
 
 
@@ -131,6 +138,14 @@ def cross_fitted_safety_sets(files: Sequence[Path]) -> dict[str, dict[str, Any]]
             found = safety_test.in_process(safety_test.load_testset(path), fitted=(classifier, detector))
             results[path.name] = layer_figures(found)
     return {path.name: results[path.name] for path in sorted(files)}
+
+
+def untrained_safety_sets(files: Sequence[Path], model: Path) -> dict[str, dict[str, Any]]:
+    """Each set's layer figures read by the trained model: its classifier never saw these sets."""
+    return {
+        path.name: layer_figures(safety_test.in_process(safety_test.load_testset(path), model=model))
+        for path in sorted(files)
+    }
 
 
 def _nlu_training_data() -> Any:

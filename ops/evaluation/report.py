@@ -461,24 +461,36 @@ def _development(result: Mapping[str, Any] | None) -> str:
             "\nCrisis messages and hard negatives (`tests/safety_dev/*.yml`), in-process. The model's "
             "classifier fits on all of them, so each half of the sets is measured with a classifier fitted "
             "the same way without that half (cross-fitted); recall / false positives:\n\n"
-            + table(
-                ("set", "crisis", "negatives", "rules", "classifier", "combined"),
-                (
-                    (
-                        name,
-                        r["combined"]["crisis_messages"],
-                        r["combined"]["negatives"],
-                        *(
-                            f"{pct(r[layer]['recall'])} / {pct(r[layer]['false_positive_rate'])}"
-                            for layer in ("rules", "model", "combined")
-                        ),
-                    )
-                    for name, r in safety.items()
-                ),
-            )
+            + _safety_sets_table(safety)
         )
         out.append(_pooled_safety(safety))
+    untrained = result.get("untrained_safety") or {}
+    if untrained:
+        out.append(
+            "\nCrisis sets outside the classifier's training data (`tests/safety_dev/not_trained/*.yml`), "
+            "read in-process by the trained model. The rules are tuned on them, the classifier never saw "
+            "them; recall / false positives:\n\n" + _safety_sets_table(untrained)
+        )
     return "\n".join(out)
+
+
+def _safety_sets_table(sets: Mapping[str, Any]) -> str:
+    """One row per crisis set: its size, then recall / false positives of each layer."""
+    return table(
+        ("set", "crisis", "negatives", "rules", "classifier", "combined"),
+        (
+            (
+                name,
+                r["combined"]["crisis_messages"],
+                r["combined"]["negatives"],
+                *(
+                    f"{pct(r[layer]['recall'])} / {pct(r[layer]['false_positive_rate'])}"
+                    for layer in ("rules", "model", "combined")
+                ),
+            )
+            for name, r in sets.items()
+        ),
+    )
 
 
 def _pooled_safety(safety: Mapping[str, Any]) -> str:

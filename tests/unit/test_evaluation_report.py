@@ -187,7 +187,24 @@ def test_development_sets_are_reported_apart_and_marked_as_tuned_on() -> None:
     assert "| dev4.yml | 14 | 108/110 (98.2%) | 10.0% | 0.9% |" in text
     assert "| messages_c.yml | 170 | 169 | 60.0% / 3.0% | 99.0% / 3.0% | 99.0% / 3.0% |" in text
     assert "without that half (cross-fitted)" in text
+    assert "not_trained" not in text
     assert "## Development" not in render({"model": "m"})
+
+
+def test_the_untrained_development_crisis_sets_are_reported_as_read_by_the_model() -> None:
+    layer = {"recall": 0.88, "false_positive_rate": 0.0586, "crisis_messages": 258, "negatives": 290}
+    untrained = {"messages_m.yml": {"rules": {**layer, "recall": 0.434}, "model": layer, "combined": layer}}
+    text = render({"model": "m", "development": {"untrained_safety": untrained}})
+    assert "(`tests/safety_dev/not_trained/*.yml`), read in-process by the trained model" in text
+    assert "| messages_m.yml | 258 | 290 | 43.4% / 5.9% | 88.0% / 5.9% | 88.0% / 5.9% |" in text
+
+
+def test_the_untrained_development_crisis_sets_are_apart_from_the_trained_ones() -> None:
+    from ops.evaluation.development import safety_files, untrained_safety_files
+
+    untrained = untrained_safety_files()
+    assert len(untrained) >= 2 and all(path.parent.name == "not_trained" for path in untrained)
+    assert not {path.name for path in untrained} & {path.name for path in safety_files()}
 
 
 def test_development_files_never_include_a_frozen_set() -> None:
