@@ -186,7 +186,12 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             "significant",
             r"(?<!n't )(?<!dont )(?<!never )\bmiss(?:ing|ed)? (?:a lot of |a few |a couple(?: of)? "
             r"|several |(?:\d+|two|three|four|five|six) )?(?:(?:days|weeks) (?:of )?)?"
-            r"(?:work|school|class|classes|shifts|days)\b"
+            r"(?:work|school|class|classes|shifts|days|practice|practices|meetings|appointments|deadlines)\b"
+            r"|\b(?:my )?(?:grades|work|performance|attendance) (?:is |are |has been |have been )?"
+            r"(?:slipping|tanking|dropping|going downhill)\b"
+            r"|(?<!not )(?<!never )(?<!n't )\bbehind (?:in|on|at|with) "
+            r"(?:\d+ |two |three |my |a few |several |all my |all of my )?"
+            r"(?:classes|class|school|work|assignments|bills|payments|deadlines)\b"
             r"|^(?:honestly |tbh )?(?:it'?s |it is )?(?:really|pretty|very|quite) bad(?: honestly| tbh)?$"
             r"|\baffect(?:s|ing|ed)? (?:everything|every part)\b"
             r"|\b(?:my )?(?:job|work|grades|marriage|relationships?) (?:is |are |has been |have been )?"
@@ -208,7 +213,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|^(?:it'?s |it is )?not (?:too|that|so) bad$|\bkind ?of\b|\bkinda\b|\bsort ?of\b|\bsorta\b"
             r"|\bstill (?:get(?:ting)?|go(?:ing)?|mak(?:e|ing) it) (?:to )?(?:work|school|class)\b"
             r"|\baffects? me (?:some|a little|a bit|somewhat)\b"
-            r"|\bstill (?:get|getting) (?:most|some) (?:things|stuff) done\b|\bi (?:get|manage to get) by\b",
+            r"|\bstill (?:get|getting) (?:most|some) (?:things|stuff) done\b|\bi (?:get|manage to get) by\b"
+            r"|\b(?:rusty|shaky|slow|tired|wobbly) but (?:still )?(?:functioning|managing|getting by)\b",
         ),
         (
             "none",
@@ -356,7 +362,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
         (
             "none",
-            r"\bsober\b|\b(?:don'?t|do not) (?:drink|use|do drugs|smoke)\b|\bnot at all\b"
+            r"\bsober\b|\b(?:don'?t|do not) (?:really )?(?:drink|use|do drugs|smoke)\b"
+            r"(?! (?:much|a lot|that much|too much|as much|often|that often))|\bnot at all\b"
             r"|\bnone\b|\bnothing\b|\bclean\b|\bnever\b|\bnope\b|\bno\b|\bnah+\b|\bnaw\b"
             r"|^(?:0|zero|n|nada)$",
         ),

@@ -183,6 +183,16 @@ def chosen_field(choice: Any, answered: Iterable[str]) -> str | None:
     return KEEP_ANSWERS[1] if not named and KEEP_WORDS.search(text) else None
 
 
+def names_unanswered(choice: Any, answered: Iterable[str]) -> bool:
+    """Typed words name exactly one question, and it is not answered (a button names an answered one)."""
+    answered = tuple(answered)
+    if choice in FIELDS:
+        return False
+    text = normalize(str(choice or ""))
+    named = [f for f, words in QUESTION_WORDS.items() if re.search(rf"\b(?:{words})\b", text)]
+    return len(named) == 1 and named[0] not in answered
+
+
 def correct(choice: Any, answers: Mapping[str, Value], declined: Iterable[str]) -> Correction:
     """The person chose which answer to change: clear it and the answers that depend on it.
 
@@ -190,9 +200,12 @@ def correct(choice: Any, answers: Mapping[str, Value], declined: Iterable[str]) 
     """
     declined = tuple(declined)
     answered = answered_fields(answers)
-    choice = chosen_field(choice, answered)
-    if choice == KEEP_ANSWERS[1]:
+    named = chosen_field(choice, answered)
+    if named == KEEP_ANSWERS[1] or (named is None and names_unanswered(choice, answered)):
+        # nothing to clear: a question not answered yet ("the one about drinking" while it is still open)
+        # is simply asked when its turn comes
         return Correction(understood=True, done=True, declined=declined)
+    choice = named
     if choice not in answered:
         return Correction(understood=False, done=False, declined=declined)
     cleared = (choice, *dependents(choice))

@@ -233,6 +233,13 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("can_attend", "either", "in_person"),
     # the thirteenth development set's answers (dev13), in new words
     ("functioning", "moderately i'd say", "significant"),
+    ("functioning", "grades are slipping, im behind in 2 classes and missed practice", "significant"),
+    ("functioning", "my work has been slipping since spring", "significant"),
+    ("functioning", "behind on bills and assignments, everything piles up", "significant"),
+    ("functioning", "ok honestly. 31 days sober, rusty but functioning", "mild"),
+    ("functioning", "fine, i'm not behind in my classes or anything", "none"),
+    ("substance_use", "i dont really drink", "none"),
+    ("substance_use", "i don't really drink much", None),  # little, not none: asked again
     ("functioning", "still not back to work since the hospital", "significant"),
     ("functioning", "i get by, some days are slow", "mild"),
     ("functioning", "kinda, i still go to work but i stopped seeing friends", "significant"),  # the higher

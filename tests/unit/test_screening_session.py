@@ -86,6 +86,15 @@ def test_a_correction_clears_the_answer_and_what_depends_on_it():
     assert not correct("suicide_plan", CALM, []).understood  # skipped, so not answered
 
 
+def test_a_typed_choice_of_a_question_not_answered_yet_keeps_every_answer():
+    """"the one about drinking" while that question is still open: nothing to clear, the form asks it."""
+    answers = {key: value for key, value in CALM.items() if key != "substance_use"}
+    chosen = correct("the one about drinking. i wasnt being honest lol", answers, [])
+    assert chosen.understood and chosen.done and chosen.cleared == ()
+    assert correct("the one about drinking", CALM, []).cleared[0] == "substance_use"  # answered: cleared
+    assert not correct("the one about the weather", answers, []).understood
+
+
 def test_evaluate_completes_the_skipped_answers_once():
     evaluation = evaluate(CALM)
     assert evaluation.answers == complete_answers(CALM)
