@@ -490,6 +490,17 @@ ASKS_FOR_A_PROGRAM: Final = re.compile(
 women", "do any of them do sliding scale")."""
 
 
+SEARCH_REQUEST: Final = re.compile(
+    r"\b(?:(?:can|could|would|will) (?:you|u|ya) (?:please |pls |plz |just )?"
+    r"(?:search|look (?:for|up|around)|find)"
+    r"|(?:please|pls|plz) (?:search|look (?:for|up|around)|find)|find me"
+    r"|(?:search|look) (?:for|up) (?:something|some|programs?|ones?|a program|an? iop|iops|groups?|options"
+    r"|places))\b"
+)
+"""A request to run the search ("can u search for her. alcohol, virtual", "please look for something for
+depression, in person"): with a preference in the message it is a search, whatever the classifier read."""
+
+
 def is_question(text: str) -> bool:
     """A question mark anywhere, or a clause that starts as a question ("can they treat both")."""
     if "?" in text or INDIRECT_QUESTION.search(text.lower()):
@@ -510,12 +521,15 @@ def is_preference_statement(
     is not a question is taken as one, whatever intent the classifier chose (an FAQ about insurance, a
     fallback); a population, specialty or level of care counts when the NLU read `inform`, when the text
     words it as a wish ("trauma focused would be good"), or when the program search spoke last
-    (`searching`: "its for alcohol" answers it). Questions ("does Medicaid pay for this?") keep their FAQ
+    (`searching`: "its for alcohol" answers it), and any preference counts in a request to search
+    (`SEARCH_REQUEST`). Questions ("does Medicaid pay for this?") keep their FAQ
     answer, needs and feelings their acknowledgement; the slots are kept either way.
     """
     found = set(entities)
     if not found or intent in NOT_A_STATEMENT:
         return False
+    if SEARCH_REQUEST.search(text.lower()):
+        return True
     if intent == SHARE_FEELINGS and not WISH.search(text.lower()):
         return False  # a need or a feeling ("i need help with my drinking") gets its acknowledgement
     if ZIP_CODE in found:

@@ -112,6 +112,11 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("and if the video freezes can i call in on the phone that day", ["care_format"], "faq", False),
         ("if possible evenings would be best", ["schedule_slot"], "faq", True),
         ("wondering if they have evening groups", ["schedule_slot"], "faq", False),  # an indirect question
+        # a request to search, with a preference, searches whatever the classifier read
+        ("can u search for her. alcohol, virtual", ["specialty", "care_format"], "faq", True),
+        ("please look for something for depression", ["specialty"], "share_feelings", True),
+        ("yes please, can you look for weekend programs for anxiety?", ["specialty"], "faq", True),
+        ("can you look at whether my plan covers it? i have aetna", ["insurance"], "faq", False),
     ],
 )
 def test_preference_statements(text: str, entities: list[str], intent: str, expected: bool) -> None:

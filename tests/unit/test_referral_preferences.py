@@ -80,6 +80,10 @@ from bot.referral.preferences import (
         ("a program for women", {"population": "women"}),
         ("co-occurring depression and drinking", {"specialty": "co_occurring"}),
         ("depression and drinking", {"specialty": "co_occurring"}),
+        ("for depression and the wine", {"specialty": "co_occurring"}),  # a substance by name
+        ("for the xanax and weed", {"specialty": "substance_use"}),
+        ("for pills obviously", {"specialty": "substance_use"}),
+        ("im on my dads united plan", {"insurance": "united"}),
         ("depression and anxiety", {"specialty": "mood_anxiety"}),
         ("alcohol", {"specialty": "substance_use"}),
         ("I have a dual diagnosis", {"specialty": "co_occurring"}),
