@@ -187,8 +187,6 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"(?<!n't )(?<!dont )(?<!never )\bmiss(?:ing|ed)? (?:a lot of |a few |a couple(?: of)? "
             r"|several |(?:\d+|two|three|four|five|six) )?(?:(?:days|weeks) (?:of )?)?"
             r"(?:work|school|class|classes|shifts|days|practice|practices|meetings|appointments|deadlines)\b"
-            r"|\b(?:my )?(?:grades|work|performance|attendance) (?:is |are |has been |have been )?"
-            r"(?:slipping|tanking|dropping|going downhill)\b"
             r"|(?<!not )(?<!never )(?<!n't )\bbehind (?:in|on|at|with) "
             r"(?:\d+ |two |three |my |a few |several |all my |all of my )?"
             r"(?:classes|class|school|work|assignments|bills|payments|deadlines)\b"
@@ -214,7 +212,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\bstill (?:get(?:ting)?|go(?:ing)?|mak(?:e|ing) it) (?:to )?(?:work|school|class)\b"
             r"|\baffects? me (?:some|a little|a bit|somewhat)\b"
             r"|\bstill (?:get|getting) (?:most|some) (?:things|stuff) done\b|\bi (?:get|manage to get) by\b"
-            r"|\b(?:rusty|shaky|slow|tired|wobbly) but (?:still )?(?:functioning|managing|getting by)\b",
+            r"|\b(?:rusty|shaky|slow|tired|wobbly) but (?:still )?(?:functioning|managing|getting by)\b"
+            r"|\b(?:my )?(?:grades|work|performance|attendance) (?:is |are |has been |have been )?"
+            r"(?:slipping|dropping)\b",
         ),
         (
             "none",

@@ -234,7 +234,7 @@ CASES: list[tuple[str, str, Parsed]] = [
     # the thirteenth development set's answers (dev13), in new words
     ("functioning", "moderately i'd say", "significant"),
     ("functioning", "grades are slipping, im behind in 2 classes and missed practice", "significant"),
-    ("functioning", "my work has been slipping since spring", "significant"),
+    ("functioning", "my work has been slipping since spring", "mild"),  # slipping alone is mild
     ("functioning", "behind on bills and assignments, everything piles up", "significant"),
     ("functioning", "ok honestly. 31 days sober, rusty but functioning", "mild"),
     ("functioning", "fine, i'm not behind in my classes or anything", "none"),
