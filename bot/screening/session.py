@@ -176,21 +176,24 @@ def chosen_field(choice: Any, answered: Iterable[str]) -> str | None:
         return str(choice)
     if choice in FIELDS:
         return None  # a question not answered (skipped, or not reached)
-    text = normalize(str(choice or ""))
-    named = [f for f in answered if re.search(rf"\b(?:{QUESTION_WORDS.get(f, f)})\b", text)]
+    named = _named_questions(choice, answered)
     if len(named) == 1:
         return named[0]
-    return KEEP_ANSWERS[1] if not named and KEEP_WORDS.search(text) else None
+    return KEEP_ANSWERS[1] if not named and KEEP_WORDS.search(normalize(str(choice or ""))) else None
+
+
+def _named_questions(choice: Any, fields: Iterable[str]) -> list[str]:
+    """The fields among `fields` whose question words are in the typed choice."""
+    text = normalize(str(choice or ""))
+    return [f for f in fields if re.search(rf"\b(?:{QUESTION_WORDS.get(f, f)})\b", text)]
 
 
 def names_unanswered(choice: Any, answered: Iterable[str]) -> bool:
     """Typed words name exactly one question, and it is not answered (a button names an answered one)."""
-    answered = tuple(answered)
     if choice in FIELDS:
         return False
-    text = normalize(str(choice or ""))
-    named = [f for f, words in QUESTION_WORDS.items() if re.search(rf"\b(?:{words})\b", text)]
-    return len(named) == 1 and named[0] not in answered
+    named = _named_questions(choice, QUESTION_WORDS)
+    return len(named) == 1 and named[0] not in tuple(answered)
 
 
 def correct(choice: Any, answers: Mapping[str, Value], declined: Iterable[str]) -> Correction:
