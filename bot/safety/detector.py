@@ -631,7 +631,7 @@ def _resolved_past(doc: Doc, start: int, past: list[tuple[int, int]], now: bool)
 
 
 _CLAUSE_BREAKS = frozenset(
-    {",", ";", ":", "but", "though", "although", "because", "cause", "cuz", "so", "and", "pero"}
+    {",", ";", ":", "but", "though", "although", "however", "because", "cause", "cuz", "so", "and", "pero"}
 )
 _CONTRASTS = frozenset({"but", "though", "although", "however", "pero"})
 
@@ -648,10 +648,8 @@ def clause_spans(doc: Doc) -> list[tuple[int, int]]:
     for sentence in doc.sents:
         start = sentence.start
         for token in sentence:
-            word = token.lower_
-            shortest = 1 if word in _CONTRASTS else 3
-            breaks = word in _CLAUSE_BREAKS or word in _CONTRASTS
-            if breaks and token.i - start >= shortest and sentence.end - token.i > 3:
+            shortest = 1 if token.lower_ in _CONTRASTS else 3
+            if token.lower_ in _CLAUSE_BREAKS and token.i - start >= shortest and sentence.end - token.i > 3:
                 spans.append((start, token.i))
                 start = token.i + (1 if token.is_punct else 0)
         if sentence.end > start:

@@ -316,7 +316,9 @@ def _development(summary: dict[str, Any], model: Path, logs: Path) -> None:
         "external_faq": external,
         "safety_conversations": multi_turn,
         "safety": development.cross_fitted_safety_sets(development.safety_files()),
-        "untrained_safety": development.untrained_safety_sets(development.untrained_safety_files(), model),
+        "untrained_safety": development.untrained_safety_sets(
+            development.safety_files(development.UNTRAINED_SAFETY_SETS), model
+        ),
     }
 
 

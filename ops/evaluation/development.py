@@ -35,11 +35,6 @@ def safety_files(directory: Path = SAFETY_SETS) -> list[Path]:
     return sorted(directory.glob("*.yml"))
 
 
-def untrained_safety_files(directory: Path = UNTRAINED_SAFETY_SETS) -> list[Path]:
-    """The development crisis sets outside the classifier's training data."""
-    return sorted(directory.glob("*.yml"))
-
-
 def run_conversation_sets(
     files: Sequence[Path],
     say: freetext.Say,
@@ -142,8 +137,9 @@ def cross_fitted_safety_sets(files: Sequence[Path]) -> dict[str, dict[str, Any]]
 
 def untrained_safety_sets(files: Sequence[Path], model: Path) -> dict[str, dict[str, Any]]:
     """Each set's layer figures read by the trained model: its classifier never saw these sets."""
+    fitted = safety_test.load_classifier(model)  # once, not once per set
     return {
-        path.name: layer_figures(safety_test.in_process(safety_test.load_testset(path), model=model))
+        path.name: layer_figures(safety_test.in_process(safety_test.load_testset(path), fitted=fitted))
         for path in sorted(files)
     }
 

@@ -200,9 +200,9 @@ def test_the_untrained_development_crisis_sets_are_reported_as_read_by_the_model
 
 
 def test_the_untrained_development_crisis_sets_are_apart_from_the_trained_ones() -> None:
-    from ops.evaluation.development import safety_files, untrained_safety_files
+    from ops.evaluation.development import UNTRAINED_SAFETY_SETS, safety_files
 
-    untrained = untrained_safety_files()
+    untrained = safety_files(UNTRAINED_SAFETY_SETS)
     assert len(untrained) >= 2 and all(path.parent.name == "not_trained" for path in untrained)
     assert not {path.name for path in untrained} & {path.name for path in safety_files()}
 
