@@ -12,7 +12,8 @@ active), action_record_escalation, utter_ask_safe_now, then listen. It runs the 
 
 After "Are you safe right now?" it reads the answer (bot.safety.checkin): safe ("yes", "no I'm fine")
 -> utter_safe_glad, which keeps the numbers in view and offers a person; not safe or unsure ("no",
-"not really", "I don't know") -> utter_crisis_repeat. Otherwise it predicts nothing.
+"not really", "I don't know") -> utter_crisis_repeat. Doubt said right after either reply ("i dont know", "not
+really") gets utter_crisis_repeat again. Otherwise it predicts nothing.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from bot.contracts import (
     UTTER_SAFE_GLAD,
     UTTER_SAFETY_CHECK_IN,
 )
-from bot.safety.checkin import SAFE, read_safety_answer
+from bot.safety.checkin import SAFE, read_safety_answer, still_doubts_safety
 from components.fixed_policy import FixedRulePolicy
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ ASK_SAFE = UTTER_ASK_SAFE_NOW
 SAFE_REPLY = UTTER_SAFE_GLAD
 NOT_SAFE_REPLY = UTTER_CRISIS_REPEAT
 SAFETY_QUESTIONS = frozenset({ASK_SAFE, UTTER_SAFETY_CHECK_IN})
+SAFETY_REPLIES = frozenset({SAFE_REPLY, NOT_SAFE_REPLY})
 CUE_ENTITY = RISK_CUE
 RISK_SLOT = RISK_SEVERITY
 _IGNORED_ACTIONS = {ACTION_LISTEN_NAME, ACTION_EXTRACT_SLOTS, ACTION_UNLIKELY_INTENT_NAME}
@@ -102,10 +104,14 @@ def planned_sequence(tracker: DialogueStateTracker, done: List[str]) -> List[str
         if tracker.active_loop_name or ACTION_DEACTIVATE_LOOP_NAME in done:
             sequence.append(ACTION_DEACTIVATE_LOOP_NAME)
         return [*sequence, RECORD_ACTION, ASK_SAFE, ACTION_LISTEN_NAME]
-    if last_bot_action_before_user_message(tracker) in SAFETY_QUESTIONS and tracker.latest_message:
-        reading = read_safety_answer(tracker.latest_message.text or "")
+    last = last_bot_action_before_user_message(tracker)
+    text = (tracker.latest_message.text or "") if tracker.latest_message else ""
+    if last in SAFETY_QUESTIONS:
+        reading = read_safety_answer(text)
         if reading is not None:
             return [SAFE_REPLY if reading == SAFE else NOT_SAFE_REPLY, ACTION_LISTEN_NAME]
+    if last in SAFETY_REPLIES and still_doubts_safety(text):
+        return [NOT_SAFE_REPLY, ACTION_LISTEN_NAME]  # one answer never closes the flow
     return []
 
 

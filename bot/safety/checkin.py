@@ -35,6 +35,10 @@ _NO = frozenset({"no", "nope", "nah", "not", "nop"})
 _FAREWELL = frozenset("bye goodbye byebye cya later gtg night goodnight nite adios chao".split())
 _STRONG_SAFE = frozenset("safe fine better alright calm calmer managing bien tranquilo tranquila".split())
 """A leave-taking ("ok bye", "night") is no answer that the person is safe unless one of these is said."""
+_SHORT_WORDS = 6
+"""Doubt said in passing after the safety reply is short; longer messages bring a subject of their own."""
+_OTHER_SUBJECT = re.compile(r"\b(how|what|when|where|which|if|whether)\b")
+"""After "i dont know", a question word brings a subject of its own ("i dont know what it costs")."""
 _DENIAL_OF_DANGER = re.compile(
     r"\b(not|won't|wont|n't|never)\b.{0,20}\b(going to|gonna|do anything|hurt myself|in danger)\b"
 )
@@ -67,3 +71,19 @@ def read_safety_answer(text: str) -> str | None:
     if words[0] in _NO and len(words) <= 3:
         return NOT_SAFE
     return None
+
+
+def still_doubts_safety(text: str) -> bool:
+    """Doubt or danger said in words right after the safety reply ("i dont know", "not really").
+
+    The question has been answered, so only a short message that is all doubt counts: a bare "no"
+    (to "we can carry on, or I can connect you with a person"), a leave-taking, or a question of its
+    own ("i dont know how much it costs") is left to the rest of the assistant.
+    """
+    plain = _plain(text or "")
+    words = _WORD.findall(plain)
+    if not words or len(words) > _SHORT_WORDS or "?" in plain:
+        return False
+    if _UNSURE.search(plain):
+        return not _FAREWELL & set(words) and not _OTHER_SUBJECT.search(plain)
+    return bool(_NEGATED_SAFE.search(plain) or _DANGER.search(plain))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.checkin import NOT_SAFE, SAFE, UNSURE, read_safety_answer
+from bot.safety.checkin import NOT_SAFE, SAFE, UNSURE, read_safety_answer, still_doubts_safety
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,28 @@ from bot.safety.checkin import NOT_SAFE, SAFE, UNSURE, read_safety_answer
 )
 def test_answers_are_read_for_this_question(answer: str, reading: str | None) -> None:
     assert read_safety_answer(answer) == reading
+
+
+@pytest.mark.parametrize(
+    ("message", "doubts"),
+    [
+        ("i dont know", True),
+        ("idk honestly", True),
+        ("not sure tbh", True),
+        ("i guess not really", True),
+        ("im not ok", True),
+        ("not really", True),
+        ("honestly i'm scared", True),
+        ("no", False),  # a bare no to "we can carry on, or I can connect you with a person"
+        ("no thanks", False),
+        ("ok bye", False),  # a leave-taking gets the goodbye, which quotes the line
+        ("yes", False),
+        ("im fine now", False),
+        ("i dont know how much it costs", False),  # a question of its own
+        ("not sure what the schedule is?", False),
+        ("i dont know if my insurance covers the evening groups at all", False),
+        ("", False),
+    ],
+)
+def test_doubt_after_the_safety_reply_is_told_from_a_new_subject(message: str, doubts: bool) -> None:
+    assert still_doubts_safety(message) is doubts

@@ -177,6 +177,50 @@ def test_the_answer_to_are_you_safe_is_read_in_context(
     assert _predicted(policy, domain, after)[0] == "action_listen"
 
 
+@pytest.mark.parametrize("reply", ["utter_safe_glad", "utter_crisis_repeat"])
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("i dont know", "utter_crisis_repeat"),
+        ("not really", "utter_crisis_repeat"),
+        ("yes", None),
+        ("no", None),
+    ],
+)
+def test_doubt_right_after_the_safety_reply_gets_the_numbers_again(
+    policy: Any, domain: Any, reply: str, message: str, expected: str | None
+) -> None:
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    answered = [
+        *_disclosure(),
+        UserUttered("no im fine", {"name": "deny", "confidence": 1.0}),
+        ActionExecuted(reply),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = _tracker(domain, "greet", False, [], text=message, before=answered)
+    assert _predicted(policy, domain, tracker)[0] == expected
+    if expected:
+        done = _tracker(domain, "greet", False, [expected], text=message, before=answered)
+        assert _predicted(policy, domain, done)[0] == "action_listen"
+
+
+def test_doubt_long_after_the_safety_reply_is_left_alone(policy: Any, domain: Any) -> None:
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    later = [
+        *_disclosure(),
+        UserUttered("yes", {"name": "affirm", "confidence": 1.0}),
+        ActionExecuted("utter_safe_glad"),
+        ActionExecuted("action_listen"),
+        UserUttered("what are the hours", {"name": "greet", "confidence": 1.0}),
+        ActionExecuted("utter_greet"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = _tracker(domain, "greet", False, [], text="i dont know", before=later)
+    assert _predicted(policy, domain, tracker)[0] is None
+
+
 def test_an_unrelated_message_after_the_question_is_left_alone(policy: Any, domain: Any) -> None:
     tracker = _tracker(domain, "greet", False, [], text="what time is it", before=_disclosure())
     assert _predicted(policy, domain, tracker)[0] is None
