@@ -65,6 +65,11 @@ _DEGREE_OF = (
 )
 """"A bit" answers yes, but "a bit shaky" or "a bit more" describes something (a story told while
 answering another question), and answers nothing."""
+_COMPARED = (
+    r"(?! (?:more|less|better|worse|calmer|happier|easier|healthier|safer|stronger|steadier|quieter"
+    r"|older|younger)\b)"
+)
+""""A lot" answers yes, but "a lot calmer" or "a lot better" compares, and answers nothing."""
 YES_RE = (
     r"\byes+\b|\byeah?\b|\byep\b|\byup\b|\bya\b|\by\b|\bsure\b|\bof course\b|\bdefinitely\b"
     r"|\babsolutely\b|\bi (?:have|do|did)\b"
@@ -72,7 +77,7 @@ YES_RE = (
     + r"|\bsometimes\b|\ba (?:little|bit)\b"
     + _DEGREE_OF
     + r"|\bkind ?of\b"
-    r"|\bkinda\b|\bsort of\b|\boften\b|\ba lot\b|\bcorrect\b|\btrue\b|\bi think so\b"
+    r"|\bkinda\b|\bsort of\b|\boften\b|\ba lot\b" + _COMPARED + r"|\bcorrect\b|\btrue\b|\bi think so\b"
     r"|\bprobably\b|\bevery day\b|\ball the time\b|\bconstantly\b"
 )
 _NEG_AUX = (
@@ -158,6 +163,18 @@ _STRONG_YES = re.compile(
 )
 """An aside that says yes outright ("no i think about it all the time but nothing like that"): the no
 around it does not close the answer, which is asked again."""
+_CONTRAST_CLOSE = re.compile(
+    r"^(?:no+|nope|nah+|naw|never)\b.*\bbut (?:no )?(?:not (?:that|like that)|nothing like that|never that)\b"
+    r"(?P<tail>.*)$"
+)
+"""A no first, then "but not that" after an aside about something else ("no. tired, yes, every single day,
+but not that. i have three kids who need me"): the contrast says the aside is not what was asked, so its
+"yes" or "every day" answers nothing, unless what follows says yes again."""
+_ASKED_YES = re.compile(
+    r"\bthink(?:ing)? (?:about|of) (?:it|that|dying|death|suicide|killing|hurting|ending)\b"
+    r"|\bwish(?:ed)? i (?:was|were) dead\b|\bwant(?:ed)? to die\b"
+)
+"""Words that say yes to the asked thing itself; no contrast closes them."""
 BOOLEAN: tuple[tuple[Value, str], ...] = (
     (_ASIDE, FEELING_HOW_OFTEN_RE),
     (True, AFFIRMING_NEGATION_RE),
@@ -292,7 +309,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (_ASIDE, r"\bnothing (?:more|worse) than that\b"),
         (  # "if i dont drink i get the shakes", "on the nights I don't drink I'm jittery": the condition
             _ASIDE,
-            r"\b(?:if|when|whenever|once) i (?:don'?t|do not|didn'?t|can'?t|cannot) (?:drink|use|smoke)\b"
+            r"\b(?:if|when|whenever|once) i (?:don'?t|do not|didn'?t|can'?t|cannot) (?:drink|use|smoke"
+            r"|take (?:it|them|any|my)|have (?:it|them|any|my|a drink|one))\b"
             r"|\b(?:on )?(?:the |those )?(?:nights?|days?|mornings?|weekends?) (?:when |that )?i "
             r"(?:don'?t|do not|didn'?t) (?:drink|use|smoke)\b",
         ),
@@ -307,14 +325,17 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             "severe",
             r"\bseizures?\b|\bfits\b|\bdts\b|\bd t s\b|\bdelirium\b|\bhallucinat|\bseeing things"
             r"|\bsick without\b|\b(?:really|very|so) sick\b|\bget sick\b|\bvomit|\bthrow(?:ing)? up"
-            r"|\bshak(?:e|es|ing) (?:badly|a lot|really bad)\b",
+            r"|\bshak(?:e|es|ing) (?:badly|bad|a lot|really bad)\b",
         ),
         (
             "mild",
             r"\bshak(?:y|es|ing)\b|\ba (?:little|bit)\b|\bmild(?:ly)?\b|\bslight(?:ly)?\b"
             r"|\bheadaches?\b|\birritable\b|\b(?:can'?t|couldn'?t|could not) sleep\b"
             r"|\btrouble sleeping\b|\bsweat|\b(?:don'?t|do not|barely) sleep\b"
-            r"|\bnothin(?:g|')? (?:major|serious|crazy|bad|too bad|big|severe|dramatic|scary)\b"
+            r"|\bnothin(?:g|')? (?:(?:i'?d|id|i would) (?:call|say is|consider) )?(?:major|serious|crazy|bad"
+            r"|too bad|big|severe|dramatic|scary)\b"
+            r"|\bcrash(?:es|ing)?(?: (?:hard|bad))?\b|\bfeel(?:s|ing)? like (?:garbage|crap|trash|shit|junk"
+            r"|a zombie)\b"
             r"|\b(?:slept|sleep|sleeping) (?:kind of |kinda |really |pretty |so )?"
             r"(?:badly|bad|poorly|terribly)\b"
             r"|\b(?:bad|poor|rough|no) sleep\b|\binsomnia\b|\bjittery\b|\brestless\b|\banxious\b"
@@ -324,6 +345,10 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "none",
             r"\bnothing\b|\bfine\b|\bnone\b|\b(?:don'?t|do not|never) (?:drink|use|do drugs|smoke)\b"
+            # "im sober, 3 years in march": months or years without use ("sober 2 days" leaves it open)
+            r"|\b(?:i'?m|im|i am|been|stayed|staying) sober(?: (?:for|since))?(?: (?:\d+|a|one|two|three"
+            r"|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many|a few|a couple of))?"
+            r"(?: (?:years?|yrs?|months?)\b| ?$)"
             r"|\bnot applicable\b|\bdoesn'?t apply\b|" + NO_RE,
         ),
     ),
@@ -332,7 +357,10 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             _ASIDE,
             ESTIMATE_RE + r"|\bdepends on the (?:week|day|month)\b"
             r"|\b(?:don'?t|do not|never) (?:use|do|take|touch) (?:anything|any) (?:else|other)\b"
-            r"|\bnothing else\b",
+            r"|\bnothing else\b"
+            # "kratom every day. no alcohol": another substance denied beside the one used
+            r"|(?<=\w )(?:but |and |though )?no (?:alcohol|booze|drinking|drugs|weed|pills|opioids"
+            r"|other drugs)\b",
         ),
         (_UNSURE, UNSURE_RE),
         ("occasional", r"\bnot (?:a lot|much|often|that much|every day|daily)\b"),
@@ -344,6 +372,10 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r" (?:a|per|each|every) week\b"
             r"|\b(?:once|twice) (?:a|per) week\b|\bmost (?:days|nights|weekends|weeks|weekdays|evenings)\b"
             r"|\bevery weekday\b"
+            # "three or four pours a night", "a few pills a day": an amount every day
+            r"|\b(?:\d+|one|two|three|four|five|six|a few|a couple(?: of)?|couple|once|twice)"
+            r"(?: (?:or|to) (?:\d+|two|three|four|five|six|seven|eight))?(?: \w+)? (?:a|per|each) "
+            r"(?:night|day|evening)\b"
             r"|\ball the time\b|\ba lot\b|\bregular(?:ly)?\b|\bconstantly\b|\bheavily\b"
             # "a 12 pack friday and saturday": a large amount at a time
             r"|\b(?:12|twelve|18|24|30)[- ]?pack\b|\ba (?:case|fifth) (?:of|a|every|each|per|on|most)\b",
@@ -379,7 +411,14 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|(?<!not )(?<!n't )(?<!nt )(?<!never )\b(?:both|all|is|are|it'?s|its|they'?re|everything'?s"
             r"|kept|keeps? (?:it|them)) (?:(?!not\b|never\b)\w+ )?under control\b"
             r"|\bwell (?:controlled|managed)\b"
-            r"|\botherwise (?:healthy|fine|good|ok(?:ay)?)\b",
+            r"|\botherwise (?:healthy|fine|good|ok(?:ay)?)\b"
+            r"|\b(?<!not )(?:healthy|fine|good|ok(?:ay)?) otherwise\b"
+            r"|\b(?<!not )(?:fine|ok(?:ay)?|good|healthy) (?:physically|medically|health ?wise)\b"
+            # "doc says i'm fine", "nothing she's worried about right now"
+            r"|\b(?:doc|doctor|dr|gp|pcp)(?: \w+)? (?:says|said|thinks|told me) (?:that )?(?:i'?m|im|i am"
+            r"|everything'?s|its|it'?s|i'?m doing) (?:fine|ok(?:ay)?|good|healthy|stable)\b"
+            r"|\bnothing (?:she|he|they|the doctor|my doctor|doc|anyone)(?:'s|'re| is| are|s)? (?:too )?"
+            r"(?:worried|concerned) about\b",
         ),
         *BOOLEAN,
     ),
@@ -513,6 +552,8 @@ def parse_answer(field: str, text: str) -> Parsed:
         and not _STRONG_YES.search(said)
     ):
         return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
+    if found == {True, False} and not affirming and _closed_by_contrast(said):
+        return False  # "no. i miss her every day, but no, not that"
     if field in _HEDGE_IS_ASIDE and found - {_UNSURE, "none"}:
         found -= {_UNSURE}  # "idk, somewhere between a little and a lot": the level said wins over the hedge
     for pair in _SECOND_WINS.get(field, ()):
@@ -521,6 +562,14 @@ def parse_answer(field: str, text: str) -> Parsed:
     if len(found) != 1 or _UNSURE in found:
         return None
     return found.pop()
+
+
+def _closed_by_contrast(said: str) -> bool:
+    """A no first and "but not that" after an aside, with no yes to the asked thing anywhere."""
+    closed = _CONTRAST_CLOSE.search(said)
+    if closed is None or _ASKED_YES.search(said):
+        return False
+    return not re.search(YES_RE, closed.group("tail"))
 
 
 def coerce(field: str, raw: object) -> Value:

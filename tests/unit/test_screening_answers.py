@@ -444,9 +444,76 @@ def test_a_hedge_beside_a_level_keeps_the_level(field: str, text: str, expected:
         ("functioning", "thank you very much", None),  # an intensifier, not an answer
         ("functioning", "my anxiety is so bad i cant leave the house", None),  # a story, not the scale
         ("wish_dead", "no, i've been stressed, but no, not that", False),
-        # "every day" beside it: asked again
-        ("wish_dead", "No. I miss her every day, but no, not that.", None),
+        # "every day" beside it, then "but no, not that": the contrast closes it (was asked again until
+        # 2026-12-07; see test_asides_and_amounts_in_stories)
+        ("wish_dead", "No. I miss her every day, but no, not that.", False),
     ],
 )
 def test_answers_told_as_what_happened(field: str, text: str, expected: Parsed) -> None:
+    assert parse_answer(field, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"),
+    [
+        # a leading no, an aside about something else, and "but not that" closing it
+        ("wish_dead", "No. I miss her every day, but no, not that.", False),
+        (
+            "wish_dead",
+            "No. Tired, yes, every single day, but not that. I have three kids who need me.",
+            False,
+        ),
+        ("wish_dead", "nope, worn out yes, but nothing like that", False),
+        ("wish_dead", "no, i think about it every day but not that", None),  # the asked thing, said yes
+        ("wish_dead", "yes, every day", True),
+        ("wish_dead", "no. yes. every day honestly", None),
+        # "a lot" before a comparative describes, it does not answer
+        ("harm_to_others", "No. I'm a lot calmer than I look.", False),
+        ("harm_to_others", "no, a lot better since the new meds", False),
+        ("wish_dead", "a lot", True),
+        # how much at a time, per night or per day
+        (
+            "substance_use",
+            "Whiskey. Three or four pours a night so I can sleep, more when the dreams are bad.",
+            "regular",
+        ),
+        ("substance_use", "2 beers a night, sometimes more", "regular"),
+        ("substance_use", "a few pills a day", "regular"),
+        ("substance_use", "a day or two a week", None),
+        # another substance denied beside the one used
+        ("substance_use", "kratom every day, 5 or 6 doses. no alcohol", "regular"),
+        ("substance_use", "weed every night but no alcohol", "regular"),
+        ("substance_use", "no alcohol", "none"),
+        ("substance_use", "no, no alcohol or drugs", "none"),
+        # withdrawal: a symptom with "nothing I'd call serious", a crash after stopping, sobriety
+        (
+            "withdrawal",
+            "Hands get a little shaky some mornings and I sweat at night if I skip. "
+            "Nothing I'd call serious.",
+            "mild",
+        ),
+        (
+            "withdrawal",
+            "i crash hard when i dont take it, sleep like 14 hrs and feel like garbage. thats about it",
+            "mild",
+        ),
+        ("withdrawal", "feel like crap when i dont have my pills", "mild"),
+        ("withdrawal", "im sober, 3 years in march", "none"),
+        ("withdrawal", "been sober 8 months", "none"),
+        ("withdrawal", "sober 2 days and shaking bad", "severe"),  # days sober: a symptom wins
+        # medical: fine in the doctor's words, or fine otherwise
+        ("medically_unstable", "Cholesterol pills, that's all. Doc says I'm fine otherwise.", False),
+        ("medically_unstable", "im fine physically", False),
+        (
+            "medically_unstable",
+            "My blood pressure has crept up and my doctor wants to see me again in January, "
+            "but there's nothing she's worried about right now.",
+            False,
+        ),
+        ("medically_unstable", "my doctor said im ok", False),
+        ("medically_unstable", "my doctor is worried about my liver", None),
+        ("medically_unstable", "im not fine physically, my liver is failing", None),  # never a no
+    ],
+)
+def test_asides_and_amounts_in_stories(field: str, text: str, expected: Parsed) -> None:
     assert parse_answer(field, text) == expected
