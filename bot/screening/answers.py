@@ -125,8 +125,10 @@ NEUTRAL_RE = (
     r"\bno matter (?:what|how|when|where|who|if)\b|\bnot (?:gonna|going to) lie\b|\bngl\b"
     r"|\bno offen[cs]e\b|\b(?:that|this|those|these) (?:kind|sort)s? of (?:thing|stuff)s?\b"
     r"|\bstuff like that\b|\bthings like that\b"
+    r"|\b(?:sir|ma'?am|madam|bro|dude|buddy)\b"
 )
-"""Idioms that answer nothing ("no matter what", "that kind of thing"); blanked before any field's phrases."""
+"""Idioms and forms of address that answer nothing ("no matter what", "that kind of thing", "no sir");
+blanked before any field's phrases."""
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|a few|a couple|several|once|twice)"
 ESTIMATE_RE = r"\b(?:maybe|perhaps|probably)(?= (?:like |around |about |roughly )?" + _NUMBER + r"\b)"
 """"Maybe like 3 or 4 nights": an estimate of how often, not "not sure"."""
@@ -536,7 +538,7 @@ def parse_answer(field: str, text: str) -> Parsed:
         return None
     if re.search(PREFER_NOT_SAY_RE, words):
         return PREFER_NOT_SAY
-    words = re.sub(NEUTRAL_RE, " ", words)
+    words = " ".join(re.sub(NEUTRAL_RE, " ", words).split())
     said = words
     found: set[Value] = set()
     affirming = False

@@ -513,6 +513,11 @@ def test_answers_told_as_what_happened(field: str, text: str, expected: Parsed) 
         ("medically_unstable", "my doctor said im ok", False),
         ("medically_unstable", "my doctor is worried about my liver", None),
         ("medically_unstable", "im not fine physically, my liver is failing", None),  # never a no
+        # a form of address answers nothing
+        ("current_care", "No sir.", "none"),
+        ("current_care", "nah bro", "none"),
+        ("safe_home", "yes ma'am", True),
+        ("suicidal_thoughts", "no sir, never", False),
     ],
 )
 def test_asides_and_amounts_in_stories(field: str, text: str, expected: Parsed) -> None:
