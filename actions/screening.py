@@ -35,7 +35,9 @@ from bot.screening.session import (
     correct,
     declined_fields,
     finish,
+    not_understood_message,
     questions_left,
+    times_not_understood,
     valid_answers,
 )
 from bot.screening.store import Status, finish_screening, note_answer
@@ -65,6 +67,15 @@ def reset_events() -> list[EventType]:
     events: list[EventType] = [SlotSet(name, None) for name in FIELDS]
     events += [SlotSet(DECLINED_SLOT, None), SlotSet(CORRECTING_SLOT, None)]
     return events
+
+
+def bot_turns(tracker: Tracker) -> list[tuple[str | None, str | None]]:
+    """(text, response name) of the bot's messages, newest first."""
+    return [
+        (event.get("text"), (event.get("metadata") or {}).get("utter_action"))
+        for event in reversed(tracker.events)
+        if event.get("event") == "bot"
+    ]
 
 
 def store(tracker: Tracker, status: Status, **kwargs: Any) -> None:
@@ -128,7 +139,9 @@ class ValidateScreeningForm(FormValidationAction):
         typed = tracker.latest_message.get("text")
         taken = answer(field, raw, answers_from(tracker), declined_from(tracker), typed)
         if not taken.understood:
-            dispatcher.utter_message(text=NOT_UNDERSTOOD)
+            dispatcher.utter_message(
+                text=not_understood_message(times_not_understood(bot_turns(tracker), field))
+            )
             return {field: None}
         declined = list(taken.declined)
         keep_disclosure(tracker, taken.answers, declined, field)

@@ -136,6 +136,11 @@ CRISIS_RESOURCES_RESPONSE = UTTER_CRISIS_REPEAT
 (the crisis line and the emergency number), so they come from the same content as every crisis reply."""
 
 NOT_UNDERSTOOD = "Sorry, I'm not sure I understood. Could you tap one of the buttons?"
+STILL_NOT_UNDERSTOOD = (
+    "Sorry, I still can't tell which answer fits. You can tap one of the buttons or type its words, "
+    'type "skip" to leave this question for our team to go over with you, or "stop" to end the questions.'
+)
+"""Said instead of NOT_UNDERSTOOD when the question was just not understood: a way out of a loop."""
 WHICH_ANSWER = "Which answer would you like to change?"
 KEEP_ANSWERS = ("Never mind", "none")
 

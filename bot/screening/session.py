@@ -36,6 +36,7 @@ from bot.screening.flow import (
 from bot.screening.messages import (
     KEEP_ANSWERS,
     NOT_UNDERSTOOD,
+    STILL_NOT_UNDERSTOOD,
     THOUGHTS_ACK,
     THOUGHTS_DECLINED_ACK,
     Button,
@@ -94,6 +95,26 @@ class Answered:
     def understood(self) -> bool:
         """Whether the answer was read as a value (or as "I'd rather not say")."""
         return self.value is not None
+
+
+def not_understood_message(times_before: int) -> str:
+    """What to say when an answer is not understood: the way out once it has happened before."""
+    return STILL_NOT_UNDERSTOOD if times_before > 0 else NOT_UNDERSTOOD
+
+
+def times_not_understood(bot_turns: Iterable[tuple[str | None, str | None]], field: str) -> int:
+    """How many answers to `field` in a row were not understood, from the latest bot message back.
+
+    `bot_turns` are (text, response name) of the bot's messages, newest first. The count goes back over
+    the not-understood messages and the question of `field` asked again; any other message ends it.
+    """
+    count = 0
+    for text, response in bot_turns:
+        if text in (NOT_UNDERSTOOD, STILL_NOT_UNDERSTOOD):
+            count += 1
+        elif response != f"utter_ask_{field}":
+            break
+    return count
 
 
 def answer(

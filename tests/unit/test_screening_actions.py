@@ -23,6 +23,7 @@ from bot.screening.messages import (
     CRISIS_RESOURCES_RESPONSE,
     DISCLAIMER,
     NOT_UNDERSTOOD,
+    STILL_NOT_UNDERSTOOD,
     THOUGHTS_ACK,
     THOUGHTS_DECLINED_ACK,
 )
@@ -402,3 +403,24 @@ async def test_stopping_before_any_answer_stores_nothing(db: str) -> None:
     await Chat("conv-nothing").stop()
     with session_scope(db) as session:
         assert screenings_for(session, "conv-nothing") == []
+
+
+def _asked_again(field: str, misses: int) -> list[dict[str, Any]]:
+    """The events of a question asked, then `misses` answers not understood, each followed by the question."""
+    ask = {"event": "bot", "text": "the question", "metadata": {"utter_action": f"utter_ask_{field}"}}
+    events: list[dict[str, Any]] = [ask]
+    for _ in range(misses):
+        events += [{"event": "user", "text": "purple"}, {"event": "bot", "text": NOT_UNDERSTOOD}, ask]
+    return events
+
+
+@pytest.mark.parametrize(
+    ("misses", "expected"), [(0, NOT_UNDERSTOOD), (1, STILL_NOT_UNDERSTOOD), (2, STILL_NOT_UNDERSTOOD)]
+)
+def test_a_question_not_understood_again_offers_skip_and_stop(misses: int, expected: str) -> None:
+    events = _asked_again("withdrawal", misses)
+    message = Tracker("conv-a", {}, {"text": "purple"}, events, False, None, {"name": "screening_form"}, "")
+    dispatcher = CollectingDispatcher()
+    out = ValidateScreeningForm().validate_field("withdrawal", "purple", dispatcher, message, {})
+    assert out == {"withdrawal": None}
+    assert [m["text"] for m in dispatcher.messages] == [expected]

@@ -9,6 +9,7 @@ from bot.screening.flow import QUESTION_ORDER, complete_answers, declined_value
 from bot.screening.messages import (
     EMERGENCY_BUTTONS,
     NOT_UNDERSTOOD,
+    STILL_NOT_UNDERSTOOD,
     THOUGHTS_ACK,
     THOUGHTS_DECLINED_ACK,
     result_buttons,
@@ -21,7 +22,9 @@ from bot.screening.session import (
     evaluate,
     finish,
     must_stop,
+    not_understood_message,
     questions_left,
+    times_not_understood,
     valid_answers,
 )
 from tests.unit.screening_support import CHAT_CALM as CALM
@@ -87,7 +90,7 @@ def test_a_correction_clears_the_answer_and_what_depends_on_it():
 
 
 def test_a_typed_choice_of_a_question_not_answered_yet_keeps_every_answer():
-    """"the one about drinking" while that question is still open: nothing to clear, the form asks it."""
+    """ "the one about drinking" while that question is still open: nothing to clear, the form asks it."""
     answers = {key: value for key, value in CALM.items() if key != "substance_use"}
     chosen = correct("the one about drinking. i wasnt being honest lol", answers, [])
     assert chosen.understood and chosen.done and chosen.cleared == ()
@@ -156,3 +159,31 @@ def test_a_typed_choice_names_one_answered_question(choice: str, expected: str |
 
     answered = ["functioning", "current_care", "substance_use", "withdrawal"]
     assert chosen_field(choice, answered) == expected
+
+
+def _ask(field: str) -> tuple[str, str]:
+    return ("the question", f"utter_ask_{field}")
+
+
+@pytest.mark.parametrize(
+    ("bot_turns", "times"),
+    [
+        ([], 0),
+        ([_ask("withdrawal")], 0),
+        ([_ask("withdrawal"), (NOT_UNDERSTOOD, None), _ask("withdrawal")], 1),
+        ([_ask("withdrawal"), (STILL_NOT_UNDERSTOOD, None), _ask("withdrawal"), (NOT_UNDERSTOOD, None)], 2),
+        # newest first: another question answered, or an FAQ answered, in between ends the count
+        ([_ask("withdrawal"), _ask("substance_use"), (NOT_UNDERSTOOD, None), _ask("substance_use")], 0),
+        ([_ask("withdrawal"), ("IOP usually costs ...", "utter_faq/cost"), (NOT_UNDERSTOOD, None)], 0),
+    ],
+)
+def test_answers_not_understood_in_a_row_are_counted(
+    bot_turns: list[tuple[str, str | None]], times: int
+) -> None:
+    assert times_not_understood(bot_turns, "withdrawal") == times
+
+
+def test_the_second_miss_in_a_row_offers_a_way_out() -> None:
+    assert not_understood_message(0) == NOT_UNDERSTOOD
+    assert not_understood_message(1) == not_understood_message(3) == STILL_NOT_UNDERSTOOD
+    assert '"skip"' in STILL_NOT_UNDERSTOOD and '"stop"' in STILL_NOT_UNDERSTOOD
