@@ -682,3 +682,44 @@ def test_denials_grief_and_questions_raise_no_finding(text: str) -> None:
 def test_a_yes_naming_a_plan_and_counted_means_in_hand(text: str, rule_id: str | None) -> None:
     finding = detect(text)
     assert (finding.rule_id if finding else None) == rule_id
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "vetoed"),
+    [
+        # false alarms of the development conversation sets (dev14, dev15), each as a family
+        ("in person would be better i think the bus goes their", "topic.care_preference", True),
+        ("evenings work best for me", "topic.care_preference", True),
+        ("would his command find out if i went?", "topic.who_finds_out", True),
+        ("will my boss know", "topic.who_finds_out", True),
+        ("i dont want anything touching his career", "idiom.career_harm", True),
+        ("doc cut me off so i get em from a guy at work", "idiom.cut_off_supply", True),
+        ("my wife found my pills in the truck", "topic.found_my_supply", True),
+        ("if i stop the bars suddenly is that bad", "topic.stopping_question", True),
+        ("and my hands shake slightly.", "topic.mild_symptoms", True),
+        ("shes gonna kill me if i dont call one by friday", "idiom.kill_me_if", True),
+    ],
+)
+def test_ordinary_phrasings_are_set_aside_from_the_classifier(text: str, rule: str, vetoed: bool) -> None:
+    analysis = analyse(text)
+    assert analysis.finding is None
+    assert rule in analysis.non_crisis_rule_ids
+    assert any(clause.vetoed for clause in analysis.clauses) is vetoed
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # panic attacks told as what keeps happening; one happening now stays an emergency
+        ("ive been having panic attacks on my duty nights, like full on cant breathe in the stairwell", None),
+        ("im having a panic attack right now and i cant breathe", "overdose"),
+        ("i cant breathe and my lips are turning blue", "overdose"),
+        # the new families leave danger in the same message to the rules
+        ("mornings would be better if i wasnt here", "suicide"),
+        ("would my family find out if i killed myself", "suicide"),
+        ("shes gonna kill me if i leave him", "abuse"),
+    ],
+)
+def test_new_non_crisis_families_leave_danger_alone(text: str, category: str | None) -> None:
+    finding = detect(text)
+    assert (finding.category if finding else None) == category, finding
