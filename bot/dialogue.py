@@ -499,6 +499,13 @@ SEARCH_REQUEST: Final = re.compile(
 )
 """A request to run the search ("can u search for her. alcohol, virtual", "please look for something for
 depression, in person"): with a preference in the message it is a search, whatever the classifier read."""
+PROGRAMS_OBJECT: Final = re.compile(
+    r"\b(?:search|look|find|show|pull up|get)(?: me)?(?: (?:for|up|around|into))?(?: (?:some|any|a few"
+    r"|a couple|the|a|an|local|nearby|good|possible))? (?:programs?|iops?|options|places|clinics?"
+    r"|treatment (?:centers?|programs?))\b"
+)
+"""What a request to search asks for, when it names no preference ("can you just look for programs?"):
+programs, not an answer ("could you look up what iop costs" stays a question)."""
 
 
 def is_question(text: str) -> bool:
@@ -522,12 +529,16 @@ def is_preference_statement(
     fallback); a population, specialty or level of care counts when the NLU read `inform`, when the text
     words it as a wish ("trauma focused would be good"), or when the program search spoke last
     (`searching`: "its for alcohol" answers it), and any preference counts in a request to search
-    (`SEARCH_REQUEST`). Questions ("does Medicaid pay for this?") keep their FAQ
+    (`SEARCH_REQUEST`), as does a request to look for programs that gives none yet. Questions ("does Medicaid
+    pay for this?") keep their FAQ
     answer, needs and feelings their acknowledgement; the slots are kept either way.
     """
     found = set(entities)
-    if not found or intent in NOT_A_STATEMENT:
+    if intent in NOT_A_STATEMENT:
         return False
+    if not found:  # nothing given yet: only a request to look for programs searches (it asks where)
+        lowered = text.lower()
+        return bool(SEARCH_REQUEST.search(lowered) and PROGRAMS_OBJECT.search(lowered))
     if SEARCH_REQUEST.search(text.lower()):
         return True
     if intent == SHARE_FEELINGS and not WISH.search(text.lower()):

@@ -117,6 +117,13 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("please look for something for depression", ["specialty"], "share_feelings", True),
         ("yes please, can you look for weekend programs for anxiety?", ["specialty"], "faq", True),
         ("can you look at whether my plan covers it? i have aetna", ["insurance"], "faq", False),
+        # a request to look for programs searches with nothing given yet (the search asks where)
+        ("Not right now on the questions, thanks. Can you just look for programs?", [], "faq", True),
+        ("could you find me a program", [], "faq", True),
+        ("pls search for some iops", [], "nlu_fallback", True),
+        ("could you look up what iop costs", [], "faq", False),
+        ("how do i find a program", [], "faq", False),
+        ("can you find programs for my son", [], "human_handoff", False),
     ],
 )
 def test_preference_statements(text: str, entities: list[str], intent: str, expected: bool) -> None:
