@@ -271,6 +271,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
         (
             "none",
+            r"^(?:no|nope|nah|naw) (?:nothing|none|nobody|no one)\b"
+            r"(?! (?:but|except|besides|other than|apart|yet))|"
             r"^(?:no|n|nope|none|nothing|nah|not really|not at the moment|not currently"
             r"|not right now)$|^(?:nothing|none)\b(?! (?:but|except|besides|other than|apart|yet))"
             r"|\b(?:never|haven'?t|have not|hasn'?t) (?:ever )?(?:seen|had|done|tried|been to) (?:a |any )?"
@@ -342,7 +344,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"(?:badly|bad|poorly|terribly)\b"
             r"|\b(?:bad|poor|rough|no) sleep\b|\binsomnia\b|\bjittery\b|\brestless\b|\banxious\b"
             r"|\bsleep (?:a (?:little|bit) )?(?:worse|less)\b"
-            r"|\b(?:moody|cranky|grumpy|crabby|on edge|edgy)\b",
+            r"|\b(?:moody|cranky|grumpy|crabby|on edge|edgy)\b"
+            r"|\bno (?:appetite|energy)\b|\b(?:lose|lost|losing) (?:my )?appetite\b",
         ),
         (
             "none",
@@ -380,7 +383,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"(?:night|day|evening)\b"
             r"|\ball the time\b|\ba lot\b|\bregular(?:ly)?\b|\bconstantly\b|\bheavily\b"
             # "a 12 pack friday and saturday": a large amount at a time
-            r"|\b(?:12|twelve|18|24|30)[- ]?pack\b|\ba (?:case|fifth) (?:of|a|every|each|per|on|most)\b",
+            r"|\b(?:12|twelve|18|24|30)[- ]?pack\b|\ba (?:case|fifth|5th) (?:of|a|every|each|per|on|most)\b"
+            r"|\bevery (?:other|2|two|3|three|couple(?: of)?|few) days\b",
         ),
         (
             "occasional",
@@ -414,6 +418,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|kept|keeps? (?:it|them)) (?:(?!not\b|never\b)\w+ )?under control\b"
             r"|\bwell (?:controlled|managed)\b"
             r"|\botherwise (?:healthy|fine|good|ok(?:ay)?)\b"
+            r"|\b(?:don'?t|do not|not|no) need (?:a |the |to go to (?:the |a )?|to be in (?:the |a )?)?"
+            r"hospital\b"
             r"|\b(?<!not )(?:healthy|fine|good|ok(?:ay)?) otherwise\b"
             r"|\b(?<!not )(?:fine|ok(?:ay)?|good|healthy) (?:physically|medically|health ?wise)\b"
             # "doc says i'm fine", "nothing she's worried about right now"

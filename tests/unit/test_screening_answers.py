@@ -513,6 +513,12 @@ def test_answers_told_as_what_happened(field: str, text: str, expected: Parsed) 
         ("medically_unstable", "my doctor said im ok", False),
         ("medically_unstable", "my doctor is worried about my liver", None),
         ("medically_unstable", "im not fine physically, my liver is failing", None),  # never a no
+        # more answers in stories: a "nope, nothing" before a story, appetite, a fifth, no hospital needed
+        ("current_care", "nope, nothing. i looked at military onesource once but never called", "none"),
+        ("current_care", "no nothing but meetings", None),
+        ("withdrawal", "cant sleep + no appetite for like a week when i stop. irritable af", "mild"),
+        ("substance_use", "a 5th of vodka every 2 days or so", "regular"),
+        ("medically_unstable", "My pressure is little high, I take pill for it. I not need hospital.", False),
         # a form of address answers nothing
         ("current_care", "No sir.", "none"),
         ("current_care", "nah bro", "none"),
