@@ -688,8 +688,6 @@ def test_a_yes_naming_a_plan_and_counted_means_in_hand(text: str, rule_id: str |
     ("text", "rule", "vetoed"),
     [
         # false alarms of the development conversation sets (dev14, dev15), each as a family
-        ("in person would be better i think the bus goes their", "topic.care_preference", True),
-        ("evenings work best for me", "topic.care_preference", True),
         ("would his command find out if i went?", "topic.who_finds_out", True),
         ("will my boss know", "topic.who_finds_out", True),
         ("i dont want anything touching his career", "idiom.career_harm", True),
@@ -715,7 +713,6 @@ def test_ordinary_phrasings_are_set_aside_from_the_classifier(text: str, rule: s
         ("im having a panic attack right now and i cant breathe", "overdose"),
         ("i cant breathe and my lips are turning blue", "overdose"),
         # the new families leave danger in the same message to the rules
-        ("mornings would be better if i wasnt here", "suicide"),
         ("would my family find out if i killed myself", "suicide"),
         ("shes gonna kill me if i leave him", "abuse"),
     ],
