@@ -529,17 +529,17 @@ def is_preference_statement(
     fallback); a population, specialty or level of care counts when the NLU read `inform`, when the text
     words it as a wish ("trauma focused would be good"), or when the program search spoke last
     (`searching`: "its for alcohol" answers it), and any preference counts in a request to search
-    (`SEARCH_REQUEST`), as does a request to look for programs that gives none yet. Questions ("does Medicaid
-    pay for this?") keep their FAQ
-    answer, needs and feelings their acknowledgement; the slots are kept either way.
+    (`SEARCH_REQUEST`), as does a request to look for programs that gives none yet. Questions ("does
+    Medicaid pay for this?") keep their FAQ answer, needs and feelings their acknowledgement; the slots
+    are kept either way.
     """
     found = set(entities)
     if intent in NOT_A_STATEMENT:
         return False
+    lowered = text.lower()
     if not found:  # nothing given yet: only a request to look for programs searches (it asks where)
-        lowered = text.lower()
         return bool(SEARCH_REQUEST.search(lowered) and PROGRAMS_OBJECT.search(lowered))
-    if SEARCH_REQUEST.search(text.lower()):
+    if SEARCH_REQUEST.search(lowered):
         return True
     if intent == SHARE_FEELINGS and not WISH.search(text.lower()):
         return False  # a need or a feeling ("i need help with my drinking") gets its acknowledgement

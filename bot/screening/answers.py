@@ -553,15 +553,8 @@ def parse_answer(field: str, text: str) -> Parsed:
         affirming = affirming or bool(count and pattern.pattern == AFFIRMING_NEGATION_RE)
         if count and value != _ASIDE:
             found.add(value)
-    if (
-        found == {True, False}
-        and not affirming
-        and _NO_AROUND.search(_WOULD_NEVER_TAIL.sub("", said))
-        and not _STRONG_YES.search(said)
-    ):
+    if found == {True, False} and not affirming and _no_closes_the_aside(said):
         return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
-    if found == {True, False} and not affirming and _closed_by_contrast(said):
-        return False  # "no. i miss her every day, but no, not that"
     if field in _HEDGE_IS_ASIDE and found - {_UNSURE, "none"}:
         found -= {_UNSURE}  # "idk, somewhere between a little and a lot": the level said wins over the hedge
     for pair in _SECOND_WINS.get(field, ()):
@@ -572,8 +565,14 @@ def parse_answer(field: str, text: str) -> Parsed:
     return found.pop()
 
 
-def _closed_by_contrast(said: str) -> bool:
-    """A no first and "but not that" after an aside, with no yes to the asked thing anywhere."""
+def _no_closes_the_aside(said: str) -> bool:
+    """Whether a no said around an aside closes the answer, whatever the aside said.
+
+    A no first and last (`_NO_AROUND`) with no outright yes, or a no first and "but not that" after the
+    aside (`_CONTRAST_CLOSE`) with no yes to the asked thing ("no. i miss her every day, but no, not that").
+    """
+    if _NO_AROUND.search(_WOULD_NEVER_TAIL.sub("", said)) and not _STRONG_YES.search(said):
+        return True
     closed = _CONTRAST_CLOSE.search(said)
     if closed is None or _ASKED_YES.search(said):
         return False
