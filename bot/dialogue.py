@@ -541,15 +541,15 @@ def is_preference_statement(
         return bool(SEARCH_REQUEST.search(lowered) and PROGRAMS_OBJECT.search(lowered))
     if SEARCH_REQUEST.search(lowered):
         return True
-    if intent == SHARE_FEELINGS and not WISH.search(text.lower()):
+    if intent == SHARE_FEELINGS and not WISH.search(lowered):
         return False  # a need or a feeling ("i need help with my drinking") gets its acknowledgement
     if ZIP_CODE in found:
         return True  # a place is given: "my zip is 78704, what's around here" is a search either way
     if is_question(text):
-        return searching and bool(ASKS_FOR_A_PROGRAM.search(text.lower()))
+        return searching and bool(ASKS_FOR_A_PROGRAM.search(lowered))
     if intent == INFORM or found & SEARCH_ONLY_ENTITIES or searching:
         return True
-    return bool(PREFERENCE_CUE.search(text.lower()))
+    return bool(PREFERENCE_CUE.search(lowered))
 
 
 QUESTION_ANSWER_CONFIDENCE: Final = 0.9
