@@ -674,6 +674,9 @@ def test_denials_grief_and_questions_raise_no_finding(text: str) -> None:
         ("yes i have a plan", "suicide.plan_affirmed"),
         ("Yes, I know how.", "suicide.plan_affirmed"),
         ("got all 60 of my amitriptyline in my hand", "suicide.means_present"),
+        ("groups would be fine i guess but i have the rope ready", "suicide.means_present"),
+        ("the noose is tied", "suicide.means_present"),
+        ("my pills are ready at the pharmacy", None),  # pills ready are a prescription, not means set out
         ("yes I have a plan for after IOP", None),  # the clause goes on
         ("yes i have a plan through work", None),
         ("I'm scared of relapse but I have a plan and a sponsor", None),  # no yes
