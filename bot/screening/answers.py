@@ -53,7 +53,7 @@ NO_RE = (
     r"|\bnot really\b|\bnot at all\b|\bnot that i know of\b|\bnope\b|\bnah+\b|\bnaw\b|\bnever\b"
     r"|\b(?:definitely|absolutely|certainly|hell|of course|obviously) not\b|\bno way\b"
     r"|\b(?:probably|prob|prolly|likely) not\b"  # before YES_RE reads "probably" as a hedged yes
-    r"|\bno+\b|\bn\b|\bnegative\b|\bfalse\b"
+    r"|\bno+\b|\bn\b|\bnegative\b|\bfalse\b|\bnunca\b|^non(?: non| merci| mesi)?$"
     r"|\bi (?:haven'?t|havn'?t|have'?nt|have not|don'?t|do not|didn'?t|did not)\b(?! want| wanna)"
     r"|^(?:haven'?t|havn'?t|have'?nt|have not)\b"
 )
@@ -79,6 +79,7 @@ YES_RE = (
     + r"|\bkind ?of\b"
     r"|\bkinda\b|\bsort of\b|\boften\b|\ba lot\b" + _COMPARED + r"|\bcorrect\b|\btrue\b|\bi think so\b"
     r"|\bprobably\b|\bevery day\b|\ball the time\b|\bconstantly\b"
+    r"|^(?:wi|oui|s[ií])(?: (?:wi|oui|s[ií]))?$"  # a yes in Haitian Creole, French or Spanish, alone
 )
 _NEG_AUX = (
     r"(?:haven'?t|havn'?t|have'?nt|have not|hasn'?t|has not|hadn'?t|had not|don'?t|do not|didn'?t"
@@ -226,7 +227,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         (
             "mild",
             r"\ba (?:little|bit|tiny bit)(?: bit)?\b|\bslightly\b|\bsomewhat\b|\bmild(?:ly)?\b"
-            r"|\bsome days\b|\bsometimes\b|\bnot much\b"
+            r"|\bsome days\b|\bsometimes\b|\bnot much\b|^some$"
             r"|^(?:it'?s |it is )?not (?:too|that|so) bad$|\bkind ?of\b|\bkinda\b|\bsort ?of\b|\bsorta\b"
             r"|\bstill (?:get(?:ting)?|go(?:ing)?|mak(?:e|ing) it) (?:to )?(?:work|school|class)\b"
             r"|\baffects? me (?:some|a little|a bit|somewhat)\b"
@@ -320,8 +321,15 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
         (  # "sweats if i skip a night. never had a seizure or anything": the sweats are the answer
             _ASIDE,
-            r"(?<=\w )(?:but |and )?(?:i'?ve |i have )?(?:never|not|no) (?:had |get |got )?(?:any |a )?"
-            r"(?:seizures?|fits?|dts|hallucinations?)(?: or (?:anything|nothing)(?: like that)?)?\b",
+            r"(?<=\w )(?:but |and )?(?:i'?ve |i have )?(?:never|not|no|nothing like) (?:had |get |got )?"
+            r"(?:any |a )?(?:seizures?|fits?|dts|hallucinations?|seeing things)"
+            r"(?: or (?:anything|nothing)(?: like that)?)?\b",
+        ),
+        # "no i dont get sick if i skip a day, just grumpy": the sickness is denied, the rest is told
+        (
+            _ASIDE,
+            r"\b(?:don'?t|do not|never|doesn'?t|won'?t|didn'?t) (?:really )?(?:get|got|feel)"
+            r" (?:really |very )?sick\b",
         ),
         (_UNSURE, UNSURE_RE),
         ("none", NO_SYMPTOM_RE),
@@ -329,7 +337,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             "severe",
             r"\bseizures?\b|\bfits\b|\bdts\b|\bd t s\b|\bdelirium\b|\bhallucinat|\bseeing things"
             r"|\bsick without\b|\b(?:really|very|so) sick\b|\bget sick\b|\bvomit|\bthrow(?:ing)? up"
-            r"|\bshak(?:e|es|ing) (?:badly|bad|a lot|really bad)\b",
+            r"|\bshak(?:e|es|ing) (?:badly|bad|a lot|really bad)\b|\b(?:really )?bad (?:shakes|tremors)\b",
         ),
         (
             "mild",
@@ -337,7 +345,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\bheadaches?\b|\birritable\b|\b(?:can'?t|couldn'?t|could not) sleep\b"
             r"|\btrouble sleeping\b|\bsweat|\b(?:don'?t|do not|barely) sleep\b"
             r"|\bnothin(?:g|')? (?:(?:i'?d|id|i would) (?:call|say is|consider) )?(?:major|serious|crazy|bad"
-            r"|too bad|big|severe|dramatic|scary)\b"
+            r"|too bad|big|severe|dramatic|scary|wild)\b"
             r"|\bcrash(?:es|ing)?(?: (?:hard|bad))?\b|\bfeel(?:s|ing)? like (?:garbage|crap|trash|shit|junk"
             r"|a zombie)\b"
             r"|\b(?:slept|sleep|sleeping) (?:kind of |kinda |really |pretty |so )?"
@@ -371,7 +379,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ("occasional", r"\bnot (?:a lot|much|often|that much|every day|daily)\b"),
         (
             "regular",
-            r"\bevery ?(?:day|night|week|weekend|shift|evening)\b|\bdaily\b|\bnightly\b|\bweekly\b"
+            r"\bevery ?(?:day|night|week|weekend|shift|evening|layover|show|gig)\b"
+            r"|\bdaily\b|\bnightly\b|\bweekly\b"
             r"|\b(?:(?:[1-7]|one|two|three|four|five|six) (?:or|to) )?(?:a few|few|a couple(?: of)?"
             r"|couple(?: of)?|several|[1-7]|one|two|three|four|five|six|seven) (?:times|days|nights)"
             r" (?:a|per|each|every) week\b"
@@ -451,8 +460,14 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
         (
             "virtual_only",
+            # "only online, i cant get childcare", "would online be allowed? that's the only way i could do
+            # it": online alone, whatever reason follows
+            rf"^(?!.*\b(?:{_ONLINE}) (?:won'?t|wouldn'?t|doesn'?t|isn'?t|is not|not|can'?t|is out)\b)"
+            rf"(?!.*\b(?:no|not|can'?t|cannot|don'?t|won'?t) (?:do )?(?:{_ONLINE})\b)"
+            rf"(?=.*(?:(?<!person )\bonly (?:do |be |go |via |through |by )?(?:{_ONLINE})\b"
+            rf"|\b(?:{_ONLINE}) only\b|\b(?:{_ONLINE})\b.*\bthe only way\b)).*$"
             # "online only pls, no car": having no way to get there is the reason, not a second answer
-            rf"\b(?:{_ONLINE})\b.*\bno (?:{_RIDE})\b|\bno (?:{_RIDE})\b.*\b(?:{_ONLINE})\b"
+            rf"|\b(?:{_ONLINE})\b.*\bno (?:{_RIDE})\b|\bno (?:{_RIDE})\b.*\b(?:{_ONLINE})\b"
             rf"|\b(?:{_ONLINE})\b",
         ),
         (
@@ -502,9 +517,20 @@ _SECOND_WINS: Final[dict[str, tuple[tuple[Value, Value], ...]]] = {
     "current_care": (("weekly_helping", "weekly_not_helping"),),  # "it helps a bit but it's not enough"
     "substance_use": (("occasional", "regular"),),  # "three or four nights a week, sometimes more"
     "group_ok": (("yes", "unsure"),),  # "depends who's in it. other vets, sure"
+    "withdrawal": (("none", "mild"),),  # "not really? i get sweaty and cranky but nothing wild"
 }
 """Two readings of one answer, as pairs per field: the second of a pair is kept. For a level, the higher
 of two adjacent ones, so staff never see less than was said; for a yes said with a doubt, the doubt."""
+
+
+_CORRECTION: Final = re.compile(
+    r"\b(?:no wait|oh wait|wait no|scratch that|or rather|make that|i mean|actually"
+    r"|(?:that'?s|thats|that is) (?:a lie|not true|not right|wrong))\b"
+)
+_CORRECTABLE: Final = frozenset({"functioning", "current_care", "substance_use", "can_attend", "group_ok"})
+"""Questions where an answer corrected in the same message is read after its last correction ("in person
+is fine. oh wait, my car is in the shop. virtual then"). Not the safety questions, the withdrawal or the
+medical one: there a correction that lowers risk is asked again, so that staff never see less than said."""
 
 
 _HEDGE_IS_ASIDE: Final = frozenset({"functioning", "substance_use"})
@@ -545,6 +571,23 @@ def parse_answer(field: str, text: str) -> Parsed:
     if re.search(PREFER_NOT_SAY_RE, words):
         return PREFER_NOT_SAY
     words = " ".join(re.sub(NEUTRAL_RE, " ", words).split())
+    if field in _CORRECTABLE:
+        corrected = _after_correction(words)
+        if corrected:
+            value = _value(field, corrected)
+            if value is not None:
+                return value  # "a little. no, that's a lie, a lot": what the person settled on
+    return _value(field, words)
+
+
+def _after_correction(words: str) -> str:
+    """The words after the last self-correction ("oh wait", "that's a lie", "i mean"), or ""."""
+    ends = [found.end() for found in _CORRECTION.finditer(words)]
+    return words[ends[-1] :].strip() if ends else ""
+
+
+def _value(field: str, words: str) -> Parsed:
+    """The one value that normalized `words` give for `field`, or None."""
     said = words
     found: set[Value] = set()
     affirming = False

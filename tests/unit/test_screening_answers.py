@@ -255,6 +255,33 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("medically_unstable", "my diabetes is not under control", None),
     ("medically_unstable", "my sugar isnt under control lately", None),
     ("group_ok", "not much of a talker but i'll join a group", "yes"),
+    # a sixteenth development set (2026-12-07): a no beside a slight symptom, corrections, online only
+    ("withdrawal", "not really? i get sweaty and cranky on a dark week but nothing wild", "mild"),
+    ("withdrawal", "no i dont get sick if i skip a day, just grumpy", "mild"),
+    ("withdrawal", "nah, just cant sleep without it", "mild"),
+    ("withdrawal", "Bit of the sweats if I wait too long in the morning. Nothing like seeing things", "mild"),
+    ("withdrawal", "no i dont get sick", "none"),
+    ("withdrawal", "i get bad shakes", "severe"),
+    ("functioning", "some", "mild"),
+    ("functioning", "a little. no, that's a lie, a lot. i've been late to three shifts", "significant"),
+    ("functioning", "a lot actually", "significant"),
+    (
+        "can_attend",
+        "in person is fine. oh wait, my car is in the shop. virtual then, only virtual",
+        "virtual_only",
+    ),
+    ("can_attend", "only online, i cant get childcare", "virtual_only"),
+    ("can_attend", "would online be allowed? because that's the only way i could do it?", "virtual_only"),
+    ("can_attend", "in person only, online wont work", None),
+    ("can_attend", "i cant do online, only in person", None),
+    ("substance_use", "pretty much every layover, 4 or 5 drinks at the hotel bar", "regular"),
+    ("substance_use", "i actually don't drink at all", "none"),
+    ("wish_dead", "yes. i mean, not really", None),  # a safety answer lowered in the same breath: asked again
+    ("wish_dead", "nunca", False),
+    ("wish_dead", "non", False),
+    ("wish_dead", "Wi", True),
+    ("wish_dead", "sí", True),
+    ("substance_use", "non smoker lol", None),
 ]
 
 
