@@ -137,6 +137,17 @@ def farewell(text: str, intent: str | None, confidence: float) -> str | None:
     return THANKS if THANKS_START.match(plain) else None
 
 
+_AMOUNT: Final = (
+    r"(?:(?:a|an|one|two|three|four|five|six|\d+|some|a few|a couple(?: of)?|more)"
+    r"(?: (?:or|to) (?:two|three|four|five|six|\d+))? )?"
+)
+_SUBSTANCE: Final = (
+    r"(?:drinks?|beers?|glass(?:es)?(?: of wine)?|wine|shots?|pills?|hits?|bumps?|xanax|bars|joints?"
+    r"|edibles?|weed)"
+)
+"""An amount of a drink or drug ("two or three glasses of wine", "like 4 beers"), for `NEED_TOLD`."""
+
+
 NEED_TOLD: Final = re.compile(
     r"\b(?:thinks?|says?|said|feels?|believes?) (?:that )?i (?:need|should get|might need)\b"
     r"(?! (?:php|iop|inpatient|residential|rehab|detox|an? (?:iop|php|program)|to (?:go|do|try) (?:php|iop)))"
@@ -147,6 +158,18 @@ NEED_TOLD: Final = re.compile(
     r" (?:way |far |a bit |probably |definitely )?too much\b"
     r"|\b(?:he|she|they)(?:'s| is| has| have|'ve) been (?:drinking|using|struggling|smoking|relapsing"
     r"|getting high)(?: and \w+(?: \w+)?)? (?:every day|daily|a lot|heavily|again|more)"
+    # "i now need two or three glasses of wine to fall asleep", "cant go up anymore without like 4 beers"
+    rf"|\bi (?:now |still |also |literally |basically )?(?:need|have to have) {_AMOUNT}{_SUBSTANCE}\b"
+    rf"|\b(?:can'?t|cannot) (?:\w+ ){{1,4}}without (?:like )?{_AMOUNT}{_SUBSTANCE}\b"
+    # "now im drinking on my nights off too", "i drink on shift like every shift"
+    r"|\b(?:i'?m|im|i am) (?:now |still |also |even )?(?:drinking|using|smoking|popping pills)\b"
+    r"(?! (?:less|water|tea|coffee|juice|soda))"
+    r"|\bi (?:drink|use|smoke) (?:on|at|every|before|after|during|to|most|alone|in the morning)\b"
+    # "the drinking has gotten away from me", "its getting out of hand"
+    r"|\b(?:gotten|got|getting|gone|going) (?:away from me|out of (?:hand|control))\b"
+    # "lately I'm having panic attacks in my car"
+    r"|\b(?:i'?m|im|i am|i'?ve been|ive been|i have been|i keep) having (?:panic attacks|anxiety attacks"
+    r"|flashbacks|nightmares|cravings)\b"
 )
 """A need told about oneself ("my counselor thinks i need more structure", "ive been restricting again",
 "wife says i drink too much") or about someone one writes for ("lately he has been drinking every day")."""
@@ -443,7 +466,10 @@ def reply_to_offer(offer: str | None, intent: str | None) -> tuple[str, ...]:
 
 
 QUESTION_START: Final = re.compile(
-    r"^(?:what|whats|what's|how|hows|does|do|is|are|can|could|will|would|who|when|where|why|which|"
+    # not "what troubles me is that i need wine to sleep": a statement told as a cleft
+    r"^(?!what (?:really |most |also )?(?:troubles|bothers|worries|scares|concerns|gets to|helps) me"
+    r" (?:most |the most )?(?:is|was)\b)"
+    r"(?:what|whats|what's|how|hows|does|do|is|are|can|could|will|would|who|when|where|why|which|"
     r"should|am|did(?! (?:\d+|two|three|four|five|six|a few|several|time)\b)|isn't|aren't|don't|doesn't)\b"
     r"(?! be (?:good|great|nice|best|ideal|perfect)\b)"
 )

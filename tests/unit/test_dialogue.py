@@ -374,6 +374,24 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("this past year he has been drinking and smoking weed every day", "nlu_fallback", "share_feelings"),
         ("i think i need more help than weekly therapy", "share_feelings", "share_feelings"),  # for sure
         ("has he been drinking every day? how would i know", "faq", None),  # a question
+        # a need told as what one drinks or goes through (dev16), not a program search or an FAQ
+        (
+            "so i bartend and i drink on shift. now im drinking on my nights off too",
+            "nlu_fallback",
+            "share_feelings",
+        ),
+        (
+            "what troubles me is that i now need two or three glasses of wine to fall asleep",
+            "faq",
+            "share_feelings",
+        ),
+        ("i cant go up anymore without like 4 beers in me", "nlu_fallback", "share_feelings"),
+        ("the weekend bumps have gotten away from me", "faq", "share_feelings"),
+        ("lately I'm having panic attacks in my car between appointments", "nlu_fallback", "share_feelings"),
+        ("im drinking less now", "nlu_fallback", None),
+        ("do i need a drink to relax?", "faq", None),  # a question
+        ("is it getting out of hand if i drink every day?", "faq", None),
+        ("what does it cost?", "faq", None),
         ("hola buenas tardes", "crisis", "greet"),
         ("hey there!", "faq", "greet"),
         ("hey, how much does it cost?", "faq", None),  # a greeting with a question
