@@ -76,7 +76,7 @@ FAREWELL_WORDS = frozenset(
     byeee good night day evening one have great nice wonderful weekend rest of take care see later talk
     soon peace out cya ttyl ok okay k kk alright aight cool perfect awesome thats that's needed need was
     what just gracias muchas adios got gotta go now to again and signing logging heading off for the
-    goodnight no will be today""".split()
+    goodnight no nope nah yep yeah yup will be today""".split()
 )
 """The words of a plain thanks-and-goodbye ("Thank you so much. I really appreciate it. Goodbye.")."""
 LEAVING_WORDS = frozenset(

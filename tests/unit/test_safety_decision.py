@@ -218,6 +218,9 @@ def test_one_sentence_escalates_alone_only_when_the_classifier_is_nearly_certain
         ("signing off for the night, goodnight!", True),
         ("signing off for the last time. goodbye", False),  # "last time"
         ("no, that will be all for today. bye", True),
+        ("nope thats all. night", True),  # scored 0.97 by the classifier (dev16)
+        ("yep, thanks!", True),
+        ("nope. goodbye forever", False),
     ],
 )
 def test_a_plain_thanks_and_goodbye(text: str, plain: bool) -> None:
