@@ -198,6 +198,11 @@ CALLBACK_REQUEST: Final = re.compile(
     r" (?:please )?(?:just )?(?:call|phone|ring) me\b"
     r"|\b(?:i'?d like|i want|i would like|can i (?:get|have)|could i (?:get|have)) (?:a |to get a )?"
     r"(?:call ?back|phone call|call from (?:someone|somebody|a person|staff|your team))\b"
+    # "can one of these places just give me a call"
+    r"|\b(?:can|could|would|will) (?:someone|somebody"
+    r"|one of (?:these|those|the|your) (?:places|programs|clinics)"
+    r"|(?:the|a) (?:program|clinic|place)|you|you guys|your team|staff) (?:please )?(?:just )?"
+    r"(?:give me a (?:call|ring)|get in touch|reach out to me|contact me)\b"
 )
 """A request to be called ("can someone from the program call me to talk it through"): the callback form,
 whatever FAQ the words resemble. Not a question about calling in to a virtual group."""
@@ -331,7 +336,12 @@ STOP_NOW: Final = re.compile(
 PAUSE: Final = re.compile(
     r"\b(?:(?:have|need|got|gotta) to (?:stop|pause) (?:here|for now|for today)"
     r"|(?:finish|continue|complete) (?:it|this|the rest|the questions|them) later"
-    r"|(?:my )?break'?s over|(?:come|get) back to (?:it|this|the questions) later)\b"
+    r"|(?:my )?break'?s over|(?:come|get) back to (?:it|this|the questions) later"
+    # "gotta pause this, I'll pick it back up another time", "gonna have to pause the questions for now"
+    r"|(?:gotta|have to|need to|got to|gonna have to|going to have to) pause(?: (?:this|it|here|now|for now"
+    r"|the questions|them)\b|(?=\s*[,.!;]|\s*$))"
+    r"|(?:pick|take) (?:it|this|them) (?:back )?up (?:later|another time|some other time|tomorrow)"
+    r"|(?:do|finish|continue) (?:it|this|the rest|them) (?:another time|some other time|tomorrow))\b"
 )
 """A message that pauses what is under way ("i have to stop here, my break's over, i'll finish later")."""
 
@@ -425,7 +435,9 @@ UNCLEAR: Final = "nlu_fallback"
 
 DECLINE_START: Final = re.compile(
     r"^(?:(?:ok|okay|hmm+|um+|uh+|honestly|nah|no|nope)[\s,.!]+)*(?:not (?:right )?now|not yet|not today"
-    r"|not at the moment|maybe (?:later|another time|some other time)|no thanks?|no thank you|not for now)\b"
+    r"|not at the moment|maybe (?:later|another time|some other time)|no thanks?|no thank you|not for now"
+    r"|not rn|not atm|(?:i'?m|im|i am) not ready(?: for (?:a |the |any |those |these )?(?:questions?"
+    r"|questionnaire|quiz|screening|that|this|it)\b| yet\b|(?=\s*[,.!;]|\s*$)))"
 )
 """A decline said in words ("not right now, i just needed to say it out loud", "maybe later")."""
 
@@ -442,7 +454,11 @@ def yes_or_no(text: str, intent: str | None, preferences: bool = False) -> str |
     A question or a preference (`preferences`: the message carries one) keeps its intent.
     """
     plain = _plain(text)
-    if intent in (SHARE_FEELINGS, FAQ, UNCLEAR) and not preferences and not is_question(plain):
+    if (
+        intent in (SHARE_FEELINGS, FAQ, UNCLEAR, START_SCREENING)
+        and not preferences
+        and not is_question(plain)
+    ):
         if DECLINE_START.match(plain):
             return DENY
     unsure = intent == UNCLEAR or (intent == INFORM and not preferences)

@@ -193,6 +193,9 @@ def test_a_no_or_thanks_that_ends_the_conversation(text: str, intent: str, expec
         ("maybe another time, I mostly wanted to ask about the other thing", "nlu_fallback", DENY),
         ("not right now, im at a truck stop. just wanna know how it works first", "faq", DENY),
         ("not right now, but i'm wondering if it's covered", "faq", "faq"),  # an indirect question
+        ("I am not ready for a questionnaire. I would like information first.", "start_screening", DENY),
+        ("not rn on the questions. i get like 10 min between feeds", "nlu_fallback", DENY),
+        ("im not ready to stop drinking lol", "start_screening", "start_screening"),  # not a decline
     ],
 )
 def test_an_unclear_reply_that_starts_with_yes_or_no(text: str, intent: str, expected: str) -> None:
@@ -244,6 +247,9 @@ def test_a_question_the_classifier_did_not_place(
         ("i need to stop this, my drinking is out of control", False),
         ("a lot, i have to leave work early some days", False),
         ("can i stop iop and continue it later?", False),  # a question
+        ("ugh my client is calling, gotta pause this, I'll pick it back up another time", True),
+        ("crew scheduling just called. gonna have to pause the questions for now", True),
+        ("i need to pause my meds, is that ok", False),
     ],
 )
 def test_a_message_that_takes_back_the_request(text: str, expected: bool) -> None:
@@ -415,6 +421,7 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         # a request to be called is the callback form, whatever FAQ it resembles
         ("could somebody from your clinic phone me to go over it", "faq", "request_callback"),
         ("i'd like a callback tomorrow please", "nlu_fallback", "request_callback"),
+        ("can one of these places just give me a call instead", "nlu_fallback", "request_callback"),
         ("can i call in to the group if my video freezes?", "faq", None),  # a question about virtual groups
         ("can i call you?", "faq", None),
         # a request to change an answer in other words
