@@ -208,6 +208,18 @@ CALLBACK_REQUEST: Final = re.compile(
 whatever FAQ the words resemble. Not a question about calling in to a virtual group."""
 
 
+CALL_WORDS: Final = re.compile(
+    r"\b(?:call|phone|ring|telephone|contact|reach|text|e-?mail|message) (?:me|us|back)\b|\bcall ?backs?\b"
+    r"|\bget in touch\b|\b(?:give|have|get|receive|set up|schedule|arrange) (?:me )?a (?:call|ring)\b"
+    r"|\bphone call\b|\b(?:my|phone) number\b"
+    r"|\b(?:someone|somebody|a person|staff) (?:to )?(?:call|phone|telephone|contact|reach)\b"
+    r"|\b(?:contacts?|follow(?:s)? up with) me\b|\bfollow up by (?:text|phone|email|e-mail)\b"
+    r"|\bleave my (?:number|phone|email|e-mail|contact)\b"
+)
+"""Words of a request to be contacted; a question without them is no callback request ("Would a program
+understand that I cannot promise every evening? If the phone rings at two in the morning, I go")."""
+
+
 _PRIVATELY: Final = r"alone|one on one|1 ?on ?1|privately|individually|in private"
 PERSON_REQUEST: Final = re.compile(
     r"\b(?:can i|could i|may i|i want to|i wanna|i'?d like to|i would like to|i need to|let me|i have to)"
@@ -246,6 +258,8 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return HUMAN_HANDOFF
     if CALLBACK_REQUEST.search(plain):
         return REQUEST_CALLBACK
+    if intent == REQUEST_CALLBACK and not CALL_WORDS.search(plain) and is_question(plain):
+        return FAQ  # "would a program understand that i cannot promise every evening?" asks, calls no one
     if intent in (FAQ, UNCLEAR, SHARE_FEELINGS) and tells_a_need(text):
         return SHARE_FEELINGS  # "my wife thinks i need more than seeing my therapist once a month"
     if GREETING_ONLY.match(plain):

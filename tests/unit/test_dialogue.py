@@ -422,6 +422,10 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("could somebody from your clinic phone me to go over it", "faq", "request_callback"),
         ("i'd like a callback tomorrow please", "nlu_fallback", "request_callback"),
         ("can one of these places just give me a call instead", "nlu_fallback", "request_callback"),
+        # a question read as a callback request that asks no one to call is a question
+        ("Would a program understand that I cannot promise every evening?", "request_callback", "faq"),
+        ("is it possible to get a call tomorrow?", "request_callback", None),
+        ("can someone follow up by text", "request_callback", None),
         ("can i call in to the group if my video freezes?", "faq", None),  # a question about virtual groups
         ("can i call you?", "faq", None),
         # a request to change an answer in other words

@@ -117,7 +117,9 @@ def test_best_time_is_free_text_but_bounded() -> None:
      ("yes but don't keep my number", None), ("i dont know", None), ("why do you need it?", None),
      ("i would rather you not save my number anywhere, ill call them myself", False),
      # Spanish and Spanglish (dev8)
-     ("si claro, thats fine", True), ("sí, está bien", True), ("no gracias", False), ("sino", None)],
+     ("si claro, thats fine", True), ("sí, está bien", True), ("no gracias", False), ("sino", None),
+     # a yes after a lead word (dev16)
+     ("Very well. Yes, you may keep them for the purpose of the call.", True), ("well, no", False)],
 )  # fmt: skip
 def test_consent_needs_a_clear_answer(text: str, expected: bool | None) -> None:
     assert parse_consent(text) is expected
