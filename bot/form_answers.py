@@ -59,14 +59,15 @@ def is_question(text: str) -> bool:
     """A message written as a question.
 
     A sentence in it ends with a question mark and starts with a question word ("is there an online
-    option? i work days"), or the message ends with a question mark and its last sentence is not an
-    answer with a rising tone ("so kind of i guess?", "yes? sometimes").
+    option? i work days"), or the message ends with a question mark and none of its sentences is an
+    answer with a rising tone ("so kind of i guess?", "yes? sometimes", "hurt someone else? no, of
+    course not?").
     """
     stripped = text.strip()
     sentences = [sentence.strip() for sentence in re.findall(r"[^.!?]*\?", stripped.lower())]
     if any(QUESTION_START.match(sentence) for sentence in sentences):
         return True
-    return stripped.endswith("?") and not (sentences and HEDGED_ANSWER.match(sentences[-1]))
+    return stripped.endswith("?") and not any(HEDGED_ANSWER.match(sentence) for sentence in sentences)
 
 
 def answers_open_question(form: str, slot: str, text: str) -> bool:

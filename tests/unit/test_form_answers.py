@@ -29,6 +29,9 @@ from tests.unit.policy_support import create_policy, predicted, user_turn_tracke
         ("callback_form", "callback_best_time", "weekday mornings before 10 is best"),
         ("callback_form", "callback_best_time", "any time is fine"),
         ("screening_form", "functioning", "im wiped by the time i get home. so kind of i guess?"),  # hedged
+        # every sentence typed with a rising tone (dev16): the hedged one answers
+        ("screening_form", "functioning", "a little, i think? i still go to work, i dont see friends?"),
+        ("screening_form", "harm_to_others", "hurt someone else? no, of course not?"),
     ],
 )
 def test_answers_to_the_open_question_are_recognised(form: str, slot: str, text: str) -> None:
@@ -47,6 +50,7 @@ def test_answers_to_the_open_question_are_recognised(form: str, slot: str, text:
         ("callback_form", "callback_name", "actually nvm i changed my mind"),
         ("callback_form", "callback_best_time", "wait, if im still drinking will they take me"),  # no time
         ("screening_form", "functioning", "really?"),
+        ("screening_form", "functioning", "sometimes? is that bad?"),  # a question after the answer
         ("callback_form", "callback_contact", "i'd rather not give my number"),
         ("callback_form", "callback_consent", "why do you need it"),
         ("other_form", "callback_consent", "yes"),
