@@ -416,15 +416,21 @@ def extract_preferences(text: str) -> list[Preference]:
 
 INSURANCE_WORDS: Final = frozenset({"insurance", "insurer", "coverage", "insured", "insure"})
 SHORT_INSURER_NAMES: Final = {"united": "united"}
-"""Insurers' short names that are other words too ("united"): read only beside a word for insurance."""
+"""Insurers' short names that are other words too ("united"): read only where insurance is meant."""
 
 
 def _insurer_named_as_such(tokens: list[Token]) -> list[Preference]:
-    """An insurer's short name in a message about insurance ("insurance is through his job, united")."""
-    if not any(t.lower_ in INSURANCE_WORDS for t in tokens):
-        return []
+    """An insurer's short name where insurance is meant.
+
+    In a message about insurance ("insurance is through his job, united"), in a message of three words
+    or fewer ("united", "its united"), or after "on" or "through" ("im on united").
+    """
+    about_insurance = len([t for t in tokens if t.is_alpha]) <= 3 or any(
+        t.lower_ in INSURANCE_WORDS for t in tokens
+    )
     for token in tokens:
-        if token.lower_ in SHORT_INSURER_NAMES:
+        before = token.doc[token.i - 1].lower_ if token.i > 0 else ""
+        if token.lower_ in SHORT_INSURER_NAMES and (about_insurance or before in ("on", "through")):
             value = SHORT_INSURER_NAMES[token.lower_]
             return [Preference("insurance", value, token.idx, token.idx + len(token))]
     return []

@@ -395,6 +395,8 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("the weekend bumps have gotten away from me", "faq", "share_feelings"),
         ("lately I'm having panic attacks in my car between appointments", "nlu_fallback", "share_feelings"),
         ("im drinking less now", "nlu_fallback", None),
+        ("drinking. too much", "nlu_fallback", "share_feelings"),
+        ("is drinking too much a reason to go?", "faq", None),
         ("do i need a drink to relax?", "faq", None),  # a question
         ("is it getting out of hand if i drink every day?", "faq", None),
         ("what does it cost?", "faq", None),

@@ -56,6 +56,9 @@ from bot.referral.preferences import (
         ("evenings, 30303 or 30305", {"schedule_slot": "evening"}),  # two numbers: which one is unclear
         ("my insurance is through my husband's job, united", {"insurance": "united"}),  # said as insurance
         ("we're united as a family on this", {}),  # no insurance spoken of
+        ("united", {"insurance": "united"}),  # the name alone answers the question (dev16)
+        ("im on united", {"insurance": "united"}),  # on a plan
+        ("we stand united on this", {}),
         ("within 10 miles of 94110", {"max_distance": "10", "zip_code": "94110"}),
         ("saturdays are the only day i can do", {"schedule_slot": "weekend"}),
         ("and in person, i hate video calls", {"care_format": "in_person"}),
