@@ -699,6 +699,7 @@ def test_a_yes_naming_a_plan_and_counted_means_in_hand(text: str, rule_id: str |
         ("if i stop the bars suddenly is that bad", "topic.stopping_question", True),
         ("and my hands shake slightly.", "topic.mild_symptoms", True),
         ("shes gonna kill me if i dont call one by friday", "idiom.kill_me_if", True),
+        ("I manage nine adjusters and I can't just disappear.", "idiom.cant_just_disappear", True),
     ],
 )
 def test_ordinary_phrasings_are_set_aside_from_the_classifier(text: str, rule: str, vetoed: bool) -> None:
@@ -715,6 +716,7 @@ def test_ordinary_phrasings_are_set_aside_from_the_classifier(text: str, rule: s
         ("ive been having panic attacks on my duty nights, like full on cant breathe in the stairwell", None),
         ("im having a panic attack right now and i cant breathe", "overdose"),
         ("i cant breathe and my lips are turning blue", "overdose"),
+        ("I can't just disappear forever, can I?", "suicide"),  # the obligations idiom needs its clause's end
         # the new families leave danger in the same message to the rules
         ("would my family find out if i killed myself", "suicide"),
         ("shes gonna kill me if i leave him", "abuse"),
