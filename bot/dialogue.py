@@ -263,7 +263,8 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
         return REQUEST_CALLBACK
     if intent == REQUEST_CALLBACK and not CALL_WORDS.search(plain) and is_question(plain):
         return FAQ  # "would a program understand that i cannot promise every evening?" asks, calls no one
-    if intent in (FAQ, UNCLEAR, SHARE_FEELINGS) and tells_a_need(text):
+    unsure = confidence < UNSURE_READING and not YES_OR_NO_START.match(plain)
+    if (intent in (FAQ, UNCLEAR, SHARE_FEELINGS) or unsure) and tells_a_need(text):
         return SHARE_FEELINGS  # "my wife thinks i need more than seeing my therapist once a month"
     if GREETING_ONLY.match(plain):
         return GREET
@@ -272,6 +273,14 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
     if (NEAREST.search(plain) or PLACE_SEARCH.search(plain)) and intent not in (FIND_PROGRAM, INFORM):
         return FIND_PROGRAM
     return farewell(text, intent, confidence)
+
+
+UNSURE_READING: Final = 0.45
+"""Below this (the fallback threshold in config.yml) any reading of a message that tells a need gives way to
+the need: "911 dispatcher, 12 hr shifts ... i cant sleep and im drinking to get there" (inform 0.30) is
+acknowledged, not a fallback."""
+YES_OR_NO_START: Final = re.compile(r"^(?:yes|yeah|yep|yup|ya|sure|ok|okay|no|nope|nah)\b")
+"""A reply that starts with yes or no answers what was asked ("yes, i drink every day")."""
 
 
 BARE_ZIP: Final = re.compile(

@@ -396,6 +396,7 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("lately I'm having panic attacks in my car between appointments", "nlu_fallback", "share_feelings"),
         ("im drinking less now", "nlu_fallback", None),
         ("drinking. too much", "nlu_fallback", "share_feelings"),
+        ("yes, i drink every day", "inform", None),  # a yes answers what was asked
         ("is drinking too much a reason to go?", "faq", None),
         ("do i need a drink to relax?", "faq", None),  # a question
         ("is it getting out of hand if i drink every day?", "faq", None),
@@ -465,3 +466,24 @@ def test_the_intent_a_message_has_whatever_the_classifier_read(
 )
 def test_a_question_whether_a_plan_pays(text: str, insurers: list[str], expected: bool) -> None:
     assert asks_if_plan_pays(text, insurers) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "expected"),
+    [
+        (
+            "911 dispatcher, 12 hr shifts. i cant sleep and im drinking to get there",
+            "inform",
+            0.3,
+            "share_feelings",
+        ),
+        ("the after service drinking has gotten away from me", "out_of_scope", 0.38, "share_feelings"),
+        ("the after service drinking has gotten away from me", "out_of_scope", 0.9, None),  # sure of itself
+        ("yes, i drink every day", "inform", 0.3, None),  # a yes answers what was asked
+        ("i've been drinking every night", "inform", 0.9, None),
+    ],
+)
+def test_a_need_told_wins_over_an_unsure_reading(
+    text: str, intent: str, confidence: float, expected: str | None
+) -> None:
+    assert certain_intent(text, intent, confidence) == expected
