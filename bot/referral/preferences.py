@@ -490,13 +490,46 @@ def _settle_conflicts(kept: list[tuple[Span, Preference]]) -> list[Preference]:
     values: dict[str, set[str]] = {}
     for _span, pref in kept:
         values.setdefault(pref.entity, set()).add(pref.value)
-    return [
-        pref
+    kept = [
+        (span, pref)
         for span, pref in kept
         if len(values[pref.entity]) < 2
         or pref.entity not in SINGLE_VALUED
         or not _turned_down(span, CONFLICT_WINDOW)
     ]
+    taken = {id(span) for span, pref in kept if pref.entity == "schedule_slot" and _time_taken(span)}
+    free = {pref.value for span, pref in kept if pref.entity == "schedule_slot" and id(span) not in taken}
+    # "afternoons, she teaches piano in the mornings": a time already taken is no wish, if another is free
+    return [pref for span, pref in kept if id(span) not in taken or not free - {pref.value}]
+
+
+BUSY_WORDS: Final = frozenset(
+    """work works working teach teaches teaching sleep sleeps sleeping asleep busy shift shifts class
+    classes school useless booked taken""".split()
+)
+"""Words that make a time of day one that is already taken ("i sleep in the morning", "mornings I'm
+useless"); "evenings after work" keeps its wish ("after" or "before" goes first)."""
+BUSY_WINDOW: Final = 3
+
+
+def _time_taken(span: Span) -> bool:
+    """Whether a busy word stands within `BUSY_WINDOW` words of `span`, in its clause."""
+    doc = span.doc
+    before = doc[max(0, span.start - BUSY_WINDOW) : span.start]
+    after = doc[span.end : span.end + BUSY_WINDOW]
+    near: list[Token] = []
+    for token in reversed(before):
+        if token.is_punct:
+            break
+        near.append(token)
+    for token in after:
+        if token.is_punct:
+            break
+        near.append(token)
+    return any(
+        token.lower_ in BUSY_WORDS and (token.i == 0 or doc[token.i - 1].lower_ not in ("after", "before"))
+        for token in near
+    )
 
 
 def _said_before(span: Span, window: int, test: Callable[[Token], bool]) -> bool:

@@ -59,6 +59,9 @@ from bot.referral.preferences import (
         ("united", {"insurance": "united"}),  # the name alone answers the question (dev16)
         ("im on united", {"insurance": "united"}),  # on a plan
         ("we stand united on this", {}),
+        # a time already taken is no wish when another time is free (dev16)
+        ("afternoons, she teaches piano in the mornings", {"schedule_slot": "afternoon"}),
+        ("Evenings if they got it, mornings I'm useless", {"schedule_slot": "evening"}),
         ("within 10 miles of 94110", {"max_distance": "10", "zip_code": "94110"}),
         ("saturdays are the only day i can do", {"schedule_slot": "weekend"}),
         ("and in person, i hate video calls", {"care_format": "in_person"}),
