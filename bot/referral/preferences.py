@@ -408,6 +408,7 @@ def extract_preferences(text: str) -> list[Preference]:
             _zip_named_as_such(tokens)
             or _zip_beside_its_city(tokens, text)
             or _zip_among_preferences(tokens, found)
+            or _zip_where_one_is(tokens)
         )
     if not any(p.entity == "insurance" for p in found):
         found.extend(_insurer_named_as_such(tokens))
@@ -480,6 +481,40 @@ def _zip_among_preferences(tokens: list[Token], found: list[Preference]) -> list
     except UnknownZipError:
         return []
     return [_zip_at(numbers[0])]
+
+
+PLACE_CUES: Final = frozenset({"live", "living", "located", "based", "near", "around", "area"})
+"""Words that say where one is ("we live near 60614"): beside them a known ZIP code is a place; so does
+"in" after a form of "be" or "here" ("I'm in Ballard, 98107")."""
+BEING_IN: Final = frozenset({"m", "'m", "am", "are", "'re", "re", "here", "stay", "staying"})
+CORRECTION_WORDS: Final = frozenset({"no", "sorry", "actually", "mean", "wait", "oops", "correction"})
+
+
+def _zip_where_one_is(tokens: list[Token]) -> list[Preference]:
+    """A known ZIP code in a message that says where one is, or the last of two with a correction between.
+
+    "I'm in Ballard, 98107" names a place; "85004. no sorry, 85006, that's home" corrects the first.
+    """
+    numbers = [t for t in tokens if _ZIP_RE.match(t.text) and _known_zip(t.text)]
+    if len(numbers) == 2 and any(
+        t.lower_ in CORRECTION_WORDS for t in tokens if numbers[0].i < t.i < numbers[1].i
+    ):
+        return [_zip_at(numbers[1])]
+    if len(numbers) == 1 and any(t.lower_ in PLACE_CUES or _being_in(t) for t in tokens):
+        return [_zip_at(numbers[0])]
+    return []
+
+
+def _being_in(token: Token) -> bool:
+    return token.lower_ == "in" and token.i > 0 and token.doc[token.i - 1].lower_ in BEING_IN
+
+
+def _known_zip(text: str) -> bool:
+    try:
+        locate_zip(text)
+    except UnknownZipError:
+        return False
+    return True
 
 
 def _settle_conflicts(kept: list[tuple[Span, Preference]]) -> list[Preference]:

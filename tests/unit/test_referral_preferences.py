@@ -62,6 +62,10 @@ from bot.referral.preferences import (
         # a time already taken is no wish when another time is free (dev16)
         ("afternoons, she teaches piano in the mornings", {"schedule_slot": "afternoon"}),
         ("Evenings if they got it, mornings I'm useless", {"schedule_slot": "evening"}),
+        # a ZIP code where one says one is, or the last of two with a correction between (dev16)
+        ("I'm in Ballard, 98107", {"zip_code": "98107"}),
+        ("85004. no sorry, 85006, that's home", {"zip_code": "85006"}),
+        ("my deductible is 10001 in network", {}),
         ("within 10 miles of 94110", {"max_distance": "10", "zip_code": "94110"}),
         ("saturdays are the only day i can do", {"schedule_slot": "weekend"}),
         ("and in person, i hate video calls", {"care_format": "in_person"}),
