@@ -516,11 +516,12 @@ _SECOND_WINS: Final[dict[str, tuple[tuple[Value, Value], ...]]] = {
     "functioning": (("significant", "severe"), ("mild", "significant")),
     "current_care": (("weekly_helping", "weekly_not_helping"),),  # "it helps a bit but it's not enough"
     "substance_use": (("occasional", "regular"),),  # "three or four nights a week, sometimes more"
-    "group_ok": (("yes", "unsure"),),  # "depends who's in it. other vets, sure"
+    "group_ok": (("yes", "unsure"), ("no", "unsure")),  # "depends who's in it. other vets, sure"
     "withdrawal": (("none", "mild"),),  # "not really? i get sweaty and cranky but nothing wild"
 }
 """Two readings of one answer, as pairs per field: the second of a pair is kept. For a level, the higher
-of two adjacent ones, so staff never see less than was said; for a yes said with a doubt, the doubt."""
+of two adjacent ones, so staff never see less than was said; for a yes or a no said with a doubt, the
+doubt."""
 
 
 _CORRECTION: Final = re.compile(

@@ -700,6 +700,7 @@ def test_a_yes_naming_a_plan_and_counted_means_in_hand(text: str, rule_id: str |
         ("and my hands shake slightly.", "topic.mild_symptoms", True),
         ("shes gonna kill me if i dont call one by friday", "idiom.kill_me_if", True),
         ("I manage nine adjusters and I can't just disappear.", "idiom.cant_just_disappear", True),
+        ("Is it even worth doing again? Feels like I already had my shot", "idiom.had_my_shot", True),
     ],
 )
 def test_ordinary_phrasings_are_set_aside_from_the_classifier(text: str, rule: str, vetoed: bool) -> None:
@@ -717,6 +718,7 @@ def test_ordinary_phrasings_are_set_aside_from_the_classifier(text: str, rule: s
         ("im having a panic attack right now and i cant breathe", "overdose"),
         ("i cant breathe and my lips are turning blue", "overdose"),
         ("I can't just disappear forever, can I?", "suicide"),  # the obligations idiom needs its clause's end
+        ("i blew my chance, theres no point anymore", "suicide"),
         # the new families leave danger in the same message to the rules
         ("would my family find out if i killed myself", "suicide"),
         ("shes gonna kill me if i leave him", "abuse"),

@@ -282,6 +282,7 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("wish_dead", "Wi", True),
     ("wish_dead", "sí", True),
     ("substance_use", "non smoker lol", None),
+    ("group_ok", "eh. unsure. i talk to rooms for a living but never about real stuff", "unsure"),
 ]
 
 
