@@ -277,7 +277,7 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
 
 UNSURE_READING: Final = 0.45
 """Below this (the fallback threshold in config.yml) any reading of a message that tells a need gives way to
-the need: "911 dispatcher, 12 hr shifts ... i cant sleep and im drinking to get there" (inform 0.30) is
+the need: "dispatcher, 12 hr shifts ... i cant sleep and im drinking to get there" (inform 0.30) is
 acknowledged, not a fallback."""
 YES_OR_NO_START: Final = re.compile(r"^(?:yes|yeah|yep|yup|ya|sure|ok|okay|no|nope|nah)\b")
 """A reply that starts with yes or no answers what was asked ("yes, i drink every day")."""

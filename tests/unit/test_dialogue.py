@@ -472,7 +472,7 @@ def test_a_question_whether_a_plan_pays(text: str, insurers: list[str], expected
     ("text", "intent", "confidence", "expected"),
     [
         (
-            "911 dispatcher, 12 hr shifts. i cant sleep and im drinking to get there",
+            "night dispatcher, 12 hr shifts. i cant sleep and im drinking to get there",
             "inform",
             0.3,
             "share_feelings",
