@@ -100,7 +100,8 @@ THANKS_START: Final = re.compile(
 """A message that starts by thanking, in English or another language ("ok thx", "muchas gracias")."""
 FAREWELL_END: Final = re.compile(
     rf"\b(?:{_BYE}|see (?:ya|you)(?: (?:later|soon|around))?|talk (?:to you )?(?:later|soon)|peace(?: out)?"
-    rf"|{_MUST_GO}|have a (?:good|great|nice) (?:one|day|night|evening|weekend))[^a-z0-9]*$"
+    rf"|{_MUST_GO}|have a (?:good|great|nice) (?:one|day|night|evening|weekend)"
+    r"|(?<=[.!,;] )(?:later|laters|l8r))[^a-z0-9]*$"  # "all good, back to prep. later"
 )
 """A message that ends by leaving ("omg ok gotta run to class. bye!!", "... I appreciate it goodbye")."""
 CLOSING_START: Final = re.compile(
@@ -109,7 +110,7 @@ CLOSING_START: Final = re.compile(
 )
 GOING: Final = re.compile(
     rf"\b(?:{_BYE}|{_MUST_GO}|(?:gotta|got to|have to|need to) (?:sleep|get to bed|get to work|head out)"
-    r"|heading out|going to bed|off to (?:bed|work|sleep))\b"
+    r"|heading out|going to bed|off to (?:bed|work|sleep)|back to (?:work|it|prep|my shift|the grind))\b"
 )
 """Words of leaving anywhere in a message that starts by closing ("nothing else, gotta go sleep")."""
 FAREWELL_KEEPS: Final = frozenset({STOP, HUMAN_HANDOFF, REQUEST_CALLBACK, FIND_PROGRAM, START_SCREENING})

@@ -300,6 +300,8 @@ def test_a_request_to_diagnose_or_prescribe(text: str, expected: bool) -> None:
         ("ok ty!! gotta go study 📚", "faq", 0.7, "thanks"),
         ("thanks, i have medicaid", "inform", 0.96, None),  # a confident content reading stays
         ("thanks but i still feel awful", "share_feelings", 0.94, None),
+        ("all good, back to prep. later", "nlu_fallback", 0.3, "goodbye"),  # a leave-taking last (dev16)
+        ("later", "nlu_fallback", 0.3, None),  # alone it may put an offer off
         ("thank you. what about cost?", "faq", 0.6, None),  # a question
         ("thanks, can someone call me", "request_callback", 0.6, None),  # a request
         ("i have a doctor appointment later", "inform", 0.5, None),
