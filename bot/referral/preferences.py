@@ -474,11 +474,7 @@ def _zip_among_preferences(tokens: list[Token], found: list[Preference]) -> list
     where; alone ("I make 45000 a year") it stays a number.
     """
     numbers = [t for t in tokens if _ZIP_RE.match(t.text)]
-    if len(numbers) != 1 or not found:
-        return []
-    try:
-        locate_zip(numbers[0].text)
-    except UnknownZipError:
+    if len(numbers) != 1 or not found or not _known_zip(numbers[0].text):
         return []
     return [_zip_at(numbers[0])]
 
@@ -549,27 +545,29 @@ BUSY_WINDOW: Final = 3
 
 def _time_taken(span: Span) -> bool:
     """Whether a busy word stands within `BUSY_WINDOW` words of `span`, in its clause."""
-    doc = span.doc
-    before = doc[max(0, span.start - BUSY_WINDOW) : span.start]
-    after = doc[span.end : span.end + BUSY_WINDOW]
-    near: list[Token] = []
-    for token in reversed(before):
-        if token.is_punct:
-            break
-        near.append(token)
-    for token in after:
-        if token.is_punct:
-            break
-        near.append(token)
-    return any(
-        token.lower_ in BUSY_WORDS and (token.i == 0 or doc[token.i - 1].lower_ not in ("after", "before"))
-        for token in near
+    return _said_before(span, BUSY_WINDOW, _busy) or _said_after(span, BUSY_WINDOW, _busy)
+
+
+def _busy(token: Token) -> bool:
+    """A word of a time taken ("sleep", "useless"), not one that qualifies a wish ("after work")."""
+    return token.lower_ in BUSY_WORDS and (
+        token.i == 0 or token.doc[token.i - 1].lower_ not in ("after", "before")
     )
 
 
 def _said_before(span: Span, window: int, test: Callable[[Token], bool]) -> bool:
     """Whether one of the `window` words before `span`, in the same clause, passes `test`."""
     for token in reversed(span.doc[max(0, span.start - window) : span.start]):
+        if token.is_punct:
+            return False
+        if test(token):
+            return True
+    return False
+
+
+def _said_after(span: Span, window: int, test: Callable[[Token], bool]) -> bool:
+    """Whether one of the `window` words after `span`, in the same clause, passes `test`."""
+    for token in span.doc[span.end : span.end + window]:
         if token.is_punct:
             return False
         if test(token):
