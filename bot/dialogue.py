@@ -147,6 +147,16 @@ _SUBSTANCE: Final = (
     r"|edibles?|weed)"
 )
 """An amount of a drink or drug ("two or three glasses of wine", "like 4 beers"), for `NEED_TOLD`."""
+_NUMBER: Final = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+_HEAVY_AMOUNT: Final = (
+    rf"(?:{_NUMBER}(?:(?: or |-| to ){_NUMBER})? (?:drinks|beers|glasses|shots|pills|bottles|cans|hits"
+    r"|joints|seltzers|bourbons|whiskeys)"
+    r"|(?:a|one|a whole|half a|most of a) (?:bottle|fifth|handle|six ?pack|12 ?pack|case)\b)"
+)
+"""More than one drink, or a bottle ("3 or 4 beers", "a whole bottle"): told as a habit, a need."""
+_NOT_DOING: Final = (
+    r"(?!(?:don'?t|dont|do not|never|didn'?t|didnt|no longer|used to|won'?t|wont|can'?t|cant)\b)"
+)
 
 
 NEED_TOLD: Final = re.compile(
@@ -174,6 +184,22 @@ NEED_TOLD: Final = re.compile(
     # "lately I'm having panic attacks in my car"
     r"|\b(?:i'?m|im|i am|i'?ve been|ive been|i have been|i keep) having (?:panic attacks|anxiety attacks"
     r"|flashbacks|nightmares|cravings)\b"
+    r"|\bi (?:have|get|started having|started getting) (?:panic attacks|anxiety attacks|flashbacks)\b"
+    # "every winter i come home and drink like its my job", "i drink pretty much every night"
+    r"|\b(?:drink|drinking|use|using) like (?:it'?s|its|it is) (?:my|a) (?:full[- ]time |second )?job\b"
+    rf"|\bi (?:{_NOT_DOING}\w+ ){{0,2}}(?:drink|use|smoke|vape)\b(?: (?!but\b)\w+){{0,3}}"
+    r" (?:every|most|each) (?:single )?(?:night|day|morning|evening|afternoon|weekend)s?\b"
+    # "i drink 3 or 4 beers before anything social", "we kill a bottle with the crew", "i now open a bottle"
+    rf"|\b(?:i|we) (?:{_NOT_DOING}\w+ ){{0,3}}(?:drink|have|down|pour|finish|finished|kill|killed|open"
+    rf"|opened|need|go through|went through) (?:like |about |around |at least )?{_HEAVY_AMOUNT}"
+    # "my evening wine has become a whole bottle", "lately its 4 or 5 of them"
+    rf"|\b(?:has become|have become|became|turned into|is up to|is now) (?:like |about )?{_HEAVY_AMOUNT}"
+    rf"|\b(?:lately|now|these days) (?:it'?s|its|it is|i'?m at|im at) (?:like |about )?{_NUMBER}"
+    rf"(?: or {_NUMBER})? (?:of them|a night|a day|every night|most nights)\b"
+    # "my anxiety is so bad i hide in the back"
+    r"|\bmy (?:anxiety|depression|panic|drinking|ptsd|ocd|mood|using|eating) (?:is|has been|has gotten|got"
+    r"|gets) (?:so |really |very |pretty |super |way )?(?:bad|worse|out of control|terrible|awful"
+    r"|unbearable)\b"
 )
 """A need told about oneself ("my counselor thinks i need more structure", "ive been restricting again",
 "wife says i drink too much") or about someone one writes for ("lately he has been drinking every day")."""
@@ -236,6 +262,13 @@ to speak with a person about the appeal"); not one for individual therapy ("i wa
 not in a group", "i need to talk to someone about what happened")."""
 
 
+PERSON_ONLY: Final = re.compile(
+    r"^(?:(?:a|an|real|actual|live|human|to|talk|speak|chat|with)\s+)*(?:person|human|agent|rep|representative"
+    r"|staff member)(?:\s+(?:pls|please|plz|now|asap|thanks|thx))*[\s.!]*$"
+)
+"""A person asked for in a word or two ("person pls", "real human please", "agent")."""
+
+
 def certain_intent(text: str, intent: str | None, confidence: float) -> str | None:
     """The intent a message has whatever the classifier read (`intent` at `confidence`), or None.
 
@@ -258,12 +291,15 @@ def certain_intent(text: str, intent: str | None, confidence: float) -> str | No
     plain = _plain(text)
     if CHANGE_REQUEST.search(plain):
         return CHANGE_ANSWER
-    if PERSON_REQUEST.search(plain):
+    if PERSON_REQUEST.search(plain) or PERSON_ONLY.match(plain):
         return HUMAN_HANDOFF
     if CALLBACK_REQUEST.search(plain):
         return REQUEST_CALLBACK
-    if intent == REQUEST_CALLBACK and not CALL_WORDS.search(plain) and is_question(plain):
-        return FAQ  # "would a program understand that i cannot promise every evening?" asks, calls no one
+    if intent == REQUEST_CALLBACK and not CALL_WORDS.search(plain):
+        if is_question(plain):
+            return FAQ  # "would a program understand that i cannot promise every evening?" asks, calls no one
+        if FAREWELL_END.search(plain):
+            return GOODBYE  # "I shall call them this afternoon instead of opening the wine. Goodbye."
     unsure = confidence < UNSURE_READING and not YES_OR_NO_START.match(plain)
     if (intent in (FAQ, UNCLEAR, SHARE_FEELINGS) or unsure) and tells_a_need(text):
         return SHARE_FEELINGS  # "my wife thinks i need more than seeing my therapist once a month"
@@ -467,6 +503,18 @@ DECLINE_START: Final = re.compile(
     r"|questionnaire|quiz|screening|that|this|it)\b| yet\b|(?=\s*[,.!;]|\s*$)))"
 )
 """A decline said in words ("not right now, i just needed to say it out loud", "maybe later")."""
+FOR_SOMEONE_ELSE: Final = re.compile(
+    r"\bfor (?:her|him|them|my (?:son|daughter|wife|husband|partner|brother|sister|mom|mother|dad|father"
+    r"|friend|kid|child|niece|nephew|boyfriend|girlfriend))(?: \w+){0,2},? (?:and )?(?:not|rather than"
+    r"|instead of) (?:for )?me\b"
+)
+"""An offer turned down because it fits someone else ("the questions would be for him, not me")."""
+REQUEST_DECLINED: Final = re.compile(
+    r"^(?:(?:no|nah|nope|naw|ok|okay|um+|hmm+)[\s,.!]+)*(?:please |pls |plz )?(?:don'?t|dont|do not"
+    r"|no need to)(?: \w+)? (?:transfer|connect|put|hand|pass|call|send|ring)\b"
+)
+"""A request turned down in words ("nah dont transfer me yet", "no, don't call me"), whatever the classifier
+read: its words name the very request."""
 
 
 def yes_or_no(text: str, intent: str | None, preferences: bool = False) -> str | None:
@@ -478,9 +526,14 @@ def yes_or_no(text: str, intent: str | None, preferences: bool = False) -> str |
     program preference. A reply that starts with a decline in words ("not right now, i just needed to say
     it out loud", "no not today, i just wanted to understand the options") is a no even when the
     classifier read a feeling or an FAQ, or did not understand it ("not yet. got a few questions first").
-    A question or a preference (`preferences`: the message carries one) keeps its intent.
+    A question or a preference (`preferences`: the message carries one) keeps its intent. An offer said to
+    fit someone else ("the questions would be for him, not me") is declined, with or without a question.
     """
     plain = _plain(text)
+    if intent in (HUMAN_HANDOFF, REQUEST_CALLBACK) and REQUEST_DECLINED.match(plain):
+        return DENY  # "nah dont transfer me yet" after "If you'd like a real person, I can connect you."
+    if intent in (SHARE_FEELINGS, FAQ, UNCLEAR, START_SCREENING, AFFIRM) and FOR_SOMEONE_ELSE.search(plain):
+        return DENY  # "I believe the questions are meant for her rather than me. May I ask a few things?"
     if (
         intent in (SHARE_FEELINGS, FAQ, UNCLEAR, START_SCREENING)
         and not preferences
@@ -598,17 +651,21 @@ def is_preference_statement(
     fallback); a population, specialty or level of care counts when the NLU read `inform`, when the text
     words it as a wish ("trauma focused would be good"), or when the program search spoke last
     (`searching`: "its for alcohol" answers it), and any preference counts in a request to search
-    (`SEARCH_REQUEST`), as does a request to look for programs that gives none yet. Questions ("does
+    (`SEARCH_REQUEST`, even one the classifier read as a callback request when it asks no one to call),
+    as does a request to look for programs that gives none yet. Questions ("does
     Medicaid pay for this?") keep their FAQ answer, needs and feelings their acknowledgement; the slots
     are kept either way.
     """
     found = set(entities)
+    lowered = text.lower()
+    asks_search = bool(SEARCH_REQUEST.search(lowered))
+    if intent == REQUEST_CALLBACK and found and asks_search and not CALL_WORDS.search(lowered):
+        return True  # "ok find me one. in person, mornings, 59801" asks for a search, not a call
     if intent in NOT_A_STATEMENT:
         return False
-    lowered = text.lower()
     if not found:  # nothing given yet: only a request to look for programs searches (it asks where)
-        return bool(SEARCH_REQUEST.search(lowered) and PROGRAMS_OBJECT.search(lowered))
-    if SEARCH_REQUEST.search(lowered):
+        return asks_search and bool(PROGRAMS_OBJECT.search(lowered))
+    if asks_search:
         return True
     if intent == SHARE_FEELINGS and not WISH.search(lowered):
         return False  # a need or a feeling ("i need help with my drinking") gets its acknowledgement

@@ -124,6 +124,9 @@ def test_a_reply_that_is_not_yes_or_no_or_not_after_an_offer_plans_nothing() -> 
         ("could you look up what iop costs", [], "faq", False),
         ("how do i find a program", [], "faq", False),
         ("can you find programs for my son", [], "human_handoff", False),
+        # a search request the classifier read as a callback request (dev17)
+        ("ok find me one. virtual, 60614", ["care_format", "zip_code"], "request_callback", True),
+        ("find me someone to call me, evenings", ["schedule_slot"], "request_callback", False),
     ],
 )
 def test_preference_statements(text: str, entities: list[str], intent: str, expected: bool) -> None:
@@ -196,6 +199,14 @@ def test_a_no_or_thanks_that_ends_the_conversation(text: str, intent: str, expec
         ("I am not ready for a questionnaire. I would like information first.", "start_screening", DENY),
         ("not rn on the questions. i get like 10 min between feeds", "nlu_fallback", DENY),
         ("im not ready to stop drinking lol", "start_screening", "start_screening"),  # not a decline
+        # the offer fits someone else, question or not (dev17)
+        ("the questions are for my son, not me. can i ask you some things?", "start_screening", DENY),
+        ("I think those are meant for him rather than me", "affirm", DENY),
+        ("yes, for my son and me", "affirm", AFFIRM),
+        # a request turned down in its own words (dev16)
+        ("nah dont transfer me yet", "human_handoff", DENY),
+        ("no, please don't call me", "request_callback", DENY),
+        ("dont worry, transfer me", "human_handoff", "human_handoff"),
     ],
 )
 def test_an_unclear_reply_that_starts_with_yes_or_no(text: str, intent: str, expected: str) -> None:
@@ -398,6 +409,18 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("lately I'm having panic attacks in my car between appointments", "nlu_fallback", "share_feelings"),
         ("im drinking less now", "nlu_fallback", None),
         ("drinking. too much", "nlu_fallback", "share_feelings"),
+        # a habit told by its amount or its rhythm (dev17)
+        ("every summer i get home from the boat and drink like its my job", "nlu_fallback", "share_feelings"),
+        ("and i drink pretty much every night to stop checking my phone", "nlu_fallback", "share_feelings"),
+        ("after the kids are down we finish a bottle of wine, most nights", "faq", "share_feelings"),
+        ("i down 5 or 6 beers before a party so i can talk to people", "faq", "share_feelings"),
+        ("my one glass at dinner has become a whole bottle", "faq", "share_feelings"),
+        ("i pour a whiskey at 9 and lately its 3 or 4 of them", "faq", "share_feelings"),
+        ("my depression is so bad i stopped answering the door", "faq", "share_feelings"),
+        ("I get panic attacks on the highway", "faq", "share_feelings"),
+        ("i dont drink every day, only weekends", "faq", None),  # a no
+        ("i never finish a bottle", "faq", None),
+        ("do you drink every night if you need iop?", "faq", None),  # a question
         ("yes, i drink every day", "inform", None),  # a yes answers what was asked
         ("is drinking too much a reason to go?", "faq", None),
         ("do i need a drink to relax?", "faq", None),  # a question
@@ -433,6 +456,13 @@ def test_a_request_to_be_taken_through_the_questions(text: str, expected: bool) 
         ("can someone follow up by text", "request_callback", None),
         ("can i call in to the group if my video freezes?", "faq", None),  # a question about virtual groups
         ("can i call you?", "faq", None),
+        # a goodbye in which the person will make the call (dev17)
+        ("Thanks so much. I will call them tomorrow morning. Bye!", "request_callback", "goodbye"),
+        ("thanks, can you call me tomorrow. bye", "request_callback", "request_callback"),  # asks for it
+        # a person asked for in a word or two (dev17)
+        ("person pls", "nlu_fallback", "human_handoff"),
+        ("real human please", "faq", "human_handoff"),
+        ("personal stuff mostly", "nlu_fallback", None),
         # a request to change an answer in other words
         ("hold on, can i change what i said about drinking", "faq", "change_answer"),
         ("actually i want to change my last answer", "inform", "change_answer"),
