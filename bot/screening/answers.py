@@ -79,7 +79,7 @@ YES_RE = (
     + r"|\bkind ?of\b"
     r"|\bkinda\b|\bsort of\b|\boften\b|\ba lot\b" + _COMPARED + r"|\bcorrect\b|\btrue\b|\bi think so\b"
     r"|\bprobably\b|\bevery day\b|\ball the time\b|\bconstantly\b"
-    r"|^(?:wi|oui|s[ií])(?: (?:wi|oui|s[ií]))?$"  # a yes in Haitian Creole, French or Spanish, alone
+    r"|^(?:wi|oui|s[ií]|tak)(?: (?:wi|oui|s[ií]|tak))?$"  # a yes in Haitian Creole, French, Spanish or Polish
 )
 _NEG_AUX = (
     r"(?:haven'?t|havn'?t|have'?nt|have not|hasn'?t|has not|hadn'?t|had not|don'?t|do not|didn'?t"
@@ -268,7 +268,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|\b(?:isn'?t|is not|not|aren'?t|are not) (?:really )?keeping up\b|\bnot cutting it\b"
             r"|\b(?:sometimes|once a month|every (?:other|few) (?:weeks?|months?)) but that'?s (?:it|all)\b"
             r"|\bnot (?:really )?(?:moving the needle|making (?:much |any )?progress"
-            r"|getting (?:me )?anywhere)\b",
+            r"|getting (?:me )?anywhere)\b"
+            r"|\bnothing(?: i?s| has| really)? (?:chang(?:es|ing|ed)|getting better|improving)\b",
         ),
         (
             "none",
@@ -287,7 +288,9 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"(?:a |any )?(?:therapist|counselor|psychiatrist|one|anyone)\b|\bnobody\b"
             r"|\bstopped (?:going to|seeing) (?:my |a |the )?(?:therapist|counselor|counsellor|psychiatrist"
             r"|therapy|counseling|counselling)\b|\bnever (?:been|gone|went) (?:to|in) (?:therapy|treatment"
-            r"|counseling|counselling|a therapist|a counselor)\b",
+            r"|counseling|counselling|a therapist|a counselor)\b"
+            r"|\bnothing (?:clinical|professional|formal)\b"
+            r"|\bno (?:professional|clinical|formal) (?:help|care|treatment)\b",
         ),
         ("weekly_helping", r"\bhelps?\b|\bhelping\b|\bhelpful\b|\bworking\b|\bgoing well\b"),
     ),
@@ -534,6 +537,15 @@ is fine. oh wait, my car is in the shop. virtual then"). Not the safety question
 medical one: there a correction that lowers risk is asked again, so that staff never see less than said."""
 
 
+_LEAD_ANSWERS: Final = frozenset({"functioning", "current_care", "can_attend", "group_ok"})
+"""Questions where a short first sentence that answers is the answer when the whole message gives none
+("some. house is a mess and i snap at her"): the story after it tells why. Not the safety, substance,
+withdrawal or medical questions, where what follows may say more than the first word."""
+_LEAD: Final = re.compile(r"^\s*([^.!?;\n]{1,24}?)\s*[.!;\n]+\s*\S")
+"""A short first sentence, ended by a full stop, "!" or ";" and followed by more."""
+MAX_LEAD_WORDS: Final = 3
+
+
 _HEDGE_IS_ASIDE: Final = frozenset({"functioning", "substance_use"})
 """Level questions where "idk" or "hard to say" beside a level above none is a hedge, not the answer: the
 level is kept ("hard to say, maybe 3 or 4 nights a week"). A hedged "none" ("i need to get sober but i
@@ -578,6 +590,27 @@ def parse_answer(field: str, text: str) -> Parsed:
             value = _value(field, corrected)
             if value is not None:
                 return value  # "a little. no, that's a lie, a lot": what the person settled on
+    value = _value(field, words)
+    if value is None and field in _LEAD_ANSWERS:
+        return _lead_answer(field, text)
+    return value
+
+
+def _lead_answer(field: str, text: str) -> Parsed:
+    """The value of a short first sentence ("some." in "some. house is a mess"), or None.
+
+    Only when the rest of the message names no value of its own: "No. I miss work a lot" says two things
+    and is asked again.
+    """
+    lead = _LEAD.match(text)
+    if lead is None:
+        return None
+    words = normalize(lead.group(1))
+    if not words or len(words.split()) > MAX_LEAD_WORDS:
+        return None
+    rest = normalize(text[lead.end(1) :])
+    if _found(field, " ".join(re.sub(NEUTRAL_RE, " ", rest).split()))[0]:
+        return None
     return _value(field, words)
 
 
@@ -587,9 +620,8 @@ def _after_correction(words: str) -> str:
     return words[ends[-1] :].strip() if ends else ""
 
 
-def _value(field: str, words: str) -> Parsed:
-    """The one value that normalized `words` give for `field`, or None."""
-    said = words
+def _found(field: str, words: str) -> tuple[set[Value], bool]:
+    """The values normalized `words` name for `field` (asides out), and if a negation meant yes."""
     found: set[Value] = set()
     affirming = False
     for value, pattern in _compiled(field):
@@ -597,6 +629,13 @@ def _value(field: str, words: str) -> Parsed:
         affirming = affirming or bool(count and pattern.pattern == AFFIRMING_NEGATION_RE)
         if count and value != _ASIDE:
             found.add(value)
+    return found, affirming
+
+
+def _value(field: str, words: str) -> Parsed:
+    """The one value that normalized `words` give for `field`, or None."""
+    said = words
+    found, affirming = _found(field, words)
     if found == {True, False} and not affirming and _no_closes_the_aside(said):
         return False  # "no of course not, i get snippy sometimes but nothing like that, i would never"
     if field in _HEDGE_IS_ASIDE and found - {_UNSURE, "none"}:

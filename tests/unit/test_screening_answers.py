@@ -283,6 +283,17 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("wish_dead", "sí", True),
     ("substance_use", "non smoker lol", None),
     ("group_ok", "eh. unsure. i talk to rooms for a living but never about real stuff", "unsure"),
+    # a short first sentence answers when the story after it names no value of its own (dev17)
+    ("functioning", "some. the laundry piles up and i forget to call my mom back", "mild"),
+    ("functioning", "A lot! I quit the choir because I can't face people", "significant"),
+    ("functioning", "No. I miss work a lot", None),  # the story says otherwise: asked again
+    ("current_care", "none. my doctor gave me a leaflet once", "none"),
+    ("group_ok", "sure. my sister went to one last year", "yes"),
+    ("wish_dead", "no. tired, that's all", False),  # the safety questions read the whole message as before
+    ("suicidal_thoughts", "No. Well, last week maybe", None),
+    ("current_care", "My pastor, once a month. Nothing clinical.", "none"),
+    ("current_care", "every week, but nothing is changing", "weekly_not_helping"),
+    ("wish_dead", "tak", True),  # a yes in Polish, alone
 ]
 
 
