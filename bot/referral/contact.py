@@ -158,7 +158,8 @@ _CONSENT_YES_RE: Final = re.compile(
     # a lead word first ("Very well. Yes, you may keep them")
     r"^(?:(?:very well|well|alright|all right|ok|okay|right|hmm+|um+)\s+)*"
     r"(?:yes|yeah|yep|yup|ya|sure|ok|okay|fine|of course|go ahead|that'?s fine|sounds good|please do|"
-    r"i agree|i consent|you can|you may|s[ií]|claro|dale|de acuerdo|est[aá] bien|vale|por supuesto)\b"
+    r"i agree|i consent|you can|you may|s[ií]|claro|dale|de acuerdo|est[aá] bien|vale|por supuesto"
+    r"|oui|tak)\b"  # French and Polish yes ("tak, ok")
 )
 
 

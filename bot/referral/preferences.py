@@ -96,6 +96,15 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "out of pocket",
             "pay cash",
             "sliding scale",
+            "no coverage at all",
+            "no coverage of her own",
+            "no coverage of his own",
+            "no coverage of my own",
+            "pay myself",  # "paying myself" too: a phrase word is compared as written, others by lemma
+            "pay for it myself",
+            "so i would pay",
+            "so i'd pay",
+            "so i will pay",
         ),
     },
     "population": {
@@ -219,6 +228,11 @@ PHRASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "cocaine",
             "kratom",
             "adderall",
+            "stimulant",
+            "soju",
+            "sake",
+            "tequila",
+            "bourbon",
         ),
         "mood_anxiety": ("depression", "anxiety", "depressed", "anxious", "mood disorder"),
         "trauma": ("trauma", "ptsd", "post-traumatic", "traumatic"),
@@ -536,7 +550,7 @@ def _settle_conflicts(kept: list[tuple[Span, Preference]]) -> list[Preference]:
 
 BUSY_WORDS: Final = frozenset(
     """work works working teach teaches teaching sleep sleeps sleeping asleep busy shift shifts class
-    classes school useless booked taken""".split()
+    classes school useless booked taken rehearsal rehearsals practice practices training""".split()
 )
 """Words that make a time of day one that is already taken ("i sleep in the morning", "mornings I'm
 useless"); "evenings after work" keeps its wish ("after" or "before" goes first)."""

@@ -119,7 +119,9 @@ def test_best_time_is_free_text_but_bounded() -> None:
      # Spanish and Spanglish (dev8)
      ("si claro, thats fine", True), ("sí, está bien", True), ("no gracias", False), ("sino", None),
      # a yes after a lead word (dev16)
-     ("Very well. Yes, you may keep them for the purpose of the call.", True), ("well, no", False)],
+     ("Very well. Yes, you may keep them for the purpose of the call.", True), ("well, no", False),
+     # Polish and French (dev17)
+     ("tak, ok", True), ("oui d'accord", True), ("tak", True)],
 )  # fmt: skip
 def test_consent_needs_a_clear_answer(text: str, expected: bool | None) -> None:
     assert parse_consent(text) is expected

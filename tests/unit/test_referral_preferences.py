@@ -37,6 +37,11 @@ from bot.referral.preferences import (
         ("I'd pay out of pocket", {"insurance": "self_pay"}),
         ("she doesn't have insurance", {"insurance": "self_pay"}),
         ("she no have insurance. is very expensive?", {"insurance": "self_pay"}),
+        # paying oneself, said in other words (dev17)
+        ("he has no coverage of his own, so I would pay", {"insurance": "self_pay"}),
+        ("paying myself", {"insurance": "self_pay"}),
+        ("i would pay for groups if they work", {}),  # a wish to pay for something, no insurance said
+        ("no coverage for that in my plan? i have aetna", {"insurance": "aetna"}),
         ("near 10001", {"zip_code": "10001"}),
         ("zip 94110", {"zip_code": "94110"}),
         ("my zip code is 60614", {"zip_code": "60614"}),
@@ -61,6 +66,7 @@ from bot.referral.preferences import (
         ("we stand united on this", {}),
         # a time already taken is no wish when another time is free (dev16)
         ("afternoons, she teaches piano in the mornings", {"schedule_slot": "afternoon"}),
+        ("evenings, practice is in the mornings", {"schedule_slot": "evening"}),  # a time taken (dev17)
         ("Evenings if they got it, mornings I'm useless", {"schedule_slot": "evening"}),
         # a ZIP code where one says one is, or the last of two with a correction between (dev16)
         ("I'm in Ballard, 98107", {"zip_code": "98107"}),
@@ -91,6 +97,8 @@ from bot.referral.preferences import (
         ("co-occurring depression and drinking", {"specialty": "co_occurring"}),
         ("depression and drinking", {"specialty": "co_occurring"}),
         ("for depression and the wine", {"specialty": "co_occurring"}),  # a substance by name
+        ("anxiety and the tequila, both", {"specialty": "co_occurring"}),  # dev17
+        ("depression + stimulants", {"specialty": "co_occurring"}),
         ("for the xanax and weed", {"specialty": "substance_use"}),
         ("for pills obviously", {"specialty": "substance_use"}),
         ("im on my dads united plan", {"insurance": "united"}),
