@@ -408,7 +408,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             # fridays"); said with "every night" or "most weekends", the regular reading wins
             r"|\b(?:a|one) (?:drink|beer|glass|glass of wine|cocktail) or two\b"
             r"|\b(?:one|1) or (?:two|2) (?:drinks|beers|glasses)\b"
-            r"|\ba couple(?: of)? (?:drinks|beers|glasses)\b",
+            r"|\ba couple(?: of)? (?:drinks|beers|glasses)\b"
+            r"|\b(?:a|one) (?:drink|beer|glass|glass of wine|cocktail) (?:on|at) (?:the )?weekends?\b",
         ),
         (
             "none",
@@ -429,6 +430,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"|(?<!not )(?<!n't )(?<!nt )(?<!never )\b(?:both|all|is|are|it'?s|its|they'?re|everything'?s"
             r"|kept|keeps? (?:it|them)) (?:(?!not\b|never\b)\w+ )?under control\b"
             r"|\bwell (?:controlled|managed)\b"
+            r"|(?<!not )(?<!n't )(?<!nt )\b(?:both|all|is|are|it'?s|its|they'?re) (?:controlled|managed)\b"
             r"|\botherwise (?:healthy|fine|good|ok(?:ay)?)\b"
             r"|\b(?:don'?t|do not|not|no) need (?:a |the |to go to (?:the |a )?|to be in (?:the |a )?)?"
             r"hospital\b"
@@ -475,7 +477,8 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
         ),
         (
             "no",
-            r"\bcan'?t\b|\bcannot\b|\b(?:probably|prob|prolly) not\b|\bno way\b|\bnot possible\b"
+            r"\b(?:don'?t|do not|dont) (?:think|know if) i (?:could|can)\b"  # before "i could" reads a yes
+            r"|\bcan'?t\b|\bcannot\b|\b(?:probably|prob|prolly) not\b|\bno way\b|\bnot possible\b"
             r"|\bimpossible\b"
             r"|\btoo (?:much|many"
             r"|far|busy)\b|\bno (?:time|car|transport|transportation|ride)\b|\bnope\b|\bno\b|^n$"
@@ -499,6 +502,7 @@ PATTERNS: dict[str, tuple[tuple[Value, str], ...]] = {
             r"(?:nervous|anxious|scared|hesitant)\b|\bdepends\b|\bi guess\b|\bi'?ll try\b"
             r"|\b(?:i'?ve |ive |i have )?never (?:done|tried|been (?:in|to)) (?:a |any )?groups?\b",
         ),
+        ("yes", r"\bno (?:problem|prob|probs|worries)\b|\bnot a problem\b"),  # before "no" reads its no
         (
             "no",
             r"\bhate\b|\bnot (?:comfortable|for me|a fan)\b|\brather not\b|\buncomfortable\b"

@@ -294,6 +294,14 @@ CASES: list[tuple[str, str, Parsed]] = [
     ("current_care", "My pastor, once a month. Nothing clinical.", "none"),
     ("current_care", "every week, but nothing is changing", "weekly_not_helping"),
     ("wish_dead", "tak", True),  # a yes in Polish, alone
+    ("group_ok", "yes, no problem", "yes"),
+    ("medically_unstable", "only my thyroid, its managed", False),  # dev17
+    ("medically_unstable", "asthma, and its not controlled lately", None),
+    ("substance_use", "one beer on the weekend, tops", "occasional"),
+    ("substance_use", "a glass of wine on weekends and every night lately", "regular"),
+    ("can_attend", "no, i dont think i could get there three times a week", "no"),
+    ("group_ok", "no worries at all", "yes"),
+    ("group_ok", "no, groups are a problem for me", "no"),
 ]
 
 
