@@ -53,6 +53,10 @@ OFFERS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
     "utter_iamabot": {AFFIRM: ("action_handoff",), DENY: ("utter_help",)},
     # "Would you like to see what else I can help with?" after the offer was declined
     "utter_offer_other_help": {AFFIRM: ("utter_help",), DENY: ("utter_goodbye",)},
+    # safe after the crisis check: "When you're ready, we can carry on, or I can connect you with a person."
+    # A yes carries on with the questions (as its button does: the screening resumes at its first question
+    # still unanswered); doubt said in words is read by the safety guard first (utter_crisis_repeat).
+    "utter_safe_glad": {AFFIRM: SCREENING_OFFERED, DENY: OTHER_HELP},
 }
 """Offer (the response that asked) -> intent of the reply -> the assistant's next actions."""
 
@@ -641,6 +645,10 @@ def is_question(text: str) -> bool:
     )
 
 
+SHORT_FIRST_CLAUSE: Final = re.compile(r"^\W*(?:[\w']+\W+){0,2}[\w']+\s*(?:[.,;!]|$)")
+"""A message that opens with an answer of at most three words ("alcohol mostly. and the stress")."""
+
+
 def is_preference_statement(
     text: str, entities: Iterable[str], intent: str | None, searching: bool = False
 ) -> bool:
@@ -650,7 +658,8 @@ def is_preference_statement(
     is not a question is taken as one, whatever intent the classifier chose (an FAQ about insurance, a
     fallback); a population, specialty or level of care counts when the NLU read `inform`, when the text
     words it as a wish ("trauma focused would be good"), or when the program search spoke last
-    (`searching`: "its for alcohol" answers it), and any preference counts in a request to search
+    (`searching`: "its for alcohol" answers it, and so does a feeling that opens with a short answer:
+    "alcohol mostly. and the stress i guess"), and any preference counts in a request to search
     (`SEARCH_REQUEST`, even one the classifier read as a callback request when it asks no one to call),
     as does a request to look for programs that gives none yet. Questions ("does
     Medicaid pay for this?") keep their FAQ answer, needs and feelings their acknowledgement; the slots
@@ -667,7 +676,8 @@ def is_preference_statement(
         return asks_search and bool(PROGRAMS_OBJECT.search(lowered))
     if asks_search:
         return True
-    if intent == SHARE_FEELINGS and not WISH.search(lowered):
+    answers_search = searching and SHORT_FIRST_CLAUSE.match(lowered) is not None and not tells_a_need(text)
+    if intent == SHARE_FEELINGS and not WISH.search(lowered) and not answers_search:
         return False  # a need or a feeling ("i need help with my drinking") gets its acknowledgement
     if ZIP_CODE in found:
         return True  # a place is given: "my zip is 78704, what's around here" is a search either way

@@ -134,6 +134,18 @@ def test_preference_statements(text: str, entities: list[str], intent: str, expe
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Drinking mostly. And the anxiety I guess.", True),  # answers the search's question (dev17)
+        ("i need help with my drinking", False),  # a need told gets its acknowledgement even then
+        ("work is murder on my sleep and the anxiety gets worse when im tired", False),  # a feeling (dev7)
+    ],
+)
+def test_a_feeling_that_answers_the_search(text: str, expected: bool) -> None:
+    assert is_preference_statement(text, ["specialty"], "share_feelings", searching=True) is expected
+
+
+@pytest.mark.parametrize(
     ("planned", "done", "expected"),
     [
         (("utter_help",), [], "utter_help"),
