@@ -500,8 +500,10 @@ YES_WORDS: Final = frozenset(
 UNCLEAR: Final = "nlu_fallback"
 
 
+_REPLY_LEAD: Final = r"^(?:(?:ok|okay|hmm+|um+|uh+|honestly|nah|no|nope|naw)[\s,.!]+)*"
+"""Words before a reply's gist ("nah, ...", "ok so ... ") that `DECLINE_START` and `REQUEST_DECLINED` skip."""
 DECLINE_START: Final = re.compile(
-    r"^(?:(?:ok|okay|hmm+|um+|uh+|honestly|nah|no|nope)[\s,.!]+)*(?:not (?:right )?now|not yet|not today"
+    _REPLY_LEAD + r"(?:not (?:right )?now|not yet|not today"
     r"|not at the moment|maybe (?:later|another time|some other time)|no thanks?|no thank you|not for now"
     r"|not rn|not atm|(?:i'?m|im|i am) not ready(?: for (?:a |the |any |those |these )?(?:questions?"
     r"|questionnaire|quiz|screening|that|this|it)\b| yet\b|(?=\s*[,.!;]|\s*$)))"
@@ -514,8 +516,8 @@ FOR_SOMEONE_ELSE: Final = re.compile(
 )
 """An offer turned down because it fits someone else ("the questions would be for him, not me")."""
 REQUEST_DECLINED: Final = re.compile(
-    r"^(?:(?:no|nah|nope|naw|ok|okay|um+|hmm+)[\s,.!]+)*(?:please |pls |plz )?(?:don'?t|dont|do not"
-    r"|no need to)(?: \w+)? (?:transfer|connect|put|hand|pass|call|send|ring)\b"
+    _REPLY_LEAD + r"(?:please |pls |plz )?(?:don'?t|dont|do not|no need to)(?: \w+)?"
+    r" (?:transfer|connect|put|hand|pass|call|send|ring)\b"
 )
 """A request turned down in words ("nah dont transfer me yet", "no, don't call me"), whatever the classifier
 read: its words name the very request."""
