@@ -587,7 +587,7 @@ def parse_answer(field: str, text: str) -> Parsed:
         return None
     if re.search(PREFER_NOT_SAY_RE, words):
         return PREFER_NOT_SAY
-    words = " ".join(re.sub(NEUTRAL_RE, " ", words).split())
+    words = _without_neutral(words)
     if field in _CORRECTABLE:
         corrected = _after_correction(words)
         if corrected:
@@ -609,13 +609,17 @@ def _lead_answer(field: str, text: str) -> Parsed:
     lead = _LEAD.match(text)
     if lead is None:
         return None
-    words = normalize(lead.group(1))
+    words = _without_neutral(normalize(lead.group(1)))
     if not words or len(words.split()) > MAX_LEAD_WORDS:
         return None
-    rest = normalize(text[lead.end(1) :])
-    if _found(field, " ".join(re.sub(NEUTRAL_RE, " ", rest).split()))[0]:
+    if _found(field, _without_neutral(normalize(text[lead.end(1) :])))[0]:
         return None
     return _value(field, words)
+
+
+def _without_neutral(words: str) -> str:
+    """Normalized words without the fillers that answer nothing (`NEUTRAL_RE`)."""
+    return " ".join(re.sub(NEUTRAL_RE, " ", words).split())
 
 
 def _after_correction(words: str) -> str:
